@@ -1,0 +1,93 @@
+/* cli: common options, error printing and the subcommand table (see cli.h). */
+#include "daemon/cli.h"
+#include "common/clock.h"
+#include "common/error.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+const struct command cli_commands[] = {
+    {"import", "import or refresh the national site registry export (UTF-8 or GBK CSV)", cmd_import},
+    {"sites", "list registered sites and their status", cmd_sites},
+    {"plan", "show a quarter's rounds, their windows and what is drawn/done", cmd_plan},
+    {"draw", "draw a round's sample; prints the sample and the proof", cmd_draw},
+    {"verify", "recompute a published draw from its seed and frame", cmd_verify},
+    {"daemon", "run the schedule: draws, probes, monitoring, verdicts, reports", cmd_daemon},
+    {"status", "what the daemon is doing and what is due next", cmd_status},
+    {"report", "(re)build a round's reports from the database", cmd_report},
+    {"publish", "(re)build the public results site", cmd_publish},
+    {"check", "check sites now, without a database or a schedule", cmd_check},
+    {NULL, NULL, NULL},
+};
+
+int cli_common_option(struct cli_context *ctx, int code, const char *arg)
+{
+    switch (code) {
+    case OPT_DB:
+        ctx->db_path = arg;
+        return 1;
+    case OPT_CONFIG:
+        ctx->config_path = arg;
+        return 1;
+    case OPT_NOW: {
+        time_t t;
+        if (sc_time_parse(arg, &t) != SC_OK) {
+            fprintf(stderr, "%s: --now: '%s' is not YYYY-MM-DD or YYYY-MM-DDTHH:MM\n", ctx->prog,
+                    arg);
+            return -1;
+        }
+        sc_clock_set(t);
+        ctx->now_set = 1;
+        return 1;
+    }
+    case 'v':
+        ctx->verbosity++;
+        return 1;
+    case 'q':
+        ctx->verbosity--;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "spotcheck %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'spotcheck %s --help'.\n", cmd);
+    return EXIT_USAGE;
+}
+
+void cli_print_common_options(FILE *out)
+{
+    fputs("\nCommon options:\n"
+          "  --db FILE        the database (default spotcheck.db)\n"
+          "  --config FILE    configuration file (see docs/configuration.md)\n"
+          "  --now TIME       act as of YYYY-MM-DD[THH:MM] (China time) instead of now\n"
+          "  -v, --verbose    say more;  -q, --quiet  say only errors\n"
+          "  -h, --help       this help\n",
+          out);
+}
+
+int cli_report_error(const char *cmd, int code, const char *msg)
+{
+    fprintf(stderr, "spotcheck %s: %s\n", cmd, msg && *msg ? msg : "failed");
+    return sc_exit_status(code);
+}
+
+int cli_parse_format(const char *s, enum output_format *out, int allow_csv)
+{
+    if (strcmp(s, "text") == 0)
+        *out = FORMAT_TEXT;
+    else if (strcmp(s, "json") == 0)
+        *out = FORMAT_JSON;
+    else if (allow_csv && strcmp(s, "csv") == 0)
+        *out = FORMAT_CSV;
+    else
+        return -1;
+    return 0;
+}

@@ -1,0 +1,65 @@
+/* main: spotcheck's entry point: global options, then the subcommand. */
+#include "daemon/cli.h"
+
+#include <curl/curl.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void print_usage(FILE *out)
+{
+    fprintf(out, "usage: spotcheck [--db FILE] [--config FILE] [--now TIME] COMMAND [ARGS]\n\n"
+                 "Audits government websites by the national rules: draws quarterly samples,\n"
+                 "crawls the sites, judges them and publishes the results.\n\nCommands:\n");
+    for (const struct command *c = cli_commands; c->name; c++)
+        fprintf(out, "  %-8s %s\n", c->name, c->summary);
+    cli_print_common_options(out);
+    fprintf(out, "\nRun 'spotcheck COMMAND --help' for a command's options. Exit status: 0 ok,\n"
+                 "1 a checked site failed, 2 bad usage or input, 3 runtime failure.\n");
+}
+
+int main(int argc, char **argv)
+{
+    struct cli_context ctx = {.db_path = "spotcheck.db", .prog = "spotcheck"};
+    static const struct option longopts[] = {CLI_COMMON_LONGOPTS,
+                                              {"version", no_argument, NULL, 'V'},
+                                              {NULL, 0, NULL, 0}};
+    int c;
+    /* Global options stop at the first non-option word: the command. */
+    while ((c = getopt_long(argc, argv, "+" CLI_COMMON_SHORTOPTS "V", longopts, NULL)) != -1) {
+        if (c == 'h') {
+            print_usage(stdout);
+            return EXIT_OK;
+        }
+        if (c == 'V') {
+            printf("spotcheck %s\n", SPOTCHECK_VERSION);
+            return EXIT_OK;
+        }
+        int r = cli_common_option(&ctx, c, optarg);
+        if (r < 0)
+            return EXIT_USAGE;
+        if (r == 0) {
+            print_usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        print_usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *name = argv[optind];
+    for (const struct command *cmd = cli_commands; cmd->name; cmd++) {
+        if (strcmp(cmd->name, name) == 0) {
+            if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+                fprintf(stderr, "spotcheck: cannot initialise libcurl\n");
+                return EXIT_RUNTIME;
+            }
+            int first = optind;
+            optind = 0; /* glibc: 0 reinitialises getopt for the command's own parse */
+            int status = cmd->run(&ctx, argc - first, argv + first);
+            curl_global_cleanup();
+            return status;
+        }
+    }
+    fprintf(stderr, "spotcheck: '%s' is not a command. See 'spotcheck --help'.\n", name);
+    return EXIT_USAGE;
+}
