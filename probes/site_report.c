@@ -1,0 +1,110 @@
+/* site_report: construction, growth and freeing of a site's findings (see site_report.h). */
+#include "probes/site_report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void site_report_init(struct site_report *r, const char *url)
+{
+    memset(r, 0, sizeof *r);
+    r->url = url ? strdup(url) : NULL;
+    r->homepage_latest = SC_NO_DAY;
+    r->identity.site_code_matches = -1;
+}
+
+/* Grows an array of elements of `size` bytes by one zeroed element. */
+static void *array_add(void **base, size_t *n, size_t *alloc, size_t size)
+{
+    if (*n == *alloc) {
+        size_t na = *alloc ? *alloc * 2 : 16;
+        void *p = realloc(*base, na * size);
+        if (!p)
+            return NULL;
+        *base = p;
+        *alloc = na;
+    }
+    void *elem = (char *)*base + (*n)++ * size;
+    memset(elem, 0, size);
+    return elem;
+}
+
+struct link_record *site_report_add_link(struct site_report *r)
+{
+    return array_add((void **)&r->links, &r->nlinks, &r->links_alloc, sizeof *r->links);
+}
+
+struct column_record *site_report_add_column(struct site_report *r)
+{
+    struct column_record *c =
+        array_add((void **)&r->columns, &r->ncolumns, &r->columns_alloc, sizeof *r->columns);
+    if (c) {
+        c->latest = SC_NO_DAY;
+        c->updates.median_gap_days = -1;
+    }
+    return c;
+}
+
+struct section_record *site_report_add_section(struct site_report *r)
+{
+    return array_add((void **)&r->sections, &r->nsections, &r->sections_alloc,
+                     sizeof *r->sections);
+}
+
+struct defect_record *site_report_add_defect(struct site_report *r)
+{
+    return array_add((void **)&r->defects, &r->ndefects, &r->defects_alloc, sizeof *r->defects);
+}
+
+void site_report_free(struct site_report *r)
+{
+    for (size_t i = 0; i < r->nlinks; i++) {
+        free(r->links[i].url);
+        free(r->links[i].found_on);
+        free(r->links[i].anchor);
+        free(r->links[i].error);
+        free(r->links[i].final_url);
+    }
+    for (size_t i = 0; i < r->ncolumns; i++) {
+        free(r->columns[i].name);
+        free(r->columns[i].url);
+    }
+    for (size_t i = 0; i < r->nsections; i++) {
+        free(r->sections[i].name);
+        free(r->sections[i].url);
+    }
+    for (size_t i = 0; i < r->ndefects; i++) {
+        free(r->defects[i].kind);
+        free(r->defects[i].url);
+        free(r->defects[i].detail);
+    }
+    free(r->links);
+    free(r->columns);
+    free(r->sections);
+    free(r->defects);
+    free(r->url);
+    free(r->expected_code);
+    free(r->unreachable_error);
+    free(r->identity.site_code);
+    free(r->identity.icp);
+    free(r->identity.police_record);
+    free(r->identity.sponsor);
+    memset(r, 0, sizeof *r);
+}
+
+const char *link_result_name(enum link_result r)
+{
+    static const char *const names[] = {"ok", "broken", "suspected", "skipped"};
+    return (unsigned)r < 4 ? names[r] : "unknown";
+}
+
+const char *column_category_name(enum column_category c)
+{
+    static const char *const names[] = {"news", "notice", "policy", "personnel", "plan", "other"};
+    return (unsigned)c < 6 ? names[c] : "other";
+}
+
+const char *defect_severity_name(enum defect_severity s)
+{
+    static const char *const names[] = {"veto", "deduct", "info"};
+    return (unsigned)s < 3 ? names[s] : "info";
+}

@@ -1,0 +1,122 @@
+/* site_report: what probing one site found — the struct `spotcheck check` prints as JSON
+ * (contract.md) and the daemon stores. Probes fill it; the rule table judges it.
+ *
+ * Ownership: strings are heap copies owned by the report; site_report_free() frees all.
+ * Arrays grow with the *_add helpers. Dates are day numbers (sc_days_from_civil) with
+ * SC_NO_DAY for "unknown", printed as null. */
+#ifndef SPOTCHECK_SITE_REPORT_H
+#define SPOTCHECK_SITE_REPORT_H
+
+#include <stddef.h>
+
+#define SC_NO_DAY (-999999L)
+
+/* The result of one link (contract.md `links[]`). */
+enum link_result { LINK_OK, LINK_BROKEN, LINK_SUSPECTED, LINK_SKIPPED };
+
+struct link_record {
+    char *url;       /* normalised, fragment removed */
+    char *found_on;  /* page the link was found on */
+    char *anchor;    /* anchor text or alt, UTF-8, may be "" */
+    int on_homepage; /* found on the homepage */
+    enum link_result result;
+    int status;      /* final HTTP status, 0 if none */
+    char *error;     /* "http_status", "soft_404", "dns", ... or NULL when ok */
+    char *final_url; /* after redirects, or NULL */
+};
+
+enum column_category {
+    COLUMN_NEWS,
+    COLUMN_NOTICE,
+    COLUMN_POLICY,
+    COLUMN_PERSONNEL,
+    COLUMN_PLAN,
+    COLUMN_OTHER
+};
+
+struct column_updates {
+    int d14, d90, d365;     /* items dated within the last 14, 90, 365 days */
+    double median_gap_days; /* median gap between consecutive dated items; <0 unknown */
+};
+
+struct column_record {
+    char *name;
+    char *url; /* list page ("更多"), or NULL */
+    enum column_category category;
+    long latest; /* day number or SC_NO_DAY */
+    int items;
+    int undated_items;
+    int blank;
+    int stale;
+    int limit_days;
+    struct column_updates updates;
+};
+
+struct section_record {
+    char *name;  /* e.g. "政府信息公开" */
+    int present; /* found and its page loads */
+    char *url;   /* the link found, or NULL */
+    int required;
+};
+
+enum defect_severity { SEVERITY_VETO, SEVERITY_DEDUCT, SEVERITY_INFO };
+
+struct defect_record {
+    char *kind; /* "broken_link", "stale_column", ... (contract.md) */
+    enum defect_severity severity;
+    char *url;    /* where, or NULL */
+    char *detail; /* human-readable evidence, UTF-8, or NULL */
+    double points; /* points deducted (0 for veto/info) */
+};
+
+struct site_identity {
+    char *site_code;        /* 网站标识码 shown on the site, or NULL */
+    int site_code_matches;  /* -1 unknown (no registry), 0 no, 1 yes */
+    char *icp;              /* ICP 备案号, or NULL */
+    char *police_record;    /* 公安机关备案号, or NULL */
+    int has_party_badge;    /* 党政机关 badge */
+    int has_error_report;   /* 我为政府网站找错 */
+    char *sponsor;          /* 主办单位 text, or NULL */
+};
+
+struct site_report {
+    char *url;          /* as asked */
+    char *expected_code; /* registry code, or NULL for `check` without a registry */
+    int reachable;
+    char *unreachable_error; /* error word when not reachable */
+    int pages_crawled;
+    int links_checked;
+
+    long homepage_latest; /* day number or SC_NO_DAY */
+    int homepage_stale;
+    int homepage_analysed; /* content probes ran */
+
+    struct site_identity identity;
+
+    struct link_record *links;
+    size_t nlinks, links_alloc;
+    struct column_record *columns;
+    size_t ncolumns, columns_alloc;
+    struct section_record *sections;
+    size_t nsections, sections_alloc;
+    struct defect_record *defects;
+    size_t ndefects, defects_alloc;
+
+    int judged;      /* the rule table ran */
+    double score;    /* out of 100 */
+    int verdict_pass;
+};
+
+void site_report_init(struct site_report *r, const char *url);
+void site_report_free(struct site_report *r);
+/* Each returns a zeroed new element owned by the report, or NULL when out of memory. */
+struct link_record *site_report_add_link(struct site_report *r);
+struct column_record *site_report_add_column(struct site_report *r);
+struct section_record *site_report_add_section(struct site_report *r);
+struct defect_record *site_report_add_defect(struct site_report *r);
+
+const char *link_result_name(enum link_result r);
+const char *column_category_name(enum column_category c);
+const char *defect_severity_name(enum defect_severity s);
+
+#endif
