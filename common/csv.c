@@ -1,6 +1,7 @@
 /* csv: an RFC 4180 reader (see csv.h). */
 #include "common/csv.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,6 +19,22 @@ void csv_release(struct csv_reader *r)
 {
     for (int i = 0; i < CSV_MAX_FIELDS; i++)
         strbuf_release(&r->fields[i]);
+}
+
+static int csv_error(struct csv_reader *r, long line, char *msg, size_t msglen,
+                     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Records where the error is and formats "line N: ..." into msg; returns -1. */
+static int csv_error(struct csv_reader *r, long line, char *msg, size_t msglen,
+                     const char *fmt, ...)
+{
+    va_list ap;
+    int n = snprintf(msg, msglen, "line %ld: ", line);
+    va_start(ap, fmt);
+    if (n >= 0 && (size_t)n < msglen)
+        vsnprintf(msg + n, msglen - (size_t)n, fmt, ap);
+    va_end(ap);
+    r->error_line = line;
+    return -1;
 }
 
 /* Consumes a line end (CRLF, LF or lone CR) at p if there is one; returns 1 if it did. */
@@ -48,9 +65,7 @@ int csv_next(struct csv_reader *r, char *msg, size_t msglen)
     r->nfields = 0;
     for (;;) {
         if (r->nfields == CSV_MAX_FIELDS) {
-            snprintf(msg, msglen, "line %ld: more than %d fields", r->record_line,
-                     CSV_MAX_FIELDS);
-            return -1;
+            return csv_error(r, r->record_line, msg, msglen, "more than %d fields", CSV_MAX_FIELDS);
         }
         struct strbuf *f = &r->fields[r->nfields++];
         strbuf_reset(f);
@@ -63,9 +78,7 @@ int csv_next(struct csv_reader *r, char *msg, size_t msglen)
             r->p = q + 1;
             for (;;) {
                 if (r->p >= r->end) {
-                    snprintf(msg, msglen, "line %ld: quoted field opened here is never closed",
-                             open_line);
-                    return -1;
+                    return csv_error(r, open_line, msg, msglen, "quoted field opened here is never closed");
                 }
                 char c = *r->p;
                 if (c == '"') {
@@ -82,39 +95,30 @@ int csv_next(struct csv_reader *r, char *msg, size_t msglen)
                 strbuf_addch(f, c);
                 r->p++;
                 if (f->len > CSV_MAX_FIELD) {
-                    snprintf(msg, msglen, "line %ld: field longer than %d bytes", open_line,
-                             CSV_MAX_FIELD);
-                    return -1;
+                    return csv_error(r, open_line, msg, msglen, "field longer than %d bytes", CSV_MAX_FIELD);
                 }
             }
             while (r->p < r->end && (*r->p == ' ' || *r->p == '\t'))
                 r->p++;
             if (r->p < r->end && *r->p != ',' && *r->p != '\r' && *r->p != '\n') {
-                snprintf(msg, msglen, "line %ld: unexpected text after a closing quote",
-                         r->line);
-                return -1;
+                return csv_error(r, r->line, msg, msglen, "unexpected text after a closing quote");
             }
         } else {
             const char *start = r->p;
             while (r->p < r->end && *r->p != ',' && *r->p != '\r' && *r->p != '\n') {
                 if (*r->p == '"') {
-                    snprintf(msg, msglen, "line %ld: a quote inside an unquoted field",
-                             r->line);
-                    return -1;
+                    return csv_error(r, r->line, msg, msglen, "a quote inside an unquoted field");
                 }
                 r->p++;
             }
             if ((size_t)(r->p - start) > CSV_MAX_FIELD) {
-                snprintf(msg, msglen, "line %ld: field longer than %d bytes", r->line,
-                         CSV_MAX_FIELD);
-                return -1;
+                return csv_error(r, r->line, msg, msglen, "field longer than %d bytes", CSV_MAX_FIELD);
             }
             strbuf_add(f, start, (size_t)(r->p - start));
             strbuf_trim(f);
         }
         if (f->failed) {
-            snprintf(msg, msglen, "line %ld: out of memory", r->record_line);
-            return -1;
+            return csv_error(r, r->record_line, msg, msglen, "out of memory");
         }
         if (r->p < r->end && *r->p == ',') {
             r->p++;

@@ -20,6 +20,7 @@ struct csv_reader {
     struct strbuf fields[CSV_MAX_FIELDS];
     int nfields;
     long record_line; /* line the last record started on */
+    long error_line;  /* line of the last error */
 };
 
 void csv_init(struct csv_reader *r, const char *data, size_t n);

@@ -154,6 +154,14 @@ const char *registry_check_email(const char *email)
     return NULL;
 }
 
+/* Host names compare case-insensitively; the registry keeps them in lower case. */
+static CURLUcode lower_host(CURLU *u, char *host)
+{
+    for (char *p = host; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    return curl_url_set(u, CURLUPART_HOST, host, 0);
+}
+
 const char *registry_normalise_url(const char *url, struct strbuf *out)
 {
     const char *reason = NULL;
@@ -170,6 +178,8 @@ const char *registry_normalise_url(const char *url, struct strbuf *out)
         reason = "the homepage URL must use http or https";
     else if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK || !strchr(host, '.'))
         reason = "the homepage URL has no proper host name";
+    else if (lower_host(u, host) != CURLUE_OK)
+        reason = "the homepage URL's host name is not valid";
     else if (curl_url_get(u, CURLUPART_URL, &full, 0) != CURLUE_OK)
         reason = "the homepage URL cannot be normalised";
     else
@@ -406,7 +416,7 @@ int registry_parse(const char *data, size_t n, struct registry *reg, struct sc_e
     int r = csv_next(&csv, msg, sizeof msg);
     if (r <= 0) {
         rc = sc_fail(err, SC_EINPUT, "%s", r == 0 ? "the file is empty" : msg);
-        add_problem(reg, r == 0 ? 1 : csv.line, "%s", r == 0 ? "the file is empty" : msg);
+        add_problem(reg, r == 0 ? 1 : csv.error_line, "%s", r == 0 ? "the file is empty" : msg);
         goto out;
     }
     if ((rc = map_header(&csv, column_of, reg, err)) < 0)
@@ -463,7 +473,7 @@ int registry_parse(const char *data, size_t n, struct registry *reg, struct sc_e
         }
     }
     if (r < 0) {
-        add_problem(reg, csv.line, "%s", msg);
+        add_problem(reg, csv.error_line, "%s", msg);
         rc = sc_fail(err, SC_EINPUT, "%s", msg);
     }
 out:
