@@ -23,11 +23,7 @@ static int not_built(const char *name, int argc, char **argv)
         return not_built(#name, argc, argv);                                                   \
     }
 
-UNBUILT(plan)
-UNBUILT(draw)
-UNBUILT(verify)
 UNBUILT(daemon)
 UNBUILT(status)
 UNBUILT(report)
 UNBUILT(publish)
-UNBUILT(check)

@@ -168,6 +168,13 @@ const char *const storage_migrations[] = {
     "  path TEXT NOT NULL,"
     "  sha256 TEXT NOT NULL,"
     "  published_at TEXT NOT NULL);",
+
+    /* 4: (sampler) the earlier draws of the quarter a draw counted its repeats against, so
+     * `spotcheck verify` recomputes it from what was stored, whatever happened since. */
+    "CREATE TABLE draw_priors ("
+    "  draw_id INTEGER NOT NULL REFERENCES draws(id),"
+    "  prior_draw_id INTEGER NOT NULL REFERENCES draws(id),"
+    "  PRIMARY KEY(draw_id, prior_draw_id));",
 };
 
 const int storage_migration_count = sizeof storage_migrations / sizeof storage_migrations[0];
