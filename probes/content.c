@@ -1,0 +1,271 @@
+/* content: running the content probes over a crawl's parsed pages (see content.h). */
+#include "probes/content.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/error.h"
+#include "probes/columns.h"
+#include "probes/identity.h"
+#include "probes/sections.h"
+#include "probes/url.h"
+
+struct list_slot {
+    char *url; /* as resolved from the homepage */
+    char *key; /* url without a trailing index.* or slash, for matching redirects */
+    struct list_page page;
+    int seen;
+};
+
+struct content_state {
+    char *home_url;
+    long as_of;
+    int portal;
+    int home_seen;
+    struct column_set cols;
+    struct list_slot *lists;
+    size_t nlists;
+    const char **wanted;
+    struct section_hit hits[SECTION_COUNT];
+    struct site_identity ident;
+};
+
+/* The matching key of a URL: "http://h/a/" "http://h/a/index.html" "http://h/a" are one. */
+static char *url_key(const char *url)
+{
+    char *norm = NULL;
+    if (url_normalise(url, &norm) != URL_OK) {
+        free(norm);
+        norm = strdup(url);
+    }
+    if (!norm)
+        return NULL;
+    size_t n = strlen(norm);
+    static const char *const tails[] = {"index.html",  "index.htm", "index.shtml", "default.html",
+                                        "default.htm", "index.jsp", "index.php"};
+    for (size_t i = 0; i < sizeof tails / sizeof *tails; i++) {
+        size_t t = strlen(tails[i]);
+        if (n > t && strcmp(norm + n - t, tails[i]) == 0 && norm[n - t - 1] == '/') {
+            n -= t;
+            break;
+        }
+    }
+    while (n > 0 && norm[n - 1] == '/')
+        n--;
+    norm[n] = 0;
+    return norm;
+}
+
+struct content_state *content_state_new(const char *home_url, long as_of)
+{
+    struct content_state *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->home_url = strdup(home_url ? home_url : "");
+    if (!s->home_url) {
+        free(s);
+        return NULL;
+    }
+    s->as_of = as_of;
+    s->cols.page_latest = SC_NO_DAY;
+    s->ident.site_code_matches = -1;
+    char *host = NULL;
+    int port;
+    s->portal = 1;
+    if (home_url && url_host_port(home_url, &host, &port) == 0 && host)
+        s->portal = strncmp(host, "www.", 4) == 0;
+    free(host);
+    return s;
+}
+
+void content_set_portal(struct content_state *s, int portal)
+{
+    s->portal = portal != 0;
+}
+
+void content_state_free(struct content_state *s)
+{
+    if (!s)
+        return;
+    column_set_free(&s->cols);
+    for (size_t i = 0; i < s->nlists; i++) {
+        free(s->lists[i].url);
+        free(s->lists[i].key);
+        list_page_free(&s->lists[i].page);
+    }
+    free(s->lists);
+    free(s->wanted);
+    sections_hits_free(s->hits);
+    free(s->ident.site_code);
+    free(s->ident.icp);
+    free(s->ident.police_record);
+    free(s->ident.sponsor);
+    free(s->home_url);
+    free(s);
+}
+
+static int add_list_slots(struct content_state *s)
+{
+    s->lists = calloc(s->cols.n ? s->cols.n : 1, sizeof *s->lists);
+    s->wanted = calloc(s->cols.n ? s->cols.n : 1, sizeof *s->wanted);
+    if (!s->lists || !s->wanted)
+        return SC_ENOMEM;
+    for (size_t i = 0; i < s->cols.n; i++) {
+        const char *u = s->cols.v[i].url;
+        if (!u)
+            continue;
+        char *key = url_key(u);
+        if (!key)
+            return SC_ENOMEM;
+        size_t j;
+        for (j = 0; j < s->nlists && strcmp(s->lists[j].key, key) != 0; j++)
+            ;
+        if (j < s->nlists) {
+            free(key);
+            continue;
+        }
+        s->lists[j].key = key;
+        s->lists[j].url = strdup(u);
+        if (!s->lists[j].url)
+            return SC_ENOMEM;
+        s->wanted[j] = s->lists[j].url;
+        s->nlists++;
+    }
+    return 0;
+}
+
+int content_observe_page(struct content_state *s, const char *url, int is_homepage,
+                         const GumboOutput *doc)
+{
+    if (!s || !doc || !doc->root)
+        return 0;
+    if (is_homepage && !s->home_seen) {
+        s->home_seen = 1;
+        const char *base = url ? url : s->home_url;
+        int rc = columns_find(doc->root, base, s->as_of, &s->cols);
+        if (rc == 0)
+            rc = sections_find(doc->root, base, s->hits);
+        if (rc == 0)
+            rc = identity_find(doc->document, &s->ident);
+        if (rc == 0)
+            rc = add_list_slots(s);
+        return rc;
+    }
+    if (!url || s->nlists == 0)
+        return 0;
+    char *key = url_key(url);
+    if (!key)
+        return SC_ENOMEM;
+    int rc = 0;
+    for (size_t i = 0; i < s->nlists && rc == 0; i++) {
+        if (s->lists[i].seen || strcmp(s->lists[i].key, key) != 0)
+            continue;
+        s->lists[i].seen = 1;
+        rc = columns_list_page(doc->root, url, s->as_of, &s->lists[i].page);
+    }
+    free(key);
+    return rc;
+}
+
+const char *const *content_wanted_urls(const struct content_state *s, size_t *n)
+{
+    *n = s ? s->nlists : 0;
+    return s ? (const char *const *)s->wanted : NULL;
+}
+
+static const struct list_slot *slot_for(const struct content_state *s, const char *url)
+{
+    if (!url)
+        return NULL;
+    char *key = url_key(url);
+    const struct list_slot *hit = NULL;
+    for (size_t i = 0; key && i < s->nlists && !hit; i++)
+        if (s->lists[i].seen && strcmp(s->lists[i].key, key) == 0)
+            hit = &s->lists[i];
+    free(key);
+    return hit;
+}
+
+static int fill_columns(struct content_state *s, struct site_report *rep, const struct rules *rules)
+{
+    for (size_t i = 0; i < s->cols.n; i++) {
+        const struct column_found *f = &s->cols.v[i];
+        struct column_record *c = site_report_add_column(rep);
+        if (!c)
+            return SC_ENOMEM;
+        c->name = strdup(f->name ? f->name : "");
+        c->url = f->url ? strdup(f->url) : NULL;
+        if (!c->name || (f->url && !c->url))
+            return SC_ENOMEM;
+        c->category = f->category;
+        const struct list_slot *slot = slot_for(s, f->url);
+        const long *days = f->days;
+        size_t ndays = f->ndays;
+        if (slot && !slot->page.blank) {
+            c->items = slot->page.items;
+            c->undated_items = slot->page.undated;
+            days = slot->page.days;
+            ndays = slot->page.ndays;
+        } else if (slot) {
+            c->items = 0;
+            c->undated_items = 0;
+            days = NULL;
+            ndays = 0;
+        } else {
+            c->items = f->items;
+            c->undated_items = f->undated;
+        }
+        c->blank = c->items == 0;
+        c->latest = columns_latest(days, ndays, s->as_of);
+        c->limit_days = rules_window(rules, c->category);
+        c->stale = !c->blank && c->limit_days > 0 &&
+                   (c->latest == SC_NO_DAY || s->as_of - c->latest > c->limit_days);
+        columns_updates(days, ndays, s->as_of, &c->updates);
+    }
+    return 0;
+}
+
+int content_finish(struct content_state *s, struct site_report *rep, const struct rules *rules,
+                   content_link_status_fn link_status, void *user)
+{
+    if (!s || !rep)
+        return 0;
+    if (!s->home_seen) {
+        rep->homepage_analysed = 0;
+        return 0;
+    }
+    struct rules defaults;
+    if (!rules) {
+        rules_default(&defaults);
+        rules = &defaults;
+    }
+    rep->homepage_analysed = 1;
+    rep->homepage_latest = s->cols.page_latest;
+    rep->homepage_stale = rep->homepage_latest == SC_NO_DAY ||
+                          s->as_of - rep->homepage_latest > (long)rules->v[RULE_WINDOW_HOMEPAGE];
+    int rc = fill_columns(s, rep, rules);
+    const struct section_def *defs = sections_table();
+    for (int i = 0; rc == 0 && i < SECTION_COUNT; i++) {
+        struct section_record *sec = site_report_add_section(rep);
+        if (!sec)
+            return SC_ENOMEM;
+        sec->name = strdup(defs[i].name);
+        sec->url = s->hits[i].url ? strdup(s->hits[i].url) : NULL;
+        if (!sec->name || (s->hits[i].url && !sec->url))
+            return SC_ENOMEM;
+        sec->required = rules_section_required(rules, i, s->portal);
+        sec->present = sec->url && (!link_status || link_status(user, sec->url) != 0);
+    }
+    /* the identity moves into the report */
+    struct site_identity *id = &rep->identity;
+    free(id->site_code);
+    free(id->icp);
+    free(id->police_record);
+    free(id->sponsor);
+    *id = s->ident;
+    memset(&s->ident, 0, sizeof s->ident);
+    id->site_code_matches = -1;
+    if (rep->expected_code && id->site_code)
+        id->site_code_matches = strcmp(rep->expected_code, id->site_code) == 0;
+    return rc;
+}

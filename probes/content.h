@@ -1,0 +1,51 @@
+/* content: the entry points the crawler calls to run the content probes on a site.
+ *
+ * The probes work on ALREADY-PARSED pages and never fetch. The crawler hands every fetched
+ * on-site HTML page to content_observe_page(): the homepage yields the columns, sections
+ * and footer identity; a page whose URL is one of the columns' list pages yields that
+ * column's items and dates. When the crawl is over, content_finish() fills the site_report
+ * (homepage, columns, sections, identity); rules_judge() (rules.h) then turns the findings
+ * into defects, a score and a verdict.
+ *
+ * The check day (as_of) is fixed when the state is made, because year-less dates such as
+ * [11-20] are given their year while a page is read. */
+#ifndef SPOTCHECK_CONTENT_H
+#define SPOTCHECK_CONTENT_H
+
+#include <gumbo.h>
+#include <stddef.h>
+
+#include "probes/rules.h"
+#include "probes/site_report.h"
+
+struct content_state;
+
+/* A new state for the site whose homepage is home_url (absolute), checked as of day as_of.
+ * The site type (portal or department, for the required sections) is guessed from the host
+ * (www.* is a portal) until content_set_portal() says otherwise. NULL when out of memory. */
+struct content_state *content_state_new(const char *home_url, long as_of);
+void content_state_free(struct content_state *s);
+void content_set_portal(struct content_state *s, int portal);
+
+/* Reads one parsed page. url is the page's final URL; is_homepage marks the site's
+ * homepage (the first one observed wins). Pages that are neither the homepage nor a
+ * column's list page are ignored. Returns 0 or SC_ENOMEM. */
+int content_observe_page(struct content_state *s, const char *url, int is_homepage,
+                         const GumboOutput *doc);
+
+/* The list-page URLs found on the homepage (absolute, normal form): the crawler should fetch
+ * these even when its page budget runs short. *n receives the count; the strings belong to
+ * the state. */
+const char *const *content_wanted_urls(const struct content_state *s, size_t *n);
+
+/* The status of a link as the crawler found it: 1 loads, 0 broken, -1 unknown. */
+typedef int (*content_link_status_fn)(void *user, const char *url);
+
+/* Fills rep's homepage_*, columns, sections and identity from what was observed, with the
+ * windows and required sections of rules (NULL: defaults). link_status (may be NULL: all
+ * unknown) says whether each section's page loads; a section whose page is broken is not
+ * present. Returns 0 or SC_ENOMEM. */
+int content_finish(struct content_state *s, struct site_report *rep, const struct rules *rules,
+                   content_link_status_fn link_status, void *user);
+
+#endif

@@ -1,0 +1,98 @@
+/* rules: THE rule table — every indicator of domain.md with its threshold, whether it vetoes
+ * or deducts, and its point value — and the judge that turns a site's findings into
+ * defects, a score out of 100 and a verdict. It is the only source of every verdict.
+ *
+ * Defaults follow domain.md (national indicators 2015/2019); where the rules give no number
+ * (the point values) the default is the project's choice, documented in docs/rules.md.
+ * A config file may override any entry with `key = value` lines (rules_load_text). */
+#ifndef SPOTCHECK_RULES_H
+#define SPOTCHECK_RULES_H
+
+#include <stddef.h>
+
+#include "common/error.h"
+#include "probes/site_report.h"
+
+enum rule_id {
+    /* update windows, days (0 = the category is not judged) */
+    RULE_WINDOW_HOMEPAGE,
+    RULE_WINDOW_NEWS,
+    RULE_WINDOW_NOTICE,
+    RULE_WINDOW_POLICY,
+    RULE_WINDOW_PERSONNEL,
+    RULE_WINDOW_PLAN,
+    RULE_WINDOW_OTHER,
+    /* veto items: 1 on, 0 off, or a count threshold (0 = never) */
+    RULE_VETO_UNREACHABLE,
+    RULE_VETO_HOMEPAGE_STALE,
+    RULE_VETO_STALE_NEWS_NOTICE, /* stale news + notice/policy columns, at least N */
+    RULE_VETO_STALE_COLUMNS,     /* stale columns of any kind, at least N */
+    RULE_VETO_BLANK_COLUMNS,     /* blank columns, at least N */
+    RULE_VETO_NO_INTERACTION,    /* no working 互动交流 section */
+    RULE_VETO_NO_SERVICES,       /* no working 办事服务 section */
+    /* deductions, points each */
+    RULE_POINTS_STALE_COLUMN,
+    RULE_POINTS_BLANK_COLUMN,
+    RULE_POINTS_BROKEN_LINK_HOME,
+    RULE_POINTS_BROKEN_LINK_OTHER,
+    RULE_POINTS_BROKEN_LINKS_MAX,
+    RULE_POINTS_MISSING_SECTION,
+    RULE_POINTS_MISSING_SITE_CODE,
+    RULE_POINTS_WRONG_SITE_CODE,
+    RULE_POINTS_MISSING_ICP,
+    RULE_POINTS_MISSING_POLICE_RECORD,
+    RULE_POINTS_MISSING_PARTY_BADGE,
+    RULE_POINTS_MISSING_ERROR_REPORT,
+    RULE_POINTS_MISSING_SPONSOR,
+    RULE_POINTS_SPARSE_UPDATES, /* the site dated fewer than N items in 90 days */
+    RULE_SPARSE_UPDATES_MIN_90D,
+    RULE_PASS_SCORE,
+    /* required sections, by site type (1 required, 0 not) */
+    RULE_REQUIRE_PORTAL_DISCLOSURE,
+    RULE_REQUIRE_PORTAL_INTERPRETATION,
+    RULE_REQUIRE_PORTAL_SERVICES,
+    RULE_REQUIRE_PORTAL_INTERACTION,
+    RULE_REQUIRE_PORTAL_DISCLOSURE_GUIDE,
+    RULE_REQUIRE_PORTAL_DISCLOSURE_REPORT,
+    RULE_REQUIRE_DEPARTMENT_DISCLOSURE,
+    RULE_REQUIRE_DEPARTMENT_INTERPRETATION,
+    RULE_REQUIRE_DEPARTMENT_SERVICES,
+    RULE_REQUIRE_DEPARTMENT_INTERACTION,
+    RULE_REQUIRE_DEPARTMENT_DISCLOSURE_GUIDE,
+    RULE_REQUIRE_DEPARTMENT_DISCLOSURE_REPORT,
+    RULE_COUNT
+};
+
+/* One entry of the table: its config key, default, allowed range and why. */
+struct rule_def {
+    const char *key; /* e.g. "window.news" */
+    double def;
+    double min, max;
+    int integer; /* the value must be a whole number */
+    const char *why;
+};
+
+struct rules {
+    double v[RULE_COUNT];
+};
+
+/* The table itself (RULE_COUNT entries, indexed by enum rule_id). */
+const struct rule_def *rules_table(void);
+void rules_default(struct rules *r);
+/* Sets one entry by key; SC_EINPUT with a message for an unknown key or a bad value. */
+int rules_set(struct rules *r, const char *key, const char *value, struct sc_error *err);
+/* Applies `key = value` lines (# comments, blank lines); origin names the text in errors,
+ * which carry the line number. On error r is left as it was. */
+int rules_load_text(struct rules *r, const char *text, const char *origin, struct sc_error *err);
+int rules_load_file(struct rules *r, const char *path, struct sc_error *err);
+
+/* The update window of a column category in days (0 = not judged). */
+int rules_window(const struct rules *r, enum column_category c);
+/* 1 when a section (enum section_id) is required for a portal (portal=1) or department. */
+int rules_section_required(const struct rules *r, int section, int portal);
+
+/* Judges a report: appends defects, sets score, verdict_pass and judged. r may be NULL for
+ * the defaults. Returns 0 or SC_ENOMEM. */
+int rules_judge(const struct rules *r, struct site_report *rep);
+
+#endif

@@ -1,0 +1,157 @@
+/* sections: matching a homepage's links against the mandatory-section synonym table
+ * (see sections.h). For each section the best link wins: its text equal to a synonym,
+ * then a short text containing one, then an entry-point URL such as /xxgk/ or
+ * /zcjd/index.html; the first link in document order wins among equals. */
+#include "probes/sections.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/error.h"
+#include "common/strbuf.h"
+#include "probes/content_dom.h"
+#include "probes/url.h"
+
+static const char *const disclosure_words[] = {"政府信息公开", "信息公开",         "政务公开",
+                                               "政府公开",     "政府信息公开专栏", NULL};
+static const char *const disclosure_urls[] = {"xxgk", "zwgk", "zfxxgk", "gkml", NULL};
+static const char *const interp_words[] = {"政策解读", "解读回应", "解读", "政策解读回应", NULL};
+static const char *const interp_urls[] = {"zcjd", "jdhy", "jd", NULL};
+static const char *const service_words[] = {"办事服务", "网上办事", "政务服务", "在线办事",
+                                            "办事大厅", "网上服务", "便民服务", NULL};
+static const char *const service_urls[] = {"bsfw", "wsbs", "zwfw", "bmfw", "bsdt", NULL};
+static const char *const interact_words[] = {
+    "互动交流", "政民互动", "公众参与", "互动",     "领导信箱", "市长信箱", "县长信箱",
+    "局长信箱", "在线咨询", "咨询投诉", "意见征集", "征集调查", NULL};
+static const char *const interact_urls[] = {"hdjl", "zmhd", "gzcy", "hudong", NULL};
+static const char *const guide_words[] = {"政府信息公开指南", "信息公开指南", "公开指南", NULL};
+static const char *const guide_urls[] = {"xxgkzn", "gkzn", NULL};
+static const char *const report_words[] = {"政府信息公开年报",     "信息公开年报", "公开年报",
+                                           "政府信息公开年度报告", "年度报告",     NULL};
+static const char *const report_urls[] = {"xxgknb", "gknb", "ndbg", NULL};
+
+static const struct section_def table[SECTION_COUNT] = {
+    {"政府信息公开", disclosure_words, disclosure_urls, "disclosure"},
+    {"政策解读", interp_words, interp_urls, "interpretation"},
+    {"办事服务", service_words, service_urls, "services"},
+    {"互动交流", interact_words, interact_urls, "interaction"},
+    {"政府信息公开指南", guide_words, guide_urls, "disclosure_guide"},
+    {"政府信息公开年报", report_words, report_urls, "disclosure_report"},
+};
+
+const struct section_def *sections_table(void)
+{
+    return table;
+}
+
+/* 1 when the URL's path has `word` as a whole segment that ends the path or is followed
+ * only by index.* / default.* (an entry page, not an article under it). */
+static int url_is_entry(const char *url, const char *word)
+{
+    const char *p = strstr(url, "://");
+    p = p ? strchr(p + 3, '/') : url;
+    size_t wl = strlen(word);
+    for (; p && *p; p = strchr(p + 1, '/')) {
+        if (*p != '/' || strncasecmp(p + 1, word, wl) != 0)
+            continue;
+        const char *rest = p + 1 + wl;
+        if (*rest == 0 || *rest == '?' ||
+            (*rest == '/' && (rest[1] == 0 || strncasecmp(rest + 1, "index", 5) == 0 ||
+                              strncasecmp(rest + 1, "default", 7) == 0)))
+            return 1;
+        if (*rest == '.' || (*rest == '/' && rest[1] == '?'))
+            return 1;
+    }
+    return 0;
+}
+
+struct scan {
+    const char *page_url;
+    struct section_hit *hits;
+    struct strbuf sb;
+    int failed;
+};
+
+static void consider(struct scan *s, const GumboNode *a)
+{
+    const char *href = dom_attr(a, "href");
+    char *abs = NULL;
+    if (!href || url_resolve(s->page_url, href, &abs) != URL_OK) {
+        free(abs);
+        return;
+    }
+    strbuf_reset(&s->sb);
+    dom_text(a, &s->sb, 0);
+    dom_text_trim(&s->sb);
+    if (s->sb.len == 0) {
+        const char *title = dom_attr(a, "title");
+        if (title)
+            strbuf_adds(&s->sb, title);
+        dom_text_trim(&s->sb);
+    }
+    const char *text = s->sb.buf;
+    size_t chars = dom_chars(text);
+    for (int i = 0; i < SECTION_COUNT; i++) {
+        int score = 0;
+        for (const char *const *w = table[i].words; *w && score < 3; w++) {
+            if (strcmp(text, *w) == 0)
+                score = 3;
+            else if (chars <= 10 && strstr(text, *w) && score < 2)
+                score = 2;
+        }
+        for (const char *const *w = table[i].url_words; *w && score < 1; w++)
+            if (url_is_entry(abs, *w) && chars <= 12)
+                score = 1;
+        if (score > s->hits[i].score) {
+            char *copy = strdup(abs);
+            if (!copy) {
+                s->failed = 1;
+                continue;
+            }
+            free(s->hits[i].url);
+            s->hits[i].url = copy;
+            s->hits[i].score = score;
+        }
+    }
+    free(abs);
+}
+
+static void walk(struct scan *s, const GumboNode *n, int depth)
+{
+    if (depth > DOM_MAX_DEPTH || s->failed)
+        return;
+    if (dom_is(n, GUMBO_TAG_A)) {
+        consider(s, n);
+        return;
+    }
+    if (dom_is(n, GUMBO_TAG_SCRIPT) || dom_is(n, GUMBO_TAG_STYLE))
+        return;
+    const GumboVector *kids = dom_children(n);
+    for (unsigned i = 0; kids && i < kids->length; i++)
+        walk(s, kids->data[i], depth + 1);
+}
+
+int sections_find(const GumboNode *root, const char *page_url,
+                  struct section_hit hits[SECTION_COUNT])
+{
+    struct scan s = {page_url, hits, STRBUF_INIT, 0};
+    memset(hits, 0, SECTION_COUNT * sizeof *hits);
+    walk(&s, root, 0);
+    int failed = s.failed || s.sb.failed;
+    strbuf_release(&s.sb);
+    if (failed) {
+        sections_hits_free(hits);
+        return SC_ENOMEM;
+    }
+    return 0;
+}
+
+void sections_hits_free(struct section_hit hits[SECTION_COUNT])
+{
+    for (int i = 0; i < SECTION_COUNT; i++) {
+        free(hits[i].url);
+        hits[i].url = NULL;
+        hits[i].score = 0;
+    }
+}
