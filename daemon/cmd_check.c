@@ -1,0 +1,149 @@
+/* cmd_check: `spotcheck check URL...` — crawl sites now, without a database or a schedule,
+ * and print what was found (contract.md). Exit 0 when every site passes, 1 when one fails,
+ * 2 for bad usage, 3 for a runtime failure. */
+#include "daemon/cli.h"
+#include "common/error.h"
+#include "common/strbuf.h"
+#include "probes/check_output.h"
+#include "probes/crawl.h"
+#include "probes/netopts.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { OPT_FORMAT = OPT_FIRST_COMMAND_OPTION, OPT_ALL_LINKS, OPT_SCOPE_HOST, OPT_EXCLUDE };
+
+static void check_usage(FILE *out)
+{
+    fputs("usage: spotcheck check URL... [--format json|text] [--all-links] [options]\n\n"
+          "Crawls each site from its homepage, checks every link it finds, and reports the\n"
+          "broken ones (and, as the content probes and rules land, stale columns, missing\n"
+          "sections and a verdict). Nothing is stored.\n\n"
+          "Options:\n"
+          "  --format F       json (the contract's document) or text (default)\n"
+          "  --all-links      list every link checked, not only broken and suspected ones\n"
+          "  --scope-host H   also crawl pages on host H (repeatable)\n"
+          "  --exclude S      skip URLs containing S (repeatable)\n",
+          out);
+    netopts_print_help(out);
+    cli_print_common_options(out);
+    fputs("\nExit status: 0 every site passed, 1 a site failed (unreachable, or a confirmed\n"
+          "broken link until the rule table judges), 2 bad usage, 3 runtime failure.\n",
+          out);
+}
+
+static int list_add(char ***list, size_t *n, const char *s)
+{
+    char **p = realloc(*list, (*n + 1) * sizeof *p);
+    if (!p)
+        return -1;
+    *list = p;
+    p[(*n)++] = (char *)s;
+    return 0;
+}
+
+int cmd_check(struct cli_context *ctx, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        CLI_COMMON_LONGOPTS,
+        NETOPTS_LONGOPTS,
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"all-links", no_argument, NULL, OPT_ALL_LINKS},
+        {"scope-host", required_argument, NULL, OPT_SCOPE_HOST},
+        {"exclude", required_argument, NULL, OPT_EXCLUDE},
+        {NULL, 0, NULL, 0}};
+    struct crawl_options opt;
+    crawl_options_default(&opt);
+    enum output_format format = FORMAT_TEXT;
+    struct sc_error err = {{0}};
+    int status = EXIT_OK, c;
+    while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+        if (c == 'h') {
+            check_usage(stdout);
+            goto out;
+        }
+        int r = netopts_option(&opt, c, optarg, &err);
+        if (r < 0) {
+            status = r == SC_EINPUT ? cli_usage_error("check", "%s", err.msg)
+                                    : cli_report_error("check", r, err.msg);
+            goto out;
+        }
+        if (r > 0)
+            continue;
+        switch (c) {
+        case OPT_FORMAT:
+            if (cli_parse_format(optarg, &format, 0) < 0) {
+                status = cli_usage_error("check", "--format '%s': expected json or text", optarg);
+                goto out;
+            }
+            continue;
+        case OPT_ALL_LINKS:
+            opt.all_links = 1;
+            continue;
+        case OPT_SCOPE_HOST:
+            if (list_add(&opt.extra_hosts, &opt.nextra_hosts, optarg) < 0) {
+                status = cli_report_error("check", SC_ENOMEM, "out of memory");
+                goto out;
+            }
+            continue;
+        case OPT_EXCLUDE:
+            if (list_add(&opt.excludes, &opt.nexcludes, optarg) < 0) {
+                status = cli_report_error("check", SC_ENOMEM, "out of memory");
+                goto out;
+            }
+            continue;
+        default:
+            break;
+        }
+        r = cli_common_option(ctx, c, optarg);
+        if (r == 0) {
+            status = cli_usage_error("check", "unknown option");
+            goto out;
+        }
+        if (r < 0) {
+            status = EXIT_USAGE;
+            goto out;
+        }
+    }
+    if (optind >= argc) {
+        status = cli_usage_error("check", "no URL given");
+        goto out;
+    }
+    opt.progress = ctx->verbosity >= 0 && isatty(STDERR_FILENO);
+
+    size_t n = (size_t)(argc - optind);
+    struct site_report *reports = calloc(n, sizeof *reports);
+    if (!reports) {
+        status = cli_report_error("check", SC_ENOMEM, "out of memory");
+        goto out;
+    }
+    int rc = crawl_run((const char *const *)(argv + optind), n, &opt, NULL, reports, &err);
+    if (rc < 0) {
+        status = rc == SC_EINPUT ? cli_usage_error("check", "%s", err.msg)
+                                 : cli_report_error("check", rc, err.msg);
+    } else {
+        struct strbuf out = STRBUF_INIT;
+        rc = format == FORMAT_JSON ? check_output_json(reports, n, &out)
+                                   : check_output_text(reports, n, &out);
+        if (rc < 0) {
+            status = cli_report_error("check", rc, "out of memory");
+        } else {
+            fwrite(out.buf, 1, out.len, stdout);
+            for (size_t i = 0; i < n; i++)
+                if (check_site_failed(&reports[i]))
+                    status = EXIT_FAILED_CHECK;
+            if (fflush(stdout) != 0)
+                status = cli_report_error("check", SC_ERUNTIME, "cannot write the output");
+        }
+        strbuf_release(&out);
+    }
+    for (size_t i = 0; i < n; i++)
+        site_report_free(&reports[i]);
+    free(reports);
+out:
+    netopts_release(&opt);
+    free(opt.extra_hosts);
+    free(opt.excludes);
+    return status;
+}

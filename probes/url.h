@@ -1,0 +1,39 @@
+/* url: every URL the crawler touches is parsed, joined and normalised here, through
+ * curl_url() only (no string surgery on URLs elsewhere).
+ *
+ * Normal form: scheme and host lower case, default port dropped, dot segments removed,
+ * raw non-ASCII and spaces percent-encoded (CURLU_URLENCODE), percent escapes in one case
+ * (lower-case hex, as curl writes them), empty path "/", fragment dropped. Two spellings of one
+ * resource give one string, so the crawler's "fetch each URL once" table can compare strings. */
+#ifndef SPOTCHECK_URL_H
+#define SPOTCHECK_URL_H
+
+#include "common/error.h"
+
+enum url_status {
+    URL_OK = 0,        /* *out holds an http(s) URL in normal form */
+    URL_SKIP = 1,      /* another scheme (mailto:, tel:, javascript:, data:, ftp: ...) */
+    URL_SAME_PAGE = 2, /* empty or fragment-only reference: the page itself */
+    URL_BAD = 3        /* not a URL curl can parse */
+};
+
+/* Resolves `ref` (as written in a page: may be relative, padded with whitespace, contain
+ * raw Chinese) against `base` (an absolute URL, normally already normal) and writes the
+ * normalised absolute URL to *out (malloc'd, caller frees) when the result is URL_OK.
+ * base may be NULL when ref is absolute. Returns an enum url_status, or SC_ENOMEM. */
+int url_resolve(const char *base, const char *ref, char **out);
+
+/* Normalises an absolute URL; same returns as url_resolve. */
+int url_normalise(const char *url, char **out);
+
+/* Writes the lower-case host (malloc'd) and the port (default filled in) of a normal-form
+ * URL. Returns 0, or SC_EINPUT when the URL has no host. */
+int url_host_port(const char *url, char **host, int *port);
+
+/* The scheme://host[:port] part of a normal-form URL (malloc'd), or NULL. */
+char *url_origin(const char *url);
+
+/* 1 when host is an IPv4 or IPv6 literal (with or without brackets). */
+int url_host_is_ip(const char *host);
+
+#endif

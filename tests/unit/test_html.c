@@ -1,0 +1,230 @@
+/* test_html: charset detection and decoding, gumbo parsing, link extraction, soft-404
+ * phrases and text signatures (probes/html.h, probes/crawl_soft404.h). */
+#include "testutil.h"
+
+#include "probes/crawl_soft404.h"
+#include "probes/html.h"
+#include "probes/url.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void test_charset_detection(void **state)
+{
+    (void)state;
+    size_t bom;
+    const char *gbk = "<html><head><meta charset=\"gb2312\"></head><body>\xD6\xD0\xCE\xC4</body>";
+    assert_string_equal(html_charset_detect(NULL, "\xEF\xBB\xBFhi", 5, &bom), "UTF-8");
+    assert_int_equal(bom, 3);
+    /* BOM beats the header, the header beats meta, meta beats the sniff. */
+    assert_string_equal(html_charset_detect("text/html; charset=gbk", "\xEF\xBB\xBFhi", 5, &bom),
+                        "UTF-8");
+    assert_string_equal(html_charset_detect("text/html; charset=\"Big5\"", gbk, strlen(gbk), &bom),
+                        "BIG5-HKSCS");
+    assert_string_equal(html_charset_detect("text/html", gbk, strlen(gbk), &bom), "GB18030");
+    const char *http_equiv =
+        "<META HTTP-EQUIV=\"Content-Type\" CONTENT=\"text/html; charset=GBK\">x";
+    assert_string_equal(html_charset_detect(NULL, http_equiv, strlen(http_equiv), &bom), "GB18030");
+    /* An unknown label falls through to the sniff. */
+    const char *odd = "<meta charset=klingon>\xE4\xB8\xAD";
+    assert_string_equal(html_charset_detect("text/html; charset=nope", odd, strlen(odd), &bom),
+                        "UTF-8");
+    const char *raw_gbk = "<p>\xD6\xD0\xCE\xC4</p>";
+    assert_string_equal(html_charset_detect(NULL, raw_gbk, strlen(raw_gbk), &bom), "GB18030");
+    /* A meta past the first 1024 bytes is not seen. */
+    char late[1200];
+    memset(late, ' ', sizeof late);
+    memcpy(late + 1100, "<meta charset=gbk>", 18);
+    late[1118] = '\0';
+    assert_null(html_charset_from_meta(late, strlen(late)));
+}
+
+static void test_decode(void **state)
+{
+    (void)state;
+    struct strbuf out = STRBUF_INIT;
+    const char *gbk = "<meta charset=gbk><p>\xD6\xD0\xCE\xC4\xB9\xFA</p>";
+    const char *cs = NULL;
+    assert_int_equal(html_decode(NULL, gbk, strlen(gbk), &out, &cs), 0);
+    assert_string_equal(cs, "GB18030");
+    assert_non_null(strstr(out.buf, "中文国"));
+    /* Invalid bytes survive as U+FFFD. */
+    strbuf_reset(&out);
+    const char *bad = "<p>ok \xFF\xFE\x81 end</p>";
+    assert_int_equal(html_decode("text/html; charset=utf-8", bad, strlen(bad), &out, &cs), 0);
+    assert_non_null(strstr(out.buf, "\xEF\xBF\xBD"));
+    assert_non_null(strstr(out.buf, "end"));
+    strbuf_reset(&out);
+    const char *big5 = "<p>\xA4\xA4\xA4\xE5</p>"; /* 中文 in Big5 */
+    assert_int_equal(html_decode("text/html;charset=big5", big5, strlen(big5), &out, &cs), 0);
+    assert_non_null(strstr(out.buf, "中文"));
+    strbuf_release(&out);
+}
+
+static const char page[] =
+    "<html><head><base href=\"http://www.a.gov.cn/xxgk/\">"
+    "<link rel=stylesheet href=\"/css/a.css\"><link rel=preconnect href=\"//cdn.x.com\">"
+    "<meta http-equiv=\"refresh\" content=\"30; URL='later.html'\">"
+    "<script src=\"js/app.js\"></script><title> 通知公告 - 某市人民政府 </title></head><body>"
+    "<a href=\"tzgg/1.html\">  关于  <b>开展</b>\n检查的通知 </a>"
+    "<a href=\"#top\">top</a><a href=\"\">empty</a>"
+    "<a href=\"mailto:x@a.gov.cn\">mail</a><a href=\"javascript:void(0)\">js</a>"
+    "<a href=\"/新闻/2026.html\"><img src=\"/img/n.png\" alt=\"新闻图片\"></a>"
+    "<img src=\"a.jpg\" srcset=\"a-1x.jpg 1x, a-2x.jpg 2x,a-3x.jpg\">"
+    "<iframe src=\"//video.example.com/embed\"></iframe>"
+    "<map><area href=\"/map/1.html\" alt=\"区域\"></map>"
+    "<object data=\"files/doc.pdf\"></object><embed src=\"files/movie.swf\">"
+    "<video src=\"v.mp4\" poster=\"v.jpg\"><source src=\"v.webm\"></video>"
+    "<audio src=\"a.mp3\"></audio>"
+    "<a href=\"http://a b/\">bad</a>"
+    "<script>var x = '<a href=\"/not-a-link\">';</script>"
+    "</body></html>";
+
+static const struct html_link *find(const struct html_links *L, const char *url)
+{
+    for (size_t i = 0; i < L->n; i++)
+        if (strcmp(L->v[i].url, url) == 0)
+            return &L->v[i];
+    return NULL;
+}
+
+static void test_links(void **state)
+{
+    (void)state;
+    GumboOutput *doc = html_parse(page, strlen(page));
+    assert_non_null(doc);
+    struct html_links L = {0};
+    assert_int_equal(html_links_extract(doc, "http://www.a.gov.cn/index.html", &L), 0);
+    const char *want[] = {"http://www.a.gov.cn/css/a.css",
+                          "http://www.a.gov.cn/xxgk/later.html",
+                          "http://www.a.gov.cn/xxgk/js/app.js",
+                          "http://www.a.gov.cn/xxgk/tzgg/1.html",
+                          "http://www.a.gov.cn/%e6%96%b0%e9%97%bb/2026.html",
+                          "http://www.a.gov.cn/img/n.png",
+                          "http://www.a.gov.cn/xxgk/a.jpg",
+                          "http://www.a.gov.cn/xxgk/a-1x.jpg",
+                          "http://www.a.gov.cn/xxgk/a-2x.jpg",
+                          "http://www.a.gov.cn/xxgk/a-3x.jpg",
+                          "http://video.example.com/embed",
+                          "http://www.a.gov.cn/map/1.html",
+                          "http://www.a.gov.cn/xxgk/files/doc.pdf",
+                          "http://www.a.gov.cn/xxgk/files/movie.swf",
+                          "http://www.a.gov.cn/xxgk/v.mp4",
+                          "http://www.a.gov.cn/xxgk/v.jpg",
+                          "http://www.a.gov.cn/xxgk/v.webm",
+                          "http://www.a.gov.cn/xxgk/a.mp3"};
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++)
+        if (!find(&L, want[i]))
+            fail_msg("link %s not extracted", want[i]);
+    const struct html_link *l = find(&L, "http://www.a.gov.cn/xxgk/tzgg/1.html");
+    assert_string_equal(l->anchor, "关于 开展 检查的通知");
+    assert_int_equal(l->kind, HTML_LINK_PAGE);
+    l = find(&L, "http://www.a.gov.cn/%e6%96%b0%e9%97%bb/2026.html");
+    assert_string_equal(l->anchor, "新闻图片"); /* the image's alt */
+    assert_string_equal(find(&L, "http://www.a.gov.cn/map/1.html")->anchor, "区域");
+    assert_int_equal(find(&L, "http://www.a.gov.cn/img/n.png")->kind, HTML_LINK_RESOURCE);
+    assert_int_equal(find(&L, "mailto:x@a.gov.cn")->status, URL_SKIP);
+    assert_int_equal(find(&L, "javascript:void(0)")->status, URL_SKIP);
+    assert_int_equal(find(&L, "http://a b/")->status, URL_BAD);
+    assert_null(find(&L, "http://cdn.x.com/"));
+    assert_null(find(&L, "http://www.a.gov.cn/not-a-link"));
+    for (size_t i = 0; i < L.n; i++) /* fragment-only and empty hrefs are left out */
+        assert_null(strchr(L.v[i].url, '#'));
+    size_t expected = sizeof want / sizeof *want + 3;
+    assert_int_equal(L.n, expected);
+
+    struct strbuf t = STRBUF_INIT;
+    html_title(doc, &t);
+    assert_string_equal(t.buf, "通知公告 - 某市人民政府");
+    strbuf_reset(&t);
+    html_text(doc, &t, 4096);
+    assert_non_null(strstr(t.buf, "检查的通知"));
+    assert_null(strstr(t.buf, "var x")); /* script text is not visible text */
+    strbuf_release(&t);
+    html_links_free(&L);
+    html_parse_free(doc);
+}
+
+static void test_hostile_input(void **state)
+{
+    (void)state;
+    /* Deep nesting must not overflow the stack in our walks. */
+    size_t depth = 100000;
+    struct strbuf h = STRBUF_INIT;
+    for (size_t i = 0; i < depth; i++)
+        strbuf_adds(&h, "<span>");
+    strbuf_adds(&h, "<a href=\"/deep.html\">deep</a>");
+    GumboOutput *doc = html_parse(h.buf, h.len);
+    assert_non_null(doc);
+    struct html_links L = {0};
+    assert_int_equal(html_links_extract(doc, "http://www.a.gov.cn/", &L), 0);
+    assert_int_equal(L.n, 1);
+    assert_string_equal(L.v[0].anchor, "deep");
+    html_links_free(&L);
+    struct strbuf t = STRBUF_INIT;
+    html_text(doc, &t, 100);
+    strbuf_release(&t);
+    html_parse_free(doc);
+    strbuf_release(&h);
+    /* Anchor text is cut on a character boundary. */
+    struct strbuf a = STRBUF_INIT;
+    strbuf_adds(&a, "<a href=/x>");
+    for (int i = 0; i < 300; i++)
+        strbuf_adds(&a, "长");
+    strbuf_adds(&a, "</a>");
+    doc = html_parse(a.buf, a.len);
+    assert_int_equal(html_links_extract(doc, "http://www.a.gov.cn/", &L), 0);
+    assert_true(strlen(L.v[0].anchor) <= HTML_ANCHOR_MAX);
+    assert_int_equal(strlen(L.v[0].anchor) % 3, 0);
+    html_links_free(&L);
+    html_parse_free(doc);
+    strbuf_release(&a);
+}
+
+static void test_soft404(void **state)
+{
+    (void)state;
+    assert_true(soft404_phrase_match("404 Not Found", "", 0));
+    assert_true(soft404_phrase_match("页面不存在", "", 0));
+    const char *body = "对不起，您访问的页面不存在！ 返回首页";
+    assert_true(soft404_phrase_match("某市人民政府", body, strlen(body)));
+    assert_false(soft404_phrase_match("国发〔2026〕4041号", "", 0)); /* a number, not 404 */
+    assert_false(soft404_phrase_match("关于开展检查的通知", "正文内容", strlen("正文内容")));
+    /* A long article quoting the phrase is not a soft 404. */
+    struct strbuf longtext = STRBUF_INIT;
+    for (int i = 0; i < 100; i++)
+        strbuf_adds(&longtext, "正文内容很长。");
+    strbuf_adds(&longtext, "页面不存在");
+    assert_false(soft404_phrase_match("通知", longtext.buf, longtext.len));
+    strbuf_release(&longtext);
+
+    /* Signatures ignore echoed paths and numbers. */
+    const char *a = "抱歉，找不到您访问的内容 /spotcheck-404-abc.html 2026-11-22";
+    const char *b = "抱歉，找不到您访问的内容 /xxgk/old/123.html 2026-11-23";
+    assert_int_equal(soft404_text_sig(a, strlen(a)), soft404_text_sig(b, strlen(b)));
+    const char *c = "关于开展检查的通知 正文";
+    assert_int_not_equal(soft404_text_sig(a, strlen(a)), soft404_text_sig(c, strlen(c)));
+    assert_int_equal(soft404_text_sig("", 0), 0);
+
+    struct soft404_fingerprint fp = {0};
+    fp.active = 1;
+    fp.text_sig = soft404_text_sig(a, strlen(a));
+    assert_true(soft404_page_match(&fp, "http://x/", 0, "某市", b, strlen(b)));
+    assert_false(soft404_page_match(&fp, "http://x/", 0, "某市", c, strlen(c)));
+    fp.landing = strdup("http://x/404.html");
+    assert_true(soft404_page_match(&fp, "http://x/404.html", 1, "某市", c, strlen(c)));
+    assert_false(soft404_page_match(&fp, "http://x/404.html", 0, "某市", c, strlen(c)));
+    soft404_fingerprint_free(&fp);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_charset_detection),
+        cmocka_unit_test(test_decode),
+        cmocka_unit_test(test_links),
+        cmocka_unit_test(test_hostile_input),
+        cmocka_unit_test(test_soft404),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,98 @@
+/* test_url: URL joining and normalisation through curl_url (probes/url.h). */
+#include "testutil.h"
+
+#include "probes/url.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void expect(const char *base, const char *ref, int status, const char *want)
+{
+    char *out = NULL;
+    int st = url_resolve(base, ref, &out);
+    if (st != status)
+        fail_msg("%s + '%s': status %d, want %d", base ? base : "-", ref, st, status);
+    if (want) {
+        assert_non_null(out);
+        assert_string_equal(out, want);
+    } else {
+        assert_null(out);
+    }
+    free(out);
+}
+
+static void test_normal_form(void **state)
+{
+    (void)state;
+    const char *b = "http://www.a.gov.cn/xxgk/tzgg/index.html";
+    expect(NULL, "HTTP://WWW.A.GOV.CN:80/a/./b/../c.html#top", URL_OK,
+           "http://www.a.gov.cn/a/c.html");
+    expect(NULL, "https://www.a.gov.cn:443", URL_OK, "https://www.a.gov.cn/");
+    expect(NULL, "http://www.a.gov.cn:8080/x", URL_OK, "http://www.a.gov.cn:8080/x");
+    expect(b, "../zcfg/", URL_OK, "http://www.a.gov.cn/xxgk/zcfg/");
+    expect(b, "/新闻/通知.html", URL_OK,
+           "http://www.a.gov.cn/%e6%96%b0%e9%97%bb/%e9%80%9a%e7%9f%a5.html");
+    /* Already-encoded lower-case escapes give the same string. */
+    expect(b, "/%E6%96%B0%e9%97%bb/%E9%80%9a%E7%9F%a5.html", URL_OK,
+           "http://www.a.gov.cn/%e6%96%b0%e9%97%bb/%e9%80%9a%e7%9f%a5.html");
+    expect(b, "  \n/a b.html\t ", URL_OK, "http://www.a.gov.cn/a%20b.html");
+    expect(b, "?page=2", URL_OK, "http://www.a.gov.cn/xxgk/tzgg/index.html?page=2");
+    expect(b, "//cdn.Example.com/x.js", URL_OK, "http://cdn.example.com/x.js");
+    expect(b, "/s?q=中文", URL_OK, "http://www.a.gov.cn/s?q=%e4%b8%ad%e6%96%87");
+    expect(b, "/s?q=%E4%B8%AD%E6%96%87", URL_OK, "http://www.a.gov.cn/s?q=%e4%b8%ad%e6%96%87");
+}
+
+static void test_special_references(void **state)
+{
+    (void)state;
+    const char *b = "http://www.a.gov.cn/";
+    expect(b, "mailto:office@a.gov.cn", URL_SKIP, NULL);
+    expect(b, "tel:12345", URL_SKIP, NULL);
+    expect(b, "javascript:void(0)", URL_SKIP, NULL);
+    expect(b, " JavaScript:go()", URL_SKIP, NULL);
+    expect(b, "data:image/png;base64,AAAA", URL_SKIP, NULL);
+    expect(b, "ftp://files.a.gov.cn/x", URL_SKIP, NULL);
+    expect(b, "", URL_SAME_PAGE, NULL);
+    expect(b, "#main", URL_SAME_PAGE, NULL);
+    expect(b, "   ", URL_SAME_PAGE, NULL);
+    expect(b, "http://a b/", URL_BAD, NULL);
+    expect(b, "http://", URL_BAD, NULL);
+    expect(NULL, "/relative/without/base", URL_BAD, NULL);
+}
+
+static void test_host_helpers(void **state)
+{
+    (void)state;
+    char *host = NULL;
+    int port = 0;
+    assert_int_equal(url_host_port("http://www.a.gov.cn/x", &host, &port), 0);
+    assert_string_equal(host, "www.a.gov.cn");
+    assert_int_equal(port, 80);
+    free(host);
+    assert_int_equal(url_host_port("https://x.cn:8443/", &host, &port), 0);
+    assert_int_equal(port, 8443);
+    free(host);
+    assert_int_equal(url_host_port("not a url", &host, &port), SC_EINPUT);
+    assert_null(host);
+    char *o = url_origin("https://www.a.gov.cn/a/b?c#d");
+    assert_string_equal(o, "https://www.a.gov.cn");
+    free(o);
+    o = url_origin("http://www.a.gov.cn:81/a");
+    assert_string_equal(o, "http://www.a.gov.cn:81");
+    free(o);
+    assert_true(url_host_is_ip("127.0.0.1"));
+    assert_true(url_host_is_ip("[::1]"));
+    assert_true(url_host_is_ip("::1"));
+    assert_false(url_host_is_ip("www.a.gov.cn"));
+    assert_false(url_host_is_ip("[nonsense]"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_normal_form),
+        cmocka_unit_test(test_special_references),
+        cmocka_unit_test(test_host_helpers),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
