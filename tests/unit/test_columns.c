@@ -1,0 +1,286 @@
+/* test_columns: the homepage column finder and the list-page reader on the hand-written
+ * regression pages in tests/data/pages (div/ul, table, tabs, hidden dates, list pages),
+ * the category table, update frequency, and hostile input. */
+#include "testutil.h"
+#include "common/clock.h"
+#include "common/strbuf.h"
+#include "probes/columns.h"
+#include "probes/columns_items.h"
+#include "probes/content.h"
+
+#include <gumbo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BASE "http://www.test.gov.cn/"
+
+static long ymd(int y, int m, int d)
+{
+    return sc_days_from_civil(y, m, d);
+}
+
+static GumboOutput *parse_page(const char *name, char **text)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tests/data/pages/%s", test_src(), name);
+    *text = test_read_file(path, NULL);
+    assert_non_null(*text);
+    GumboOutput *doc = gumbo_parse(*text);
+    assert_non_null(doc);
+    return doc;
+}
+
+static void find_columns(const char *name, long as_of, struct column_set *set)
+{
+    char *text;
+    GumboOutput *doc = parse_page(name, &text);
+    memset(set, 0, sizeof *set);
+    assert_int_equal(columns_find(doc->root, BASE, as_of, set), 0);
+    gumbo_destroy_output(&kGumboDefaultOptions, doc);
+    free(text);
+}
+
+static const struct column_found *column_named(const struct column_set *s, const char *name)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i].name && strcmp(s->v[i].name, name) == 0)
+            return &s->v[i];
+    fail_msg("no column named %s among %zu", name, s->n);
+    return NULL;
+}
+
+/* name, category, list url, items shown, undated, latest (SC_NO_DAY none), tabbed */
+static void expect(const struct column_set *s, const char *name, enum column_category cat,
+                   const char *url, int items, int undated, long latest, int tabbed)
+{
+    const struct column_found *c = column_named(s, name);
+    assert_int_equal(c->category, cat);
+    if (url) {
+        assert_non_null(c->url);
+        assert_string_equal(c->url, url);
+    } else {
+        assert_null(c->url);
+    }
+    assert_int_equal(c->items, items);
+    assert_int_equal(c->undated, undated);
+    assert_int_equal(columns_latest(c->days, c->ndays, ymd(2026, 11, 22)), latest);
+    assert_int_equal(c->tabbed, tabbed);
+}
+
+static void columns_div_ul_layout(void **state)
+{
+    struct column_set s;
+    find_columns("div_ul.html", ymd(2026, 11, 22), &s);
+    assert_int_equal(s.n, 4); /* the navigation menu is not a column */
+    expect(&s, "测试要闻", COLUMN_NEWS, BASE "yw/index.html", 3, 0, ymd(2026, 11, 20), 0);
+    expect(&s, "通知公告", COLUMN_NOTICE, BASE "tzgg/index.html", 2, 0, ymd(2026, 6, 1), 0);
+    expect(&s, "规划计划", COLUMN_PLAN, BASE "ghjh/index.html", 0, 0, SC_NO_DAY, 0);
+    expect(&s, "人事信息", COLUMN_PERSONNEL, BASE "rsxx/index.html", 3, 3, SC_NO_DAY, 0);
+    assert_int_equal(s.page_latest, ymd(2026, 11, 20));
+    column_set_free(&s);
+}
+
+static void columns_table_layout(void **state)
+{
+    struct column_set s;
+    find_columns("table.html", ymd(2026, 11, 22), &s);
+    assert_int_equal(s.n, 3);
+    expect(&s, "政务动态", COLUMN_NEWS, BASE "zwdt/index.html", 3, 0, ymd(2026, 11, 18), 0);
+    expect(&s, "政策文件", COLUMN_POLICY, BASE "zcwj/index.html", 0, 0, SC_NO_DAY, 0);
+    expect(&s, "公示公告", COLUMN_NOTICE, BASE "gsgg/", 2, 0, ymd(2025, 12, 1), 0);
+    column_set_free(&s);
+}
+
+static void columns_tabbed_layout(void **state)
+{
+    struct column_set s;
+    find_columns("tabs.html", ymd(2026, 11, 22), &s);
+    assert_int_equal(s.n, 5); /* the script-filled 国务院信息 tab shows nothing */
+    expect(&s, "工作动态", COLUMN_NEWS, BASE "gzdt/index.html", 2, 0, ymd(2026, 11, 21), 1);
+    expect(&s, "公示公告", COLUMN_NOTICE, BASE "gsgg/index.html", 2, 0, ymd(2026, 9, 30), 1);
+    expect(&s, "政策法规", COLUMN_POLICY, BASE "zcfg/index.html", 0, 0, SC_NO_DAY, 1);
+    expect(&s, "人事任免", COLUMN_PERSONNEL, BASE "rsrm/index.html", 1, 0, ymd(2026, 3, 2), 1);
+    expect(&s, "发展规划", COLUMN_PLAN, BASE "fzgh/index.html", 2, 0, ymd(2025, 12, 31), 1);
+    column_set_free(&s);
+}
+
+static void columns_hidden_and_url_dates(void **state)
+{
+    struct column_set s;
+    find_columns("hidden_dates.html", ymd(2026, 11, 22), &s);
+    assert_int_equal(s.n, 3);
+    expect(&s, "湖南要闻", COLUMN_NEWS, BASE "hnyw/", 2, 0, ymd(2026, 11, 18), 0);
+    expect(&s, "政策解读", COLUMN_POLICY, BASE "zcjd/", 2, 0, ymd(2026, 11, 19), 0);
+    expect(&s, "新闻发布", COLUMN_NEWS, BASE "xwfb/", 2, 0, ymd(2026, 9, 9), 0);
+    column_set_free(&s);
+}
+
+/* Year-less dates take their year from the check day: the same page read in January
+ * puts [12-30] in the year before. */
+static void columns_yearless_follow_the_check_day(void **state)
+{
+    struct column_set s;
+    find_columns("tabs.html", ymd(2027, 1, 5), &s);
+    const struct column_found *c = column_named(&s, "公示公告");
+    assert_int_equal(columns_latest(c->days, c->ndays, ymd(2027, 1, 5)), ymd(2026, 12, 30));
+    c = column_named(&s, "工作动态");
+    assert_int_equal(columns_latest(c->days, c->ndays, ymd(2027, 1, 5)), ymd(2026, 11, 21));
+    column_set_free(&s);
+}
+
+static void list_pages_read_the_main_list(void **state)
+{
+    char *text;
+    GumboOutput *doc = parse_page("list_page.html", &text);
+    struct list_page p;
+    assert_int_equal(columns_list_page(doc->root, BASE "tzgg/index.html", ymd(2026, 11, 22), &p),
+                     0);
+    assert_false(p.blank);
+    assert_int_equal(p.items, 5);
+    assert_int_equal(p.undated, 1);
+    assert_int_equal(p.ndays, 4);
+    assert_int_equal(columns_latest(p.days, p.ndays, ymd(2026, 11, 22)), ymd(2026, 8, 1));
+    list_page_free(&p);
+    gumbo_destroy_output(&kGumboDefaultOptions, doc);
+    free(text);
+
+    doc = parse_page("list_blank.html", &text);
+    assert_int_equal(columns_list_page(doc->root, BASE "ghjh/index.html", ymd(2026, 11, 22), &p),
+                     0);
+    assert_true(p.blank);
+    assert_int_equal(p.items, 0);
+    list_page_free(&p);
+    gumbo_destroy_output(&kGumboDefaultOptions, doc);
+    free(text);
+}
+
+static void categories_by_keyword(void **state)
+{
+    static const struct {
+        const char *name;
+        enum column_category cat;
+    } cases[] = {
+        {"政务要闻", COLUMN_NEWS},
+        {"部门动态", COLUMN_NEWS},
+        {"新闻中心", COLUMN_NEWS},
+        {"通知公告", COLUMN_NOTICE},
+        {"公示公告", COLUMN_NOTICE},
+        {"政府公告", COLUMN_NOTICE},
+        {"政策文件", COLUMN_POLICY},
+        {"规范性文件", COLUMN_POLICY},
+        {"政策法规", COLUMN_POLICY},
+        {"政策解读", COLUMN_POLICY},
+        {"人事信息", COLUMN_PERSONNEL},
+        {"人事任免", COLUMN_PERSONNEL},
+        {"招聘信息", COLUMN_PERSONNEL},
+        {"规划计划", COLUMN_PLAN},
+        {"发展规划", COLUMN_PLAN},
+        {"工作计划", COLUMN_PLAN},
+        {"统计信息", COLUMN_OTHER},
+        {"财政资金", COLUMN_OTHER},
+        {"", COLUMN_OTHER},
+        {NULL, COLUMN_OTHER},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        assert_int_equal(columns_category(cases[i].name), cases[i].cat);
+}
+
+static void update_frequency(void **state)
+{
+    long as_of = ymd(2026, 11, 22);
+    /* one item every 21 days, newest today, plus a future date that is ignored */
+    long days[12];
+    for (int i = 0; i < 11; i++)
+        days[i] = as_of - 21 * i;
+    days[11] = as_of + 30;
+    struct column_updates u;
+    columns_updates(days, 12, as_of, &u);
+    assert_int_equal(u.d14, 1);
+    assert_int_equal(u.d90, 5); /* 0, 21, 42, 63, 84 */
+    assert_int_equal(u.d365, 11);
+    assert_true(u.median_gap_days > 20.9 && u.median_gap_days < 21.1);
+    assert_int_equal(columns_latest(days, 12, as_of), as_of);
+    /* unsorted input, even number of gaps: 1, 3, 10 -> median 3 */
+    long d2[] = {as_of - 14, as_of, as_of - 4, as_of - 1};
+    columns_updates(d2, 4, as_of, &u);
+    assert_true(u.median_gap_days > 2.9 && u.median_gap_days < 3.1);
+    columns_updates(d2, 1, as_of, &u);
+    assert_true(u.median_gap_days < 0);
+    columns_updates(NULL, 0, as_of, &u);
+    assert_int_equal(u.d365, 0);
+    assert_int_equal(columns_latest(NULL, 0, as_of), SC_NO_DAY);
+}
+
+static void more_and_empty_words(void **state)
+{
+    assert_true(columns_is_more_text("更多"));
+    assert_true(columns_is_more_text("更多>>"));
+    assert_true(columns_is_more_text(" more+ "));
+    assert_true(columns_is_more_text("MORE"));
+    assert_true(columns_is_more_text(">>"));
+    assert_true(columns_is_more_text("【更多】"));
+    assert_false(columns_is_more_text("更多精彩内容请关注"));
+    assert_false(columns_is_more_text("通知公告"));
+    assert_false(columns_is_more_text(">"));
+    assert_true(columns_is_empty_text("暂无信息"));
+    assert_true(columns_is_empty_text(" 暂无数据 "));
+    assert_false(columns_is_empty_text("信息公开"));
+}
+
+/* Bad input never crashes: empty, garbage, 5000-deep nesting, a list with thousands of rows. */
+static void hostile_pages(void **state)
+{
+    struct strbuf sb = STRBUF_INIT;
+    for (int i = 0; i < 5000; i++)
+        strbuf_adds(&sb, "<div><span>");
+    strbuf_adds(&sb,
+                "<h3>通知公告</h3><ul><li><a href=\"/a\">关于某事的通知</a>2026-11-01</li></ul>");
+    const char *inputs[] = {"", "\xff\xfe\x00garbage<<<>>>", "<a href=>", sb.buf, NULL};
+    for (int k = 0; inputs[k]; k++) {
+        GumboOutput *doc = gumbo_parse(inputs[k]);
+        struct column_set s;
+        memset(&s, 0, sizeof s);
+        assert_int_equal(columns_find(doc->root, BASE, ymd(2026, 11, 22), &s), 0);
+        column_set_free(&s);
+        struct list_page p;
+        assert_int_equal(columns_list_page(doc->root, BASE, ymd(2026, 11, 22), &p), 0);
+        list_page_free(&p);
+        gumbo_destroy_output(&kGumboDefaultOptions, doc);
+    }
+    strbuf_reset(&sb);
+    strbuf_adds(&sb, "<div class=b><h3>要闻</h3><ul>");
+    for (int i = 0; i < 3000; i++)
+        strbuf_addf(&sb, "<li><a href=\"/x/%d.html\">第%d条新闻标题</a>[11-%02d]</li>", i, i,
+                    1 + i % 20);
+    strbuf_adds(&sb, "</ul></div>");
+    GumboOutput *doc = gumbo_parse(sb.buf);
+    struct column_set s;
+    memset(&s, 0, sizeof s);
+    assert_int_equal(columns_find(doc->root, BASE, ymd(2026, 11, 22), &s), 0);
+    assert_int_equal(s.n, 0); /* too long to be a homepage column */
+    column_set_free(&s);
+    struct list_page p;
+    assert_int_equal(columns_list_page(doc->root, BASE "x/index.html", ymd(2026, 11, 22), &p), 0);
+    assert_true(p.blank); /* over 1000 rows: not read as a list */
+    list_page_free(&p);
+    gumbo_destroy_output(&kGumboDefaultOptions, doc);
+    strbuf_release(&sb);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(columns_div_ul_layout),
+        cmocka_unit_test(columns_table_layout),
+        cmocka_unit_test(columns_tabbed_layout),
+        cmocka_unit_test(columns_hidden_and_url_dates),
+        cmocka_unit_test(columns_yearless_follow_the_check_day),
+        cmocka_unit_test(list_pages_read_the_main_list),
+        cmocka_unit_test(categories_by_keyword),
+        cmocka_unit_test(update_frequency),
+        cmocka_unit_test(more_and_empty_words),
+        cmocka_unit_test(hostile_pages),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,127 @@
+/* test_sections: the mandatory-section finder (synonyms, URL entry patterns, priorities) and
+ * content_finish's rule that a section is present only when its page loads. */
+#include "testutil.h"
+#include "common/clock.h"
+#include "probes/content.h"
+#include "probes/sections.h"
+
+#include <gumbo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BASE "http://www.test.gov.cn/"
+
+static void find_in(const char *html, struct section_hit hits[SECTION_COUNT])
+{
+    GumboOutput *doc = gumbo_parse(html);
+    assert_int_equal(sections_find(doc->root, BASE, hits), 0);
+    gumbo_destroy_output(&kGumboDefaultOptions, doc);
+}
+
+static void expect_hit(const struct section_hit *h, const char *url, int score)
+{
+    if (!url) {
+        assert_null(h->url);
+        assert_int_equal(h->score, 0);
+        return;
+    }
+    assert_non_null(h->url);
+    assert_string_equal(h->url, url);
+    assert_int_equal(h->score, score);
+}
+
+static void sections_from_the_regression_page(void **state)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tests/data/pages/div_ul.html", test_src());
+    char *text = test_read_file(path, NULL);
+    assert_non_null(text);
+    struct section_hit hits[SECTION_COUNT];
+    find_in(text, hits);
+    expect_hit(&hits[SECTION_DISCLOSURE], BASE "zfxxgk/", 3);
+    expect_hit(&hits[SECTION_INTERPRETATION], BASE "zcjd/", 3);
+    expect_hit(&hits[SECTION_SERVICES], BASE "bsfw/", 3);
+    expect_hit(&hits[SECTION_INTERACTION], BASE "hdjl/", 3);
+    expect_hit(&hits[SECTION_DISCLOSURE_GUIDE], NULL, 0);
+    sections_hits_free(hits);
+    free(text);
+}
+
+static void sections_synonyms_and_priorities(void **state)
+{
+    struct section_hit hits[SECTION_COUNT];
+    /* a long item title mentioning 政策解读 is not the section; the URL entry page is a
+     * fallback; an exact text beats a containing one wherever it appears */
+    find_in("<ul><li><a href='/a/1.html'>关于某某政策解读的新闻报道全文</a></li>"
+            "<li><a href='/zcjd/index.html'><img src='x.png'></a></li>"
+            "<li><a href='/x/gk.html'>信息公开专栏</a></li>"
+            "<li><a href='http://zfxxgk.example.gov.cn/'>政府信息公开</a></li>"
+            "<li><a href='/zxft/'>市长信箱</a></li>"
+            "<li><a href='javascript:void(0)'>办事服务</a></li>"
+            "<li><a href='/xxgk/xxgkzn/'>政府信息公开指南</a></li>"
+            "<li><a href='/xxgk/ndbg/'>年度报告</a></li></ul>",
+            hits);
+    expect_hit(&hits[SECTION_INTERPRETATION], BASE "zcjd/index.html", 1);
+    expect_hit(&hits[SECTION_DISCLOSURE], "http://zfxxgk.example.gov.cn/", 3);
+    expect_hit(&hits[SECTION_INTERACTION], BASE "zxft/", 3);
+    expect_hit(&hits[SECTION_SERVICES], NULL, 0); /* javascript: is no link */
+    expect_hit(&hits[SECTION_DISCLOSURE_GUIDE], BASE "xxgk/xxgkzn/", 3);
+    expect_hit(&hits[SECTION_DISCLOSURE_REPORT], BASE "xxgk/ndbg/", 3);
+    sections_hits_free(hits);
+
+    /* an article under /xxgk/ is not the entry page */
+    find_in("<a href='/xxgk/tzgg/202611/t20261120_1.html'>通知</a>", hits);
+    expect_hit(&hits[SECTION_DISCLOSURE], NULL, 0);
+    sections_hits_free(hits);
+    find_in("", hits);
+    for (int i = 0; i < SECTION_COUNT; i++)
+        expect_hit(&hits[i], NULL, 0);
+    sections_hits_free(hits);
+}
+
+static int status_of(void *user, const char *url)
+{
+    (void)user;
+    if (strstr(url, "/hdjl/"))
+        return 0; /* broken */
+    if (strstr(url, "/bsfw/"))
+        return -1; /* unknown */
+    return 1;
+}
+
+static void sections_must_load(void **state)
+{
+    const char *html = "<a href='/zfxxgk/'>政府信息公开</a><a href='/hdjl/'>互动交流</a>"
+                       "<a href='/bsfw/'>办事服务</a>";
+    GumboOutput *doc = gumbo_parse(html);
+    long as_of = sc_days_from_civil(2026, 11, 22);
+    struct content_state *cs = content_state_new(BASE, as_of);
+    assert_int_equal(content_observe_page(cs, BASE, 1, doc), 0);
+    struct site_report r;
+    site_report_init(&r, BASE);
+    assert_int_equal(content_finish(cs, &r, NULL, status_of, NULL), 0);
+    assert_int_equal(r.nsections, SECTION_COUNT);
+    const struct section_def *defs = sections_table();
+    for (size_t i = 0; i < r.nsections; i++) {
+        const struct section_record *s = &r.sections[i];
+        assert_string_equal(s->name, defs[i].name);
+        int want = i == SECTION_DISCLOSURE || i == SECTION_SERVICES;
+        assert_int_equal(s->present, want);
+        assert_int_equal(s->required, i < SECTION_DISCLOSURE_GUIDE);
+    }
+    assert_non_null(r.sections[SECTION_INTERACTION].url); /* found, but it does not load */
+    site_report_free(&r);
+    content_state_free(cs);
+    gumbo_destroy_output(&kGumboDefaultOptions, doc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(sections_from_the_regression_page),
+        cmocka_unit_test(sections_synonyms_and_priorities),
+        cmocka_unit_test(sections_must_load),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
