@@ -1,0 +1,74 @@
+#!/bin/bash
+# check_farm: precision and recall of `spotcheck check` against the farm's ground truth.
+# Every planted broken link must be reported with its expected result (broken or
+# suspected); no trap (HEAD 405, 429 then 200, redirects to good pages, fragments, dot
+# segments, Chinese paths, working external links) may be reported; no other link may be
+# reported as confirmed broken. Sites the farm does not serve or keeps down must come out
+# unreachable. Prints the figures.
+set -euo pipefail
+: "${SPOTCHECK_BIN:?}" "${SPOTCHECK_BUILD:?}" "${SPOTCHECK_SRC:?}"
+if [ ! -f "$SPOTCHECK_SRC/tests/farm/CMakeLists.txt" ]; then
+    echo "check_farm: skipped, this tree has no farm (tests/farm)"
+    exit 0
+fi
+# shellcheck source=lib/farm.sh
+. "$SPOTCHECK_SRC/tests/integration/lib/farm.sh"
+tmp=$(mktemp -d)
+cleanup() { farm_stop >/dev/null 2>&1 || true; rm -rf "$tmp"; }
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+[ -x "$FARM_BIN" ] || fail "no farm binary at $FARM_BIN"
+
+total_planted=0 total_found=0 total_traps=0 total_trap_hits=0 total_extra_broken=0
+total_extra_suspected=0
+for spec in "1 3" "7 12" "23 8"; do
+    read -r seed nsites <<<"$spec"
+    dir=$tmp/farm-$seed
+    farm_generate "$dir" "$seed" "$nsites" > /dev/null
+    farm_start "$dir"
+    mapfile -t urls < <(jq -r '.sites[].url' "$dir/truth.json")
+    start=$(date +%s.%N)
+    set +e
+    "$SPOTCHECK_BIN" check "${urls[@]}" --format json --no-dns "${FARM_CONNECT_ARGS[@]}" \
+        --timeout 3 --retries 2 --delay 0 --per-host 4 --concurrency 16 \
+        --max-pages 5000 --max-depth 50 > "$tmp/out-$seed.json" 2> "$tmp/err-$seed.txt"
+    rc=$?
+    set -e
+    secs=$(echo "$(date +%s.%N) - $start" | bc)
+    farm_stop
+    [ $rc -le 1 ] || { cat "$tmp/err-$seed.txt"; fail "seed $seed: exit status $rc"; }
+    out=$tmp/out-$seed.json
+    truth=$dir/truth.json
+
+    # Sites the farm does not serve, or keeps down, are unreachable; the others reachable.
+    jq -r '.sites[] | "\(.url) \(.served and (.down | not))"' "$truth" | sort > "$tmp/want-reach"
+    jq -r '.sites[] | "\(.url) \(.reachable)"' "$out" | sort > "$tmp/got-reach"
+    diff "$tmp/want-reach" "$tmp/got-reach" || fail "seed $seed: reachability differs"
+
+    jq -r '.sites[] | (.broken_links // [])[] | "\(.url) \(.expected_result)"' "$truth" | sort -u > "$tmp/planted"
+    jq -r '.sites[] | .links[] | select(.result == "broken" or .result == "suspected") |
+           "\(.url) \(.result)"' "$out" | sort -u > "$tmp/reported"
+    jq -r '.sites[] | (.traps // [])[] | .url' "$truth" | sort -u > "$tmp/traps"
+    planted=$(wc -l < "$tmp/planted")
+    found=$(comm -12 "$tmp/planted" "$tmp/reported" | wc -l)
+    missed=$(comm -23 "$tmp/planted" "$tmp/reported")
+    extra=$(comm -13 "$tmp/planted" "$tmp/reported")
+    trap_hits=$(cut -d' ' -f1 "$tmp/reported" | sort -u | comm -12 - "$tmp/traps")
+    ntraps=$(wc -l < "$tmp/traps")
+    nhits=$(printf '%s' "$trap_hits" | grep -c . || true)
+    extra_broken=$(printf '%s\n' "$extra" | grep -c ' broken$' || true)
+    extra_suspected=$(printf '%s\n' "$extra" | grep -c ' suspected$' || true)
+    printf 'seed %-3s %2d sites: planted %3d found %3d | traps %3d reported %d | extra broken %d suspected %d | %.1fs\n' \
+        "$seed" "$nsites" "$planted" "$found" "$ntraps" \
+        "$nhits" "$extra_broken" "$extra_suspected" "$secs"
+    [ -z "$missed" ] || { echo "missed or misclassified:"; echo "$missed";
+        echo "reported as:"; while read -r u _; do grep -F "$u " "$tmp/reported" || echo "$u (not reported)"; done <<<"$missed"; fail "seed $seed: recall"; }
+    [ -z "$trap_hits" ] || { echo "$trap_hits"; fail "seed $seed: a trap was reported"; }
+    [ "$extra_broken" -eq 0 ] || { echo "$extra"; fail "seed $seed: links reported broken that the truth does not plant"; }
+    total_planted=$((total_planted + planted)); total_found=$((total_found + found))
+    total_traps=$((total_traps + ntraps)); total_trap_hits=$((total_trap_hits + nhits))
+    total_extra_broken=$((total_extra_broken + extra_broken))
+    total_extra_suspected=$((total_extra_suspected + extra_suspected))
+done
+echo "check_farm: recall $total_found/$total_planted planted broken links, $total_trap_hits/$total_traps traps reported," \
+     "$total_extra_broken false broken, $total_extra_suspected unplanted suspected (flaky sites)"
