@@ -1,0 +1,246 @@
+/* farm: the local farm of synthetic Chinese government websites (shared declarations).
+ *
+ * The generator builds an in-memory model of N sites from a seed (farm_model.c), renders it
+ * to static files (farm_page.c, farm_gen.c), and writes the ground truth, the server's fault
+ * table and the registry CSV (farm_truth.c, farm_registry.c). The server (farm_serve.c)
+ * reads DIR/faults.json back (farm_conf.c) and serves every site on one loopback port.
+ * Everything the generator writes depends only on its arguments: no clock, no hash order. */
+#ifndef SPOTCHECK_FARM_H
+#define SPOTCHECK_FARM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/error.h"
+#include "common/strbuf.h"
+
+/* ---- deterministic random numbers (farm_rng.c) ---- */
+struct farm_rng {
+    uint64_t s;
+};
+void farm_rng_seed(struct farm_rng *r, const char *seed, const char *salt);
+uint64_t farm_rng_next(struct farm_rng *r);
+/* Uniform integer in [lo, hi] (inclusive). */
+int farm_rng_range(struct farm_rng *r, int lo, int hi);
+/* 1 with probability p. */
+int farm_rng_chance(struct farm_rng *r, double p);
+/* A random element of a NULL-terminated or counted table. */
+#define FARM_PICK(r, arr) ((arr)[farm_rng_range((r), 0, (int)(sizeof(arr) / sizeof((arr)[0])) - 1)])
+
+/* ---- words and text (farm_words.c) ---- */
+void farm_text_title(struct farm_rng *r, const char *place, int cat, struct strbuf *out);
+void farm_text_paragraphs(struct farm_rng *r, const char *place, int nchars, struct strbuf *out);
+void farm_text_person(struct farm_rng *r, struct strbuf *out);
+
+/* ---- the model (farm_model.c) ---- */
+enum farm_cat { FARM_NEWS, FARM_NOTICE, FARM_POLICY, FARM_PERSONNEL, FARM_PLAN, FARM_OTHER };
+enum farm_layout { FARM_DIV, FARM_TABLE, FARM_TABS };
+enum farm_datestyle { FARM_D_ISO, FARM_D_SLASH, FARM_D_CN, FARM_D_BRACKET, FARM_D_MMDD };
+/* How the charset is declared: header and meta; header only; meta only; gb2312 declared
+ * for GBK text (benign); header contradicting the meta and the bytes. */
+enum farm_decl {
+    FARM_DECL_BOTH,
+    FARM_DECL_HEADER,
+    FARM_DECL_META,
+    FARM_DECL_GB2312,
+    FARM_DECL_WRONG
+};
+enum farm_profile { FARM_PROFILE_DEMO, FARM_PROFILE_TEST, FARM_PROFILE_BENCH };
+
+#define FARM_MAX_COLS 10
+#define FARM_NSECTIONS 4
+#define FARM_PER_LIST_PAGE 20
+
+struct farm_column {
+    char name[64];
+    char slug[16];
+    int cat;
+    int nitems;     /* total items over all list pages; 0 = blank column */
+    int home_items; /* items shown on the homepage block */
+    long *dates;    /* nitems day numbers, newest first */
+    int *seq;       /* article sequence numbers */
+    int tab_group;  /* tabbed layout: index of the tab group, else -1 */
+};
+
+struct farm_section {
+    const char *name;  /* canonical: 政府信息公开, 政策解读, 办事服务, 互动交流 */
+    const char *label; /* as shown in the navigation bar */
+    const char *slug;
+    int present;
+};
+
+/* A link planted on a page: a broken one, a risky-looking but fine one (trap), or neither. */
+struct farm_link {
+    char url[256];      /* absolute URL */
+    char href[256];     /* as written in the page */
+    char found_on[256]; /* absolute URL of the page it is on */
+    char anchor[96];
+    const char *reason;   /* broken: http_404 ...; trap: kind */
+    const char *expected; /* "broken", "suspected", or NULL for a trap */
+    int trap;
+    int on_home;       /* else on the first article of the first non-blank column */
+    int image;         /* written as <img src> */
+    const char *fault; /* what the server does at this path (faults.json kind), or NULL */
+};
+
+struct farm_site {
+    int index;
+    char host[96];
+    char url[128];
+    char code[12];
+    char name[96];
+    char sponsor[128];
+    char region[48];
+    char place[48]; /* short Chinese place name used in titles */
+    const char *level;
+    int portal;
+    const char *status;
+    int served; /* has content on the farm */
+    int down;   /* in the registry as running, but connections are refused */
+    double flaky;
+    char contact[32], phone[32], email[96];
+    char icp[48], psb[64];
+    int layout, gbk, decl, date_style, code_shown;
+    struct farm_section sections[FARM_NSECTIONS];
+    struct farm_column cols[FARM_MAX_COLS];
+    int ncols;
+    struct farm_link *links;
+    int nlinks, alinks;
+    int next_seq;
+    int home_stale_planted;
+};
+
+struct farm_opts {
+    const char *seed;
+    int nsites;
+    const char *out;
+    long as_of; /* day number */
+    int profile;
+    int bench_pages;
+    double flaky;
+};
+
+struct farm_model {
+    struct farm_opts opts;
+    struct farm_site *sites;
+    int nsites;
+};
+
+int farm_model_build(const struct farm_opts *o, struct farm_model *m, struct sc_error *err);
+void farm_model_free(struct farm_model *m);
+/* Category word ("news"...) and update window in days (0 = no rule). */
+const char *farm_cat_name(int cat);
+int farm_cat_limit(int cat);
+/* Latest date of a column, or -1 when blank; the homepage's latest over all columns. */
+long farm_column_latest(const struct farm_column *c);
+long farm_site_home_latest(const struct farm_site *s);
+/* Number of list pages of a column (at least 1). */
+int farm_column_pages(const struct farm_column *c);
+/* Path of a column's list page p (0 = index.html) and of an article, into out. */
+void farm_list_path(const struct farm_column *c, int p, struct strbuf *out);
+void farm_article_path(const struct farm_column *c, int i, struct strbuf *out);
+/* The page that carries the non-homepage planted links: the first non-blank column's newest
+ * article, or the homepage when every column is blank. Path into out. */
+void farm_link_page_path(const struct farm_site *s, struct strbuf *out);
+extern const char *const farm_aux_hosts[];
+/* How a site declares its charset: in the Content-Type header ("" for none) and in a meta
+ * tag (NULL for none). */
+const char *farm_header_charset(const struct farm_site *s);
+const char *farm_meta_charset(const struct farm_site *s);
+
+/* ---- rendering (farm_page.c): pages as UTF-8 HTML ---- */
+void farm_page_home(const struct farm_model *m, const struct farm_site *s, struct strbuf *out);
+void farm_page_list(const struct farm_model *m, const struct farm_site *s, int col, int page,
+                    struct strbuf *out);
+void farm_page_article(const struct farm_model *m, const struct farm_site *s, int col, int i,
+                       struct strbuf *out);
+void farm_page_section(const struct farm_model *m, const struct farm_site *s, int sec,
+                       struct strbuf *out);
+void farm_page_simple(const struct farm_site *s, const char *title, const char *body,
+                      struct strbuf *out);
+/* Formats day as the site's homepage style (home=1) or its list/article style. */
+void farm_date_format(long day, int style, int home, char *out, size_t n);
+
+/* ---- output (farm_gen.c, farm_truth.c, farm_registry.c, farm_bench.c) ---- */
+int farm_generate(const struct farm_opts *o, struct sc_error *err);
+int farm_write_file(const char *path, const char *data, size_t n, struct sc_error *err);
+int farm_mkdirs(const char *path, struct sc_error *err);
+/* Converts UTF-8 to GBK; SC_EINPUT when a character has no GBK form. */
+int farm_to_gbk(const char *in, size_t n, struct strbuf *out, struct sc_error *err);
+int farm_truth_write(const struct farm_model *m, struct sc_error *err);
+int farm_faults_write(const struct farm_model *m, struct sc_error *err);
+int farm_registry_write(const struct farm_model *m, struct sc_error *err);
+int farm_bench_generate(const struct farm_opts *o, struct sc_error *err);
+
+/* ---- the server (farm_conf.c, farm_serve.c) ---- */
+enum farm_site_mode { FARM_MODE_STATIC, FARM_MODE_DOWN, FARM_MODE_CATCHALL };
+enum farm_fault_kind {
+    FK_STATUS,   /* a fixed error status */
+    FK_SOFT404,  /* 200 with a 页面不存在 page */
+    FK_REDIRECT, /* status + Location */
+    FK_ENDLESS,  /* redirect to the same path with ?n=k+1, for ever */
+    FK_HEAD405,  /* HEAD answers 405, GET serves the file */
+    FK_RETRY429, /* 429 + Retry-After: 1 until the client waited, then the file */
+    FK_STALL,    /* read the request, answer nothing, close after stall_seconds */
+    FK_RESET,    /* headers and part of the body, then a TCP reset */
+    FK_HUGE,     /* a 50 MB body, streamed */
+    FK_GZIPBOMB, /* small gzip body that inflates to 100 MB */
+    FK_DRIP      /* one small piece a second until stall_seconds */
+};
+
+struct farm_fault {
+    char *path;
+    int kind;
+    int status;
+    char *location;
+    double last429; /* server state: when the last 429 was sent (0 = never) */
+};
+
+struct farm_vhost {
+    char *host;
+    char *root; /* absolute directory of the static files */
+    int mode;
+    char *header_charset; /* "" = no charset in Content-Type for HTML */
+    double flaky;
+    unsigned long home_requests; /* server state for flakiness */
+    struct farm_fault *faults;
+    int nfaults;
+};
+
+struct farm_conf {
+    struct farm_vhost *hosts;
+    int nhosts;
+    int stall_seconds;
+};
+
+int farm_conf_load(const char *dir, struct farm_conf *c, struct sc_error *err);
+void farm_conf_free(struct farm_conf *c);
+struct farm_vhost *farm_conf_host(struct farm_conf *c, const char *host);
+
+/* ---- HTTP/1.1 request heads and response pieces (farm_http.c) ---- */
+#define FARM_MAX_HEAD 16384
+struct farm_request {
+    char method[16];
+    char target[4096];
+    char host[256]; /* lower case, without the port */
+    int keep_alive;
+    size_t consumed; /* bytes of the request head */
+};
+/* 1 and *r filled when buf holds a whole request head, 0 when more bytes are needed,
+ * SC_EINPUT when it is malformed or longer than FARM_MAX_HEAD. */
+int farm_http_parse(const char *buf, size_t len, struct farm_request *r);
+/* Splits a request target (origin or absolute form) into the percent-decoded path and the
+ * raw query. SC_EINPUT for a path that is not absolute, has a NUL or a ".." segment. */
+int farm_http_target(const char *target, struct strbuf *path, struct strbuf *query);
+const char *farm_http_reason(int status);
+/* Content-Type for a file name; HTML gets "; charset=X" when charset is not empty. */
+void farm_http_type(const char *path, const char *charset, struct strbuf *out);
+
+struct farm_serve_opts {
+    const char *dir;
+    int port;
+    const char *port_file;
+};
+int farm_serve(const struct farm_serve_opts *o, struct sc_error *err);
+
+#endif

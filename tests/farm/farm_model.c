@@ -1,0 +1,687 @@
+/* farm_model: builds the in-memory model of the farm from the options and the seed.
+ *
+ * Which sites exist (one province, Hunan: the provincial portal, city and county portals,
+ * department sites), their registry record, their look (layout, charset, date style), their
+ * columns with dated items, and every planted defect and trap. The renderer, the truth and
+ * the fault table are all written from this one model, so they cannot disagree. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/clock.h"
+#include "tests/farm/farm.h"
+
+struct region {
+    const char *code, *full, *place, *pinyin, *level, *parent;
+};
+
+static const struct region province = {"430000", "湖南省", "湖南", "hunan", "省级", "湖南省"};
+static const struct region cities[] = {
+    {"430100", "长沙市", "长沙", "changsha", "市级", "长沙市"},
+    {"430200", "株洲市", "株洲", "zhuzhou", "市级", "株洲市"},
+    {"430300", "湘潭市", "湘潭", "xiangtan", "市级", "湘潭市"},
+    {"430400", "衡阳市", "衡阳", "hengyang", "市级", "衡阳市"},
+    {"430500", "邵阳市", "邵阳", "shaoyang", "市级", "邵阳市"},
+    {"430600", "岳阳市", "岳阳", "yueyang", "市级", "岳阳市"},
+    {"430700", "常德市", "常德", "changde", "市级", "常德市"},
+    {"430800", "张家界市", "张家界", "zjj", "市级", "张家界市"},
+    {"430900", "益阳市", "益阳", "yiyang", "市级", "益阳市"},
+    {"431000", "郴州市", "郴州", "czs", "市级", "郴州市"},
+    {"431100", "永州市", "永州", "yzcity", "市级", "永州市"},
+    {"431200", "怀化市", "怀化", "huaihua", "市级", "怀化市"},
+    {"431300", "娄底市", "娄底", "hnloudi", "市级", "娄底市"},
+    {"433100", "湘西土家族苗族自治州", "湘西州", "xxz", "市级", "湘西土家族苗族自治州"}};
+static const struct region counties[] = {
+    {"430121", "长沙县", "长沙县", "csx", "县级", "长沙市"},
+    {"430181", "浏阳市", "浏阳", "liuyang", "县级", "长沙市"},
+    {"430182", "宁乡市", "宁乡", "ningxiang", "县级", "长沙市"},
+    {"430281", "醴陵市", "醴陵", "liling", "县级", "株洲市"},
+    {"430223", "攸县", "攸县", "youxian", "县级", "株洲市"},
+    {"430382", "韶山市", "韶山", "shaoshan", "县级", "湘潭市"},
+    {"430481", "耒阳市", "耒阳", "leiyang", "县级", "衡阳市"},
+    {"430681", "汨罗市", "汨罗", "miluo", "县级", "岳阳市"},
+    {"430725", "桃源县", "桃源", "taoyuan", "县级", "常德市"},
+    {"430821", "慈利县", "慈利", "cili", "县级", "张家界市"},
+    {"431081", "资兴市", "资兴", "zixing", "县级", "郴州市"},
+    {"433101", "吉首市", "吉首", "jishou", "县级", "湘西土家族苗族自治州"},
+    {"431382", "涟源市", "涟源", "lianyuan", "县级", "娄底市"},
+    {"431281", "洪江市", "洪江", "hongjiang", "县级", "怀化市"}};
+
+struct dept {
+    const char *slug, *name;
+};
+static const struct dept prov_depts[] = {
+    {"jyt", "教育厅"},     {"wjw", "卫生健康委员会"},       {"fgw", "发展和改革委员会"},
+    {"czt", "财政厅"},     {"rst", "人力资源和社会保障厅"}, {"zjt", "住房和城乡建设厅"},
+    {"jtt", "交通运输厅"}, {"sthjt", "生态环境厅"}};
+static const struct dept city_depts[] = {{"jyj", "教育局"},
+                                         {"wjw", "卫生健康委员会"},
+                                         {"fgw", "发展和改革委员会"},
+                                         {"czj", "财政局"},
+                                         {"rsj", "人力资源和社会保障局"},
+                                         {"zjj", "住房和城乡建设局"},
+                                         {"scjgj", "市场监督管理局"},
+                                         {"mzj", "民政局"},
+                                         {"tjj", "统计局"},
+                                         {"yjj", "应急管理局"}};
+
+#define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+const char *const farm_aux_hosts[] = {"bszs.conac.cn", "zfwzzc.www.gov.cn", "beian.miit.gov.cn",
+                                      "www.beian.gov.cn", NULL};
+
+const char *farm_cat_name(int cat)
+{
+    static const char *const n[] = {"news", "notice", "policy", "personnel", "plan", "other"};
+    return n[cat];
+}
+
+int farm_cat_limit(int cat)
+{
+    static const int lim[] = {14, 183, 183, 365, 365, 0};
+    return lim[cat];
+}
+
+long farm_column_latest(const struct farm_column *c)
+{
+    return c->nitems ? c->dates[0] : -1;
+}
+
+long farm_site_home_latest(const struct farm_site *s)
+{
+    long best = -1;
+    for (int i = 0; i < s->ncols; i++)
+        if (s->cols[i].home_items > 0 && s->cols[i].dates[0] > best)
+            best = s->cols[i].dates[0];
+    return best;
+}
+
+int farm_column_pages(const struct farm_column *c)
+{
+    int p = (c->nitems + FARM_PER_LIST_PAGE - 1) / FARM_PER_LIST_PAGE;
+    return p < 1 ? 1 : p;
+}
+
+void farm_list_path(const struct farm_column *c, int p, struct strbuf *out)
+{
+    if (p == 0)
+        strbuf_addf(out, "/%s/index.html", c->slug);
+    else
+        strbuf_addf(out, "/%s/index_%d.html", c->slug, p);
+}
+
+void farm_article_path(const struct farm_column *c, int i, struct strbuf *out)
+{
+    int y, mo, d;
+    sc_civil_from_days(c->dates[i], &y, &mo, &d);
+    strbuf_addf(out, "/%s/%04d%02d/t%04d%02d%02d_%d.html", c->slug, y, mo, y, mo, d, c->seq[i]);
+}
+
+void farm_link_page_path(const struct farm_site *s, struct strbuf *out)
+{
+    for (int i = 0; i < s->ncols; i++)
+        if (s->cols[i].nitems > 0) {
+            farm_article_path(&s->cols[i], 0, out);
+            return;
+        }
+    strbuf_adds(out, "/");
+}
+
+const char *farm_header_charset(const struct farm_site *s)
+{
+    switch (s->decl) {
+    case FARM_DECL_META:
+    case FARM_DECL_GB2312:
+        return "";
+    case FARM_DECL_WRONG:
+        return "utf-8";
+    default:
+        return s->gbk ? "gbk" : "utf-8";
+    }
+}
+
+const char *farm_meta_charset(const struct farm_site *s)
+{
+    switch (s->decl) {
+    case FARM_DECL_HEADER:
+        return NULL;
+    case FARM_DECL_GB2312:
+        return "gb2312";
+    default:
+        return s->gbk ? "gbk" : "utf-8";
+    }
+}
+
+/* ---- choosing the sites ---- */
+
+struct candidate {
+    const struct region *r;
+    const struct dept *d; /* NULL for a portal */
+};
+
+static void site_fill(struct farm_site *s, const struct candidate *c, struct farm_rng *r)
+{
+    const struct region *g = c->r;
+    s->portal = c->d == NULL;
+    s->level = g->level;
+    snprintf(s->region, sizeof s->region, "%s", g->parent);
+    snprintf(s->place, sizeof s->place, "%s", g->place);
+    if (s->portal) {
+        snprintf(s->host, sizeof s->host, "www.%s.gov.cn", g->pinyin);
+        snprintf(s->name, sizeof s->name, "%s人民政府", g->full);
+        snprintf(s->sponsor, sizeof s->sponsor, "%s人民政府办公%s", g->full,
+                 strcmp(g->level, "县级") ? "厅" : "室");
+    } else {
+        snprintf(s->host, sizeof s->host, "%s.%s.gov.cn", c->d->slug, g->pinyin);
+        snprintf(s->name, sizeof s->name, "%s%s", g->full, c->d->name);
+        snprintf(s->sponsor, sizeof s->sponsor, "%s", s->name);
+    }
+    snprintf(s->url, sizeof s->url, "http://%s/", s->host);
+    struct strbuf sb = STRBUF_INIT;
+    farm_text_person(r, &sb);
+    snprintf(s->contact, sizeof s->contact, "%s", sb.buf);
+    strbuf_release(&sb);
+    snprintf(s->phone, sizeof s->phone, "0731-%d", farm_rng_range(r, 82000000, 89999999));
+    if (farm_rng_chance(r, 0.7))
+        snprintf(s->email, sizeof s->email, "webmaster@%s", s->host + (s->portal ? 4 : 0));
+    else
+        snprintf(s->email, sizeof s->email, "%s%d@163.com", g->pinyin, farm_rng_range(r, 10, 99));
+    snprintf(s->icp, sizeof s->icp, "湘ICP备%08d号", farm_rng_range(r, 1000000, 19999999));
+    snprintf(s->psb, sizeof s->psb, "湘公网安备 %s02%09d号", g->code,
+             farm_rng_range(r, 1000000, 99999999));
+}
+
+/* A small number naming a region, for the per-division sequence counters. */
+static int region_index(const struct region *g)
+{
+    for (int i = 0; i < NELEM(cities); i++)
+        if (g == &cities[i])
+            return 1 + i;
+    for (int i = 0; i < NELEM(counties); i++)
+        if (g == &counties[i])
+            return 100 + i;
+    return 0;
+}
+
+static void candidates_shuffle(struct candidate *c, int n, struct farm_rng *r)
+{
+    for (int i = n - 1; i > 0; i--) {
+        int j = farm_rng_range(r, 0, i);
+        struct candidate t = c[i];
+        c[i] = c[j];
+        c[j] = t;
+    }
+}
+
+static int cmp_sites(const void *a, const void *b)
+{
+    const struct farm_site *x = a, *y = b;
+    return strcmp(x->code, y->code);
+}
+
+/* ---- columns ---- */
+
+struct colspec {
+    const char *name, *slug;
+    int cat;
+};
+static const struct colspec portal_cols[] = {
+    {"*要闻", "yw", FARM_NEWS},           {"政务动态", "zwdt", FARM_NEWS},
+    {"部门动态", "bmdt", FARM_NEWS},      {"县区动态", "xqdt", FARM_NEWS},
+    {"公示公告", "gsgg", FARM_NOTICE},    {"政策文件", "zcwj", FARM_POLICY},
+    {"规范性文件", "gfxwj", FARM_POLICY}, {"人事信息", "rsxx", FARM_PERSONNEL},
+    {"规划计划", "ghjh", FARM_PLAN},      {"统计信息", "tjxx", FARM_OTHER},
+    {"财政资金", "czzj", FARM_OTHER}};
+static const struct colspec dept_cols[] = {
+    {"工作动态", "gzdt", FARM_NEWS},      {"基层动态", "jcdt", FARM_NEWS},
+    {"公示公告", "gsgg", FARM_NOTICE},    {"政策法规", "zcfg", FARM_POLICY},
+    {"规范性文件", "gfxwj", FARM_POLICY}, {"人事信息", "rsxx", FARM_PERSONNEL},
+    {"规划计划", "ghjh", FARM_PLAN},      {"统计信息", "tjxx", FARM_OTHER},
+    {"财政资金", "czzj", FARM_OTHER}};
+
+static int item_gap(struct farm_rng *r, int cat)
+{
+    static const int lo[] = {0, 3, 5, 10, 30, 7}, hi[] = {4, 20, 40, 60, 120, 45};
+    return farm_rng_range(r, lo[cat], hi[cat]);
+}
+
+/* state: 0 fresh, 1 stale, 2 blank; forced_min_age > 0 makes every column at least that old. */
+static int column_fill(struct farm_column *c, struct farm_site *s, const struct farm_opts *o,
+                       struct farm_rng *r, int state, int min_age, int large)
+{
+    int yearless = s->date_style == FARM_D_BRACKET || s->date_style == FARM_D_MMDD;
+    int lim = farm_cat_limit(c->cat) ? farm_cat_limit(c->cat) : 60;
+    int age;
+    if (state == 1) {
+        age = lim + 3 + farm_rng_range(r, 0, lim);
+        if (yearless && age > 300)
+            age = 300;
+        if (age <= lim + 2)
+            state = 0; /* a yearless homepage cannot show it stale: keep it fresh */
+    }
+    if (state == 0)
+        age = farm_rng_range(r, 0, c->cat == FARM_NEWS ? 10 : lim - 2);
+    if (state == 0 && age < min_age)
+        age = min_age;
+    if (state == 2) {
+        c->nitems = 0;
+        c->home_items = 0;
+        return 0;
+    }
+    int n;
+    if (large)
+        n = farm_rng_range(r, 250, 400);
+    else if (o->profile == FARM_PROFILE_TEST)
+        n = farm_rng_range(r, 3, 15);
+    else
+        n = farm_rng_range(r, 5, c->cat == FARM_NEWS ? 80 : 45);
+    c->dates = calloc((size_t)n, sizeof *c->dates);
+    c->seq = calloc((size_t)n, sizeof *c->seq);
+    if (!c->dates || !c->seq)
+        return SC_ENOMEM;
+    c->nitems = n;
+    long d = o->as_of - age;
+    for (int i = 0; i < n; i++) {
+        c->dates[i] = d;
+        c->seq[i] = ++s->next_seq;
+        d -= item_gap(r, c->cat);
+    }
+    int show = farm_rng_range(r, 5, 8);
+    if (show > n)
+        show = n;
+    if (yearless) /* a date without a year must stay unambiguous under the year rule */
+        while (show > 1 && o->as_of - c->dates[show - 1] > 330)
+            show--;
+    c->home_items = show;
+    return 0;
+}
+
+static int site_columns(struct farm_site *s, const struct farm_opts *o, struct farm_rng *r,
+                        int nblank, int home_stale, int large)
+{
+    const struct colspec *spec = s->portal ? portal_cols : dept_cols;
+    int nspec = s->portal ? NELEM(portal_cols) : NELEM(dept_cols);
+    int order[16];
+    for (int i = 0; i < nspec; i++)
+        order[i] = i;
+    for (int i = nspec - 1; i > 1; i--) { /* keep the first (news) in front; 通知公告 is added */
+        int j = farm_rng_range(r, 1, i);
+        int t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+    }
+    int n = farm_rng_range(r, 4, FARM_MAX_COLS);
+    if (nblank && n < nblank + 3)
+        n = nblank + 3;
+    s->ncols = n;
+    for (int i = 0; i < n; i++) {
+        struct farm_column *c = &s->cols[i];
+        const struct colspec *cs;
+        struct colspec tz = {"通知公告", "tzgg", FARM_NOTICE};
+        cs = i == 1 ? &tz : &spec[order[i == 0 ? 0 : i - 1]];
+        if (cs->name[0] == '*')
+            snprintf(c->name, sizeof c->name, "%s要闻", s->place);
+        else
+            snprintf(c->name, sizeof c->name, "%s", cs->name);
+        snprintf(c->slug, sizeof c->slug, "%s", cs->slug);
+        c->cat = cs->cat;
+        c->tab_group = s->layout == FARM_TABS ? i / 3 : -1;
+        int state = farm_rng_chance(r, 0.2) ? 1 : farm_rng_chance(r, 0.06) ? 2 : 0;
+        if (i == 0 && !home_stale)
+            state = 0; /* the first news column keeps an ordinary homepage fresh */
+        if (nblank)
+            state = (i >= n - nblank) ? 2 : state;
+        int rc = column_fill(c, s, o, r, state, home_stale ? 17 : 0, large && i < 8);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* ---- planted links ---- */
+
+static struct farm_link *link_add(struct farm_site *s)
+{
+    if (s->nlinks == s->alinks) {
+        int na = s->alinks ? s->alinks * 2 : 16;
+        struct farm_link *nl = realloc(s->links, (size_t)na * sizeof *nl);
+        if (!nl)
+            return NULL;
+        s->links = nl;
+        s->alinks = na;
+    }
+    struct farm_link *l = &s->links[s->nlinks++];
+    memset(l, 0, sizeof *l);
+    return l;
+}
+
+enum plant {
+    P_404,
+    P_SOFT404,
+    P_410,
+    P_500,
+    P_503,
+    P_LOOP,
+    P_TOOMANY,
+    P_DNS,
+    P_STALL,
+    P_RESET,
+    P_HUGE,
+    P_GZIP,
+    P_DRIP,
+    P_CONNECT,
+    P_NBROKEN,
+    T_REDIRECT = P_NBROKEN,
+    T_HEAD405,
+    T_429,
+    T_FRAGMENT,
+    T_DOTS,
+    T_CHINESE,
+    T_EXTERNAL,
+    P_NALL
+};
+
+/* What each planted kind looks like. In path, {n} stands for a random number and {col} for
+ * the slug of the site's first column; a NULL path means an absolute URL chosen in plant(). */
+struct plant_spec {
+    const char *path, *anchor, *reason, *expected, *fault;
+};
+static const struct plant_spec plant_specs[P_NALL] = {
+    [P_404] = {"/{col}/201905/t20190512_{n}.html", "关于开展2019年度政务公开工作的通知", "http_404",
+               "broken", "status"},
+    [P_SOFT404] = {"/xxgk/old/{n}.html", "政府信息公开年报（旧版）", "soft_404", "broken",
+                   "soft_404"},
+    [P_410] = {"/zt/2018zt{n}/index.html", "2018年专题专栏", "http_410", "broken", "status"},
+    [P_500] = {"/cms/search{n}.jsp?keyword=", "站内搜索", "http_500", "suspected", "status"},
+    [P_503] = {"/interact/mailbox{n}.jsp", "领导信箱", "http_503", "suspected", "status"},
+    [P_LOOP] = {"/loop{n}/a.html", "在线访谈", "redirect_loop", "broken", "redirect"},
+    [P_TOOMANY] = {"/jump{n}/go.html", "网上调查", "too_many_redirects", "broken", "endless"},
+    [P_DNS] = {NULL, "原政府网站（旧版）", "dns", "broken", NULL},
+    [P_STALL] = {"/data/export{n}.jsp", "数据开放", "timeout", "suspected", "stall"},
+    [P_RESET] = {"/files/report{n}.html", "工作报告全文", "reset", "suspected", "reset"},
+    [P_HUGE] = {"/files/archive{n}.html", "历史档案汇编", "too_large", "suspected", "huge"},
+    [P_GZIP] = {"/files/compressed{n}.html", "统计年鉴", "too_large", "suspected", "gzip_bomb"},
+    [P_DRIP] = {"/files/slow{n}.html", "视频点播", "timeout", "suspected", "drip"},
+    [P_CONNECT] = {NULL, "相关单位网站", "connect", "suspected", NULL},
+    [T_REDIRECT] = {"/old{n}/index.html", "旧版栏目", "redirect_ok", NULL, "redirect"},
+    [T_HEAD405] = {"/uploads/guide{n}.pdf", "办事指南下载", "head_405", NULL, "head_405"},
+    [T_429] = {"/api/hot{n}.html", "热点排行", "retry_after_429", NULL, "retry_429"},
+    [T_FRAGMENT] = {"/{col}/index.html#content", "跳转到正文", "fragment", NULL, NULL},
+    [T_DOTS] = {"/a/../{col}/./index.html", "栏目首页", "dot_segments", NULL, NULL},
+    [T_CHINESE] = {"/附件/办事指南{n}.pdf", "办事指南（中文路径）", "chinese_path", NULL, NULL},
+    [T_EXTERNAL] = {NULL, "兄弟单位网站", "external_ok", NULL, NULL}};
+
+/* Expands {n} and {col} of a plant_spec path. */
+static void plant_path(const char *tmpl, int n, const char *col, char *out, size_t size)
+{
+    struct strbuf sb = STRBUF_INIT;
+    for (const char *p = tmpl; *p; p++) {
+        if (!strncmp(p, "{n}", 3)) {
+            strbuf_addf(&sb, "%d", n);
+            p += 2;
+        } else if (!strncmp(p, "{col}", 5)) {
+            strbuf_adds(&sb, col);
+            p += 4;
+        } else {
+            strbuf_addch(&sb, *p);
+        }
+    }
+    snprintf(out, size, "%s", sb.buf);
+    strbuf_release(&sb);
+}
+
+/* The URL a careful client requests for an on-site href: dot segments removed, no fragment,
+ * a Chinese path percent-encoded as UTF-8. */
+static void plant_url(const struct farm_site *s, int kind, const char *path, char *out, size_t size)
+{
+    struct strbuf u = STRBUF_INIT;
+    strbuf_addf(&u, "http://%s", s->host);
+    if (kind == T_DOTS || kind == T_FRAGMENT)
+        strbuf_addf(&u, "/%s/index.html", s->cols[0].slug);
+    else
+        for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+            if (*p >= 0x80)
+                strbuf_addf(&u, "%%%02X", *p);
+            else
+                strbuf_addch(&u, *p);
+    snprintf(out, size, "%s", u.buf);
+    strbuf_release(&u);
+}
+
+static int plant(struct farm_site *s, int kind, int on_home, struct farm_rng *r,
+                 const char *down_url, const char *other_url)
+{
+    const struct plant_spec *spec = &plant_specs[kind];
+    struct strbuf page = STRBUF_INIT;
+    if (on_home)
+        strbuf_adds(&page, "/");
+    else
+        farm_link_page_path(s, &page);
+    struct farm_link *l = link_add(s);
+    if (!l) {
+        strbuf_release(&page);
+        return SC_ENOMEM;
+    }
+    l->on_home = !strcmp(page.buf, "/");
+    snprintf(l->found_on, sizeof l->found_on, "http://%s%s", s->host, page.buf);
+    strbuf_release(&page);
+    int n = farm_rng_range(r, 100, 999);
+    l->reason = spec->reason;
+    l->expected = spec->expected;
+    l->fault = spec->fault;
+    l->trap = kind >= P_NBROKEN;
+    snprintf(l->anchor, sizeof l->anchor, "%s", spec->anchor);
+    if (!spec->path) {
+        const char *abs = kind == P_DNS       ? (n % 2 ? "http://www.oldsite-nosuch.gov.cn/"
+                                                       : "http://bbs.nosuch-forum.gov.cn/")
+                          : kind == P_CONNECT ? down_url
+                                              : other_url;
+        snprintf(l->href, sizeof l->href, "%s", abs);
+        snprintf(l->url, sizeof l->url, "%s", abs);
+        return 0;
+    }
+    const char *tmpl = spec->path;
+    if (kind == P_404 && n % 5 < 2) { /* a missing image or attachment instead of a page */
+        tmpl = n % 5 ? "/uploads/2019/fj{n}.pdf" : "/images/banner_{n}.jpg";
+        l->image = n % 5 == 0;
+        snprintf(l->anchor, sizeof l->anchor, "%s", l->image ? "专题图片" : "附件：申报表.pdf");
+    }
+    plant_path(tmpl, n, s->cols[0].slug, l->href, sizeof l->href);
+    plant_url(s, kind, l->href, l->url, sizeof l->url);
+    return 0;
+}
+
+static int site_plant_extra(struct farm_site *s, struct farm_rng *r)
+{
+    int rc = 0;
+    if (farm_rng_chance(r, 0.5))
+        rc = plant(s, P_404, farm_rng_chance(r, 0.5), r, NULL, NULL);
+    if (!rc && farm_rng_chance(r, 0.3))
+        rc = plant(s, P_SOFT404, farm_rng_chance(r, 0.5), r, NULL, NULL);
+    return rc;
+}
+
+int farm_model_build(const struct farm_opts *o, struct farm_model *m, struct sc_error *err)
+{
+    memset(m, 0, sizeof *m);
+    m->opts = *o;
+    struct farm_rng r;
+    farm_rng_seed(&r, o->seed, "sites");
+
+    /* every possible site, then the provincial portal plus a random choice of the rest:
+     * portals and department sites shuffled apart and interleaved two to three */
+    struct candidate portals[64], depts[256], cand[320];
+    int np = 0, nd = 0, nc = 0;
+    for (int i = 0; i < NELEM(cities); i++)
+        portals[np++] = (struct candidate){&cities[i], NULL};
+    for (int i = 0; i < NELEM(counties); i++)
+        portals[np++] = (struct candidate){&counties[i], NULL};
+    for (int i = 0; i < NELEM(prov_depts); i++)
+        depts[nd++] = (struct candidate){&province, &prov_depts[i]};
+    for (int i = 0; i < NELEM(cities); i++)
+        for (int j = 0; j < NELEM(city_depts); j++)
+            depts[nd++] = (struct candidate){&cities[i], &city_depts[j]};
+    candidates_shuffle(portals, np, &r);
+    candidates_shuffle(depts, nd, &r);
+    for (int ip = 0, id = 0; ip < np || id < nd; nc++)
+        cand[nc] = (ip < np && (nc % 5 < 2 || id >= nd)) ? portals[ip++] : depts[id++];
+    if (o->nsites < 1 || o->nsites > nc + 1)
+        return sc_fail(err, SC_EINPUT, "--sites must be between 1 and %d", nc + 1);
+    m->nsites = o->nsites;
+    m->sites = calloc((size_t)m->nsites, sizeof *m->sites);
+    if (!m->sites)
+        return sc_fail(err, SC_ENOMEM, "out of memory");
+    struct candidate prov = {&province, NULL};
+    int seqs[256] = {0};
+    for (int i = 0; i < m->nsites; i++) {
+        struct candidate *c = i == 0 ? &prov : &cand[i - 1];
+        struct farm_site *s = &m->sites[i];
+        site_fill(s, c, &r);
+        /* site code: the division code and a per-division sequence */
+        int k = region_index(c->r);
+        seqs[k] = seqs[k] ? seqs[k] + farm_rng_range(&r, 1, 9) : farm_rng_range(&r, 1, 80);
+        snprintf(s->code, sizeof s->code, "%s%04d", c->r->code, seqs[k]);
+    }
+    qsort(m->sites, (size_t)m->nsites, sizeof *m->sites, cmp_sites);
+    for (int i = 0; i < m->nsites; i++) {
+        struct farm_site *s = &m->sites[i];
+        s->index = i;
+        s->status = "正常运行";
+        s->served = 1;
+        s->layout = farm_rng_range(&r, 0, 3) == 3   ? FARM_TABS
+                    : farm_rng_range(&r, 0, 2) == 2 ? FARM_TABLE
+                                                    : FARM_DIV;
+        s->gbk = farm_rng_chance(&r, 0.4);
+        int d = farm_rng_range(&r, 0, 9);
+        s->decl = s->gbk ? (d < 4   ? FARM_DECL_BOTH
+                            : d < 6 ? FARM_DECL_HEADER
+                            : d < 8 ? FARM_DECL_META
+                                    : FARM_DECL_GB2312)
+                         : (d < 5   ? FARM_DECL_BOTH
+                            : d < 8 ? FARM_DECL_HEADER
+                                    : FARM_DECL_META);
+        s->date_style = farm_rng_range(&r, 0, 4);
+        s->code_shown = farm_rng_chance(&r, 0.85);
+        static const char *const labels[FARM_NSECTIONS][2] = {{"政府信息公开", "信息公开"},
+                                                              {"政策解读", "解读回应"},
+                                                              {"办事服务", "网上办事"},
+                                                              {"互动交流", "政民互动"}};
+        static const char *const names[] = {"政府信息公开", "政策解读", "办事服务", "互动交流"};
+        static const char *const slugs[] = {"zfxxgk", "zcjd", "bsfw", "hdjl"};
+        for (int j = 0; j < FARM_NSECTIONS; j++) {
+            s->sections[j].name = names[j];
+            s->sections[j].label = labels[j][farm_rng_chance(&r, 0.3)];
+            s->sections[j].slug = slugs[j];
+            s->sections[j].present = !farm_rng_chance(&r, 0.1);
+        }
+    }
+    /* registry statuses that are not "normally running": never the provincial portal */
+    static const char *const other_status[] = {"例外",     "关停", "临时关闭",
+                                               "关停上移", "迁移", "永久下线"};
+    int nspecial = m->nsites >= 4 ? (m->nsites + 7) / 8 : 0;
+    for (int k = 0; k < nspecial; k++) {
+        int i = m->nsites - 1 - k * 3 % (m->nsites - 1);
+        if (i <= 0 || strcmp(m->sites[i].status, "正常运行"))
+            continue;
+        m->sites[i].status = other_status[k % NELEM(other_status)];
+        m->sites[i].served = strcmp(m->sites[i].status, "例外") == 0;
+    }
+    /* special sites chosen among the running, served, non-provincial ones */
+    int elig[256], ne = 0;
+    for (int i = 1; i < m->nsites; i++)
+        if (m->sites[i].served && !strcmp(m->sites[i].status, "正常运行"))
+            elig[ne++] = i;
+    int down = -1, flaky = -1, flaky2 = -1, blanky = -1, stale1 = -1, stale2 = -1, wrong = -1,
+        large = -1;
+    if (ne >= 3) {
+        down = elig[ne - 1];
+        flaky = elig[ne - 2];
+        ne -= 2;
+    }
+    if (m->nsites >= 20 && ne > 1)
+        flaky2 = elig[--ne];
+    if (ne >= 1)
+        blanky = elig[ne / 2];
+    if (ne >= 3)
+        stale1 = elig[ne / 3];
+    if (m->nsites >= 20 && ne >= 6)
+        stale2 = elig[ne / 6];
+    if (ne >= 4)
+        wrong = elig[ne / 4];
+    if (o->profile == FARM_PROFILE_DEMO && ne >= 5)
+        large = elig[1];
+    if (down >= 0) {
+        m->sites[down].served = 0;
+        m->sites[down].down = 1;
+    }
+    if (flaky >= 0)
+        m->sites[flaky].flaky = o->flaky;
+    if (flaky2 >= 0)
+        m->sites[flaky2].flaky = 0.02;
+    if (wrong >= 0) {
+        m->sites[wrong].gbk = 1;
+        m->sites[wrong].decl = FARM_DECL_WRONG;
+    }
+    if (m->nsites >= 3) { /* sections missing on at least one site each */
+        m->sites[1].sections[2].present = 0;
+        m->sites[2].sections[3].present = 0;
+    }
+    if (blanky >= 0)
+        m->sites[blanky].code_shown = 0;
+    for (int i = 0; i < m->nsites; i++) {
+        struct farm_site *s = &m->sites[i];
+        int hs = i == stale1 || i == stale2;
+        s->home_stale_planted = hs;
+        int rc = site_columns(s, o, &r, i == blanky ? 5 : 0, hs, i == large);
+        if (rc) {
+            farm_model_free(m);
+            return sc_fail(err, rc, "out of memory");
+        }
+    }
+    /* planted links: every kind at least once, round robin over the plain served sites */
+    int plain[256];
+    np = 0;
+    const char *down_host = down >= 0 ? m->sites[down].url : NULL;
+    for (int i = 0; i < m->nsites; i++)
+        if (m->sites[i].served && m->sites[i].flaky == 0 && !strcmp(m->sites[i].status, "正常运行"))
+            plain[np++] = i;
+    for (int k = 0; np > 0 && k < P_NALL; k++) {
+        if (k == P_CONNECT && !down_host)
+            continue;
+        struct farm_site *s = &m->sites[plain[(k * 7) % np]];
+        const char *other = m->sites[plain[(k * 7 + 1) % np]].url;
+        int rc = plant(s, k, k % 2 == 0, &r, down_host, other);
+        if (rc) {
+            farm_model_free(m);
+            return sc_fail(err, rc, "out of memory");
+        }
+    }
+    for (int i = 0; i < np; i++)
+        if (site_plant_extra(&m->sites[plain[i]], &r)) {
+            farm_model_free(m);
+            return sc_fail(err, SC_ENOMEM, "out of memory");
+        }
+    /* the odd sponsor names that test CSV quoting */
+    if (m->nsites >= 3)
+        snprintf(m->sites[m->nsites - 2].sponsor + strlen(m->sites[m->nsites - 2].sponsor),
+                 sizeof m->sites[0].sponsor - strlen(m->sites[m->nsites - 2].sponsor),
+                 ",%s政务服务中心", m->sites[m->nsites - 2].place);
+    if (m->nsites >= 5) {
+        struct farm_site *s = &m->sites[m->nsites - 4];
+        snprintf(s->sponsor, sizeof s->sponsor, "%s\"互联网+政务服务\"管理办公室", s->place);
+    }
+    return 0;
+}
+
+void farm_model_free(struct farm_model *m)
+{
+    for (int i = 0; i < m->nsites; i++) {
+        for (int j = 0; j < m->sites[i].ncols; j++) {
+            free(m->sites[i].cols[j].dates);
+            free(m->sites[i].cols[j].seq);
+        }
+        free(m->sites[i].links);
+    }
+    free(m->sites);
+    memset(m, 0, sizeof *m);
+}

@@ -1,0 +1,269 @@
+/* farm_truth: writes DIR/truth.json (what is wrong with every site, see docs/farm.md) and
+ * DIR/faults.json (what the server must do: hosts, how to declare charsets, faulty paths).
+ *
+ * Both come from the same model the pages were rendered from. faults.json is read back by
+ * farm_conf.c, whose small parser accepts exactly the flat shape written here. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/clock.h"
+#include "common/json.h"
+#include "tests/farm/farm.h"
+
+static const char *const layouts[] = {"div", "table", "tabs"};
+static const char *const dstyles[] = {"iso", "slash", "cn", "bracket", "mmdd"};
+
+static void day_value(struct json_writer *w, const char *key, long day)
+{
+    char buf[16];
+    json_key(w, key);
+    if (day < 0) {
+        json_null(w);
+        return;
+    }
+    sc_day_format(day, buf);
+    json_string(w, buf);
+}
+
+static int site_pages(const struct farm_site *s)
+{
+    int n = 1;
+    for (int i = 0; i < s->ncols; i++)
+        n += farm_column_pages(&s->cols[i]) + s->cols[i].nitems;
+    for (int i = 0; i < FARM_NSECTIONS; i++)
+        n += s->sections[i].present;
+    return n;
+}
+
+static void site_truth(const struct farm_model *m, const struct farm_site *s, struct json_writer *w)
+{
+    char buf[300];
+    json_object_begin(w);
+    json_kv_string(w, "host", s->host);
+    json_kv_string(w, "url", s->url);
+    json_kv_string(w, "code", s->code);
+    json_kv_string(w, "name", s->name);
+    json_kv_string(w, "sponsor", s->sponsor);
+    json_kv_string(w, "region", s->region);
+    json_kv_string(w, "level", s->level);
+    json_kv_string(w, "type", s->portal ? "portal" : "department");
+    json_kv_string(w, "status", s->status);
+    json_kv_bool(w, "served", s->served);
+    json_kv_bool(w, "down", s->down);
+    json_kv_double(w, "flaky", s->flaky);
+    if (!s->served) {
+        json_object_end(w);
+        return;
+    }
+    json_kv_string(w, "layout", layouts[s->layout]);
+    json_kv_string(w, "charset", s->gbk ? "GBK" : "UTF-8");
+    const char *hc = farm_header_charset(s), *mc = farm_meta_charset(s);
+    json_kv_string(w, "charset_header", *hc ? hc : NULL);
+    json_kv_string(w, "charset_meta", mc);
+    json_kv_bool(w, "charset_declared_wrong", s->decl == FARM_DECL_WRONG);
+    json_kv_string(w, "date_style", dstyles[s->date_style]);
+    json_kv_int(w, "pages", site_pages(s));
+    long hl = farm_site_home_latest(s);
+    json_key(w, "homepage");
+    json_object_begin(w);
+    day_value(w, "latest", hl);
+    json_kv_bool(w, "stale", hl < 0 || m->opts.as_of - hl > 14);
+    json_object_end(w);
+    json_kv_bool(w, "site_code_shown", s->code_shown);
+    json_key(w, "sections");
+    json_array_begin(w);
+    for (int i = 0; i < FARM_NSECTIONS; i++) {
+        json_object_begin(w);
+        json_kv_string(w, "name", s->sections[i].name);
+        json_kv_string(w, "label", s->sections[i].label);
+        json_kv_bool(w, "present", s->sections[i].present);
+        snprintf(buf, sizeof buf, "http://%s/%s/", s->host, s->sections[i].slug);
+        json_kv_string(w, "url", s->sections[i].present ? buf : NULL);
+        json_object_end(w);
+    }
+    json_array_end(w);
+    json_key(w, "columns");
+    json_array_begin(w);
+    for (int i = 0; i < s->ncols; i++) {
+        const struct farm_column *c = &s->cols[i];
+        long latest = farm_column_latest(c);
+        int lim = farm_cat_limit(c->cat);
+        json_object_begin(w);
+        json_kv_string(w, "name", c->name);
+        snprintf(buf, sizeof buf, "http://%s/%s/index.html", s->host, c->slug);
+        json_kv_string(w, "url", buf);
+        json_kv_string(w, "category", farm_cat_name(c->cat));
+        day_value(w, "latest", latest);
+        json_kv_int(w, "items", c->nitems);
+        json_kv_int(w, "home_items", c->home_items);
+        json_kv_int(w, "list_pages", farm_column_pages(c));
+        json_kv_bool(w, "blank", c->nitems == 0);
+        json_kv_bool(w, "stale", lim > 0 && (latest < 0 || m->opts.as_of - latest > lim));
+        json_key(w, "limit_days");
+        if (lim)
+            json_int(w, lim);
+        else
+            json_null(w);
+        json_kv_bool(w, "tabbed", c->tab_group >= 0);
+        json_object_end(w);
+    }
+    json_array_end(w);
+    for (int pass = 0; pass < 2; pass++) {
+        json_key(w, pass ? "traps" : "broken_links");
+        json_array_begin(w);
+        for (int i = 0; i < s->nlinks; i++) {
+            const struct farm_link *l = &s->links[i];
+            if (l->trap != pass)
+                continue;
+            json_object_begin(w);
+            json_kv_string(w, "url", l->url);
+            json_kv_string(w, "href", l->href);
+            json_kv_string(w, "found_on", l->found_on);
+            json_kv_bool(w, "on_homepage", l->on_home);
+            json_kv_string(w, "anchor", l->anchor);
+            json_kv_string(w, "tag", l->image ? "img" : "a");
+            json_kv_string(w, pass ? "kind" : "reason", l->reason);
+            if (!pass)
+                json_kv_string(w, "expected_result", l->expected);
+            json_object_end(w);
+        }
+        json_array_end(w);
+    }
+    json_object_end(w);
+}
+
+static int json_save(const struct farm_model *m, const char *name, struct strbuf *sb,
+                     struct sc_error *err)
+{
+    struct strbuf path = STRBUF_INIT;
+    strbuf_addch(sb, '\n');
+    strbuf_addf(&path, "%s/%s", m->opts.out, name);
+    int rc = sb->failed || path.failed ? sc_fail(err, SC_ENOMEM, "out of memory")
+                                       : farm_write_file(path.buf, sb->buf, sb->len, err);
+    strbuf_release(&path);
+    return rc;
+}
+
+int farm_truth_write(const struct farm_model *m, struct sc_error *err)
+{
+    struct strbuf sb = STRBUF_INIT;
+    struct json_writer w;
+    char day[16];
+    json_init(&w, &sb, 1);
+    json_object_begin(&w);
+    json_kv_int(&w, "farm", 1);
+    json_kv_string(&w, "seed", m->opts.seed);
+    sc_day_format(m->opts.as_of, day);
+    json_kv_string(&w, "as_of", day);
+    json_kv_string(&w, "profile", m->opts.profile == FARM_PROFILE_TEST ? "test" : "demo");
+    json_key(&w, "windows");
+    json_object_begin(&w);
+    json_kv_int(&w, "homepage", 14);
+    for (int c = FARM_NEWS; c < FARM_OTHER; c++)
+        json_kv_int(&w, farm_cat_name(c), farm_cat_limit(c));
+    json_object_end(&w);
+    json_key(&w, "aux_hosts");
+    json_array_begin(&w);
+    for (int i = 0; farm_aux_hosts[i]; i++)
+        json_string(&w, farm_aux_hosts[i]);
+    json_array_end(&w);
+    json_key(&w, "sites");
+    json_array_begin(&w);
+    for (int i = 0; i < m->nsites; i++)
+        site_truth(m, &m->sites[i], &w);
+    json_array_end(&w);
+    json_object_end(&w);
+    int rc = json_save(m, "truth.json", &sb, err);
+    strbuf_release(&sb);
+    return rc;
+}
+
+static void fault_entry(struct json_writer *w, const char *host, const char *path, const char *kind,
+                        int status, const char *location)
+{
+    json_object_begin(w);
+    json_kv_string(w, "host", host);
+    json_kv_string(w, "path", path);
+    json_kv_string(w, "kind", kind);
+    if (status)
+        json_kv_int(w, "status", status);
+    if (location)
+        json_kv_string(w, "location", location);
+    json_object_end(w);
+}
+
+static void site_faults(const struct farm_site *s, struct json_writer *w)
+{
+    char path[256], other[300];
+    for (int i = 0; i < s->nlinks; i++) {
+        const struct farm_link *l = &s->links[i];
+        if (!l->fault || l->href[0] != '/')
+            continue;
+        snprintf(path, sizeof path, "%s", l->href);
+        path[strcspn(path, "?#")] = 0;
+        char *slash = strrchr(path, '/');
+        int dirlen = (int)(slash - path);
+        if (!strcmp(l->reason, "redirect_loop")) {
+            snprintf(other, sizeof other, "%.*s/b.html", dirlen, path);
+            fault_entry(w, s->host, path, "redirect", 302, other);
+            fault_entry(w, s->host, other, "redirect", 302, path);
+        } else if (!strcmp(l->reason, "redirect_ok")) {
+            snprintf(other, sizeof other, "%.*s/step2.html", dirlen, path);
+            fault_entry(w, s->host, path, "redirect", 301, other);
+            snprintf(path, sizeof path, "/%s/index.html", s->cols[0].slug);
+            fault_entry(w, s->host, other, "redirect", 302, path);
+        } else if (!strcmp(l->fault, "status")) {
+            fault_entry(w, s->host, path, "status", atoi(l->reason + 5), NULL);
+        } else {
+            fault_entry(w, s->host, path, l->fault, 0, NULL);
+        }
+    }
+}
+
+int farm_faults_write(const struct farm_model *m, struct sc_error *err)
+{
+    struct strbuf sb = STRBUF_INIT, root = STRBUF_INIT;
+    struct json_writer w;
+    json_init(&w, &sb, 1);
+    json_object_begin(&w);
+    json_kv_int(&w, "farm", 1);
+    json_kv_int(&w, "stall_seconds", 60);
+    json_key(&w, "sites");
+    json_array_begin(&w);
+    for (int i = 0; i < m->nsites; i++) {
+        const struct farm_site *s = &m->sites[i];
+        if (!s->served && !s->down)
+            continue;
+        json_object_begin(&w);
+        json_kv_string(&w, "host", s->host);
+        json_kv_string(&w, "mode", s->down ? "down" : "static");
+        strbuf_reset(&root);
+        strbuf_addf(&root, "sites/%s", s->host);
+        json_kv_string(&w, "root", s->down ? "" : root.buf);
+        json_kv_string(&w, "header_charset", s->down ? "" : farm_header_charset(s));
+        json_kv_double(&w, "flaky", s->flaky);
+        json_object_end(&w);
+    }
+    for (int i = 0; farm_aux_hosts[i]; i++) {
+        json_object_begin(&w);
+        json_kv_string(&w, "host", farm_aux_hosts[i]);
+        json_kv_string(&w, "mode", "catchall");
+        json_kv_string(&w, "root", "");
+        json_kv_string(&w, "header_charset", "utf-8");
+        json_kv_double(&w, "flaky", 0);
+        json_object_end(&w);
+    }
+    json_array_end(&w);
+    json_key(&w, "faults");
+    json_array_begin(&w);
+    for (int i = 0; i < m->nsites; i++)
+        if (m->sites[i].served)
+            site_faults(&m->sites[i], &w);
+    json_array_end(&w);
+    json_object_end(&w);
+    int rc = json_save(m, "faults.json", &sb, err);
+    strbuf_release(&sb);
+    strbuf_release(&root);
+    return rc;
+}

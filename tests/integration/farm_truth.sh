@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# farm_truth: what the farm serves agrees with its truth.json: every column's latest date is
+# on its list page (in the site's list style) and on the homepage (in its homepage style),
+# blank columns say 暂无信息, present sections are in the navigation bar and missing ones are
+# not, the site code is in the footer exactly when truth says so, GBK pages are GBK, and the
+# Content-Type charset is the one truth declares. Everything is fetched over HTTP.
+set -euo pipefail
+source "$(dirname "$0")/lib/farm.sh"
+tmp=$(mktemp -d)
+trap 'farm_stop || true; rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+farm_generate "$tmp/f" truth 14
+farm_start "$tmp/f"
+truth="$tmp/f/truth.json"
+
+# fetch URL CHARSET: the body as UTF-8 (the farm's own charset knowledge, from truth)
+fetch() {
+  local body="$tmp/body"
+  curl -sS --max-time 5 "${FARM_CONNECT_ARGS[@]}" -o "$body" -D "$tmp/head" "$1" || fail "fetch $1"
+  grep -q '^HTTP/1.1 200' "$tmp/head" || fail "$1: $(head -1 "$tmp/head")"
+  if [ "$2" = GBK ]; then
+    iconv -f GBK -t UTF-8 "$body" || fail "$1 is not GBK"
+  else
+    iconv -f UTF-8 -t UTF-8 "$body" || fail "$1 is not UTF-8"
+  fi
+}
+
+list_style() { # DATE STYLE
+  local y=${1:0:4} m=${1:5:2} d=${1:8:2}
+  case $2 in
+    slash) echo "$y/$m/$d" ;; cn) echo "${y}年${m}月${d}日" ;; bracket) echo "[$y-$m-$d]" ;;
+    *) echo "$y-$m-$d" ;;
+  esac
+}
+home_style() {
+  local y=${1:0:4} m=${1:5:2} d=${1:8:2}
+  case $2 in
+    slash) echo "$y/$m/$d" ;; cn) echo "${y}年${m}月${d}日" ;; bracket) echo "[$m-$d]" ;;
+    mmdd) echo "$m-$d" ;; *) echo "$y-$m-$d" ;;
+  esac
+}
+
+checked=0
+while IFS=$'\t' read -r host url charset style code shown hdr; do
+  home=$(fetch "$url" "$charset")
+  # the charset declared in the header is the one truth says
+  if [ "$hdr" = null ]; then
+    grep -qi '^content-type: text/html.*charset' "$tmp/head" && fail "$host: header has a charset"
+  else
+    grep -qi "^content-type: text/html; charset=$hdr" "$tmp/head" || fail "$host: header charset not $hdr"
+  fi
+  if [ "$shown" = true ]; then
+    grep -qF "网站标识码：$code" <<<"$home" || fail "$host: site code not in the footer"
+  else
+    grep -qF "$code" <<<"$home" && fail "$host: site code shown though truth says not"
+  fi
+  grep -qF '党政机关' <<<"$home" || fail "$host: no 党政机关 badge"
+  grep -qF '我为政府网站找错' <<<"$home" || fail "$host: no 我为政府网站找错"
+  while IFS=$'\t' read -r label present surl; do
+    if [ "$present" = true ]; then
+      grep -qF ">$label</a>" <<<"$home" || fail "$host: section $label not in the nav bar"
+      fetch "$surl" "$charset" >/dev/null
+    else
+      grep -qF ">$label</a>" <<<"$home" && fail "$host: missing section $label is in the nav bar"
+    fi
+  done < <(jq -r --arg h "$host" '.sites[] | select(.host == $h) | .sections[] | [.label, .present, (.url // "none")] | @tsv' "$truth")
+  while IFS=$'\t' read -r name curl latest blank; do
+    grep -qF "$name" <<<"$home" || fail "$host: column $name not on the homepage"
+    list=$(fetch "$curl" "$charset")
+    if [ "$blank" = true ]; then
+      grep -qF '暂无信息' <<<"$list" || fail "$host: blank column $name lacks 暂无信息"
+    else
+      grep -qF "$(list_style "$latest" "$style")" <<<"$list" \
+        || fail "$host: $name latest $latest not on its list page $curl"
+      grep -qF "$(home_style "$latest" "$style")" <<<"$home" \
+        || fail "$host: $name latest $latest not on the homepage"
+    fi
+    checked=$((checked + 1))
+  done < <(jq -r --arg h "$host" '.sites[] | select(.host == $h) | .columns[] | [.name, .url, (.latest // "none"), .blank] | @tsv' "$truth")
+done < <(jq -r '.sites[] | select(.served and .flaky == 0) | [.host, .url, .charset, .date_style, .code, .site_code_shown, (.charset_header // "null")] | @tsv' "$truth")
+[ "$checked" -ge 40 ] || fail "only $checked columns checked"
+
+# the homepage staleness in truth follows from the dates (14-day rule as of truth.as_of)
+jq -e '.as_of as $a | [.sites[] | select(.served) | .homepage |
+        (.stale == (((($a + "T00:00:00Z") | fromdate) - ((.latest + "T00:00:00Z") | fromdate)) / 86400 > 14))]
+       | all' "$truth" >/dev/null || fail "homepage stale flags disagree with the dates"
+jq -e '.as_of as $a | [.sites[].columns[]? | select(.blank | not) | select(.limit_days != null) |
+        (.stale == (((($a + "T00:00:00Z") | fromdate) - ((.latest + "T00:00:00Z") | fromdate)) / 86400 > .limit_days))]
+       | all' "$truth" >/dev/null || fail "column stale flags disagree with the windows"
+farm_stop || fail "farm serve did not exit cleanly"
+echo "farm_truth: ok ($checked columns)"
