@@ -536,7 +536,7 @@ static void record_compare_names_each_difference(void **state)
     struct sampler_site f[40];
     char codes[40][16];
     for (int i = 0; i < 40; i++) {
-        snprintf(codes[i], sizeof codes[i], "43000000%02d", i);
+        snprintf(codes[i], sizeof codes[i], "43000000%02d", i % 100);
         f[i] = (struct sampler_site){codes[i], i % 2 ? "x" : "y", "portal", ""};
     }
     struct sampler_params p = {"00112233", 1500, 1};
