@@ -14,6 +14,7 @@ static const char SQL_LATEST_IMPORT[] = "SELECT coalesce(max(id), 0) FROM regist
 static const char SQL_ROUND_ENSURE[] =
     "INSERT OR IGNORE INTO rounds(quarter, number, draw_date, window_start, window_end) "
     "VALUES(?,?,?,?,?)";
+static const char SQL_ROUND_COUNT[] = "SELECT count(*) FROM rounds WHERE quarter=?";
 static const char SQL_ROUND_ID[] = "SELECT id FROM rounds WHERE quarter=? AND number=?";
 static const char SQL_ACTIVE_DRAW[] =
     "SELECT d.id, d.drawn_at FROM draws d JOIN rounds r ON r.id=d.round_id "
@@ -162,6 +163,21 @@ static int sample_codes(struct storage *db, long draw_id, struct str_list *l, st
 
 static int ensure_rounds(struct storage *db, const struct draw_request *req, struct sc_error *err)
 {
+    /* A quarter keeps the number of rounds it was first drawn with: mixing two calendars
+     * would give overlapping windows. */
+    sqlite3_stmt *cs = storage_stmt(db, SQL_ROUND_COUNT, err);
+    if (!cs)
+        return SC_ERUNTIME;
+    storage_bind_text(cs, 1, req->quarter);
+    int rc = sqlite3_step(cs);
+    long stored = rc == SQLITE_ROW ? (long)sqlite3_column_int64(cs, 0) : -1;
+    sqlite3_reset(cs);
+    if (stored < 0)
+        return storage_fail(db, err, "counting the quarter's rounds");
+    if (stored > 0 && stored != req->rounds)
+        return sc_fail(err, SC_EINPUT,
+                       "%s is planned with %ld rounds, not %d: a quarter keeps its calendar",
+                       req->quarter, stored, req->rounds);
     for (int k = 0; k < req->rounds; k++) {
         char d[16], ws[16], we[16];
         sc_day_format(req->plan[k].draw_day, d);

@@ -29,9 +29,10 @@ struct draw_request {
     const char *redraw_reason; /* NULL: refuse a round that is already drawn */
 };
 
-/* Draws and stores a round (see above). Refuses with SC_EINPUT: a round the quarter does not
- * have, an earlier round not drawn yet, a round already drawn without a redraw reason, a
- * redraw while a later round is drawn, an empty frame. *draw_id gets the new draw's id. */
+/* Draws and stores a round (see above). Refuses with SC_EINPUT: a rounds setting other than
+ * the one the quarter was first drawn with, a round the quarter does not have, an earlier round not
+ * drawn yet, a round already drawn without a redraw reason, a redraw while a later round is drawn,
+ * an empty frame. *draw_id gets the new draw's id. */
 int storage_draw_round(struct storage *db, const struct draw_request *req, long *draw_id,
                        struct sc_error *err);
 

@@ -216,6 +216,14 @@ static void rounds_are_drawn_once_and_in_order(void **state)
     assert_int_equal(verify_differences(e.db, id2), 0);
     assert_int_equal(verify_differences(e.db, id3), 0);
 
+    /* the quarter keeps its two rounds */
+    struct sampler_quarter q4 = {2026, 4};
+    struct sampler_round_plan plan3[SAMPLER_ROUNDS_MAX];
+    assert_int_equal(sampler_calendar(q4, 3, plan3, &err), SC_OK);
+    struct draw_request three = {"2026Q4", 3, plan3, 3, "1234567890", "office", 1500, 1, NULL};
+    assert_int_equal(storage_draw_round(e.db, &three, &none, &err), SC_EINPUT);
+    assert_non_null(strstr(err.msg, "planned with 2 rounds"));
+
     /* another quarter is independent */
     assert_int_equal(draw(e.db, "2027Q1", 1, "1111111111", NULL, 0, &none, &err), SC_OK);
     assert_int_equal(storage_draw_load_active(e.db, "2026Q3", 1, &cur, &err), SC_ENOTFOUND);
