@@ -65,6 +65,9 @@ struct crawl_run {
     struct crawl_site *sites;
     size_t nsites;
     size_t outstanding;
+    struct page_wait *wait_head, *wait_tail; /* page fetches waiting for room */
+    size_t pages_inflight;                   /* page fetches and parses running */
+    size_t pages_inflight_max;
     int oom;
     uv_timer_t progress;
     int progress_on;
@@ -73,6 +76,16 @@ struct crawl_run {
 };
 
 enum fetch_mode { MODE_PROBE, MODE_PAGE, MODE_CHECK };
+
+/* A page to fetch once fewer than pages_inflight_max pages are being fetched or parsed:
+ * this bounds the bodies held in memory, whatever the size of the site, and keeps the
+ * crawl breadth first. */
+struct page_wait {
+    struct crawl_site *site;
+    struct url_entry *e;
+    int depth;
+    struct page_wait *next;
+};
 
 struct fetch_ctx {
     struct crawl_site *site;
@@ -104,6 +117,8 @@ struct parse_job {
     uint64_t text_sig;
     int failed;
 };
+
+static void page_finished(struct crawl_run *run);
 
 void crawl_options_default(struct crawl_options *o)
 {
@@ -253,13 +268,66 @@ static int site_scope_add(struct crawl_site *s, const char *host)
 static void run_maybe_finish(struct crawl_run *run);
 static void on_fetched(struct fetch_result *res, void *user);
 
+static void fetch_now(struct crawl_site *s, struct url_entry *e, enum fetch_mode mode, int depth);
+
+/* Starts waiting page fetches while there is room. */
+static void pages_pump(struct crawl_run *run)
+{
+    while (run->wait_head && run->pages_inflight < run->pages_inflight_max) {
+        struct page_wait *w = run->wait_head;
+        run->wait_head = w->next;
+        if (!run->wait_head)
+            run->wait_tail = NULL;
+        run->pages_inflight++;
+        run->outstanding--; /* fetch_now counts it again */
+        fetch_now(w->site, w->e, MODE_PAGE, w->depth);
+        free(w);
+    }
+}
+
+static void page_finished(struct crawl_run *run)
+{
+    run->pages_inflight--;
+    pages_pump(run);
+}
+
 static void submit(struct crawl_site *s, struct url_entry *e, enum fetch_mode mode, int depth,
                    const char *url)
 {
     struct crawl_run *run = s->run;
+    (void)url;
+    if (mode == MODE_PAGE) {
+        struct page_wait *w = calloc(1, sizeof *w);
+        if (!w) {
+            run->oom = 1;
+            return;
+        }
+        w->site = s;
+        w->e = e;
+        w->depth = depth;
+        if (run->wait_tail)
+            run->wait_tail->next = w;
+        else
+            run->wait_head = w;
+        run->wait_tail = w;
+        run->outstanding++;
+        e->page_requested = 1;
+        s->pages_queued++;
+        pages_pump(run);
+        return;
+    }
+    fetch_now(s, e, mode, depth);
+}
+
+static void fetch_now(struct crawl_site *s, struct url_entry *e, enum fetch_mode mode, int depth)
+{
+    struct crawl_run *run = s->run;
+    const char *url = NULL;
     struct fetch_ctx *c = calloc(1, sizeof *c);
     if (!c) {
         run->oom = 1;
+        if (mode == MODE_PAGE)
+            run->pages_inflight--;
         return;
     }
     c->site = s;
@@ -271,15 +339,13 @@ static void submit(struct crawl_site *s, struct url_entry *e, enum fetch_mode mo
     if (fetch_submit(run->eng, &req, on_fetched, c) < 0) {
         free(c);
         run->oom = 1;
+        if (mode == MODE_PAGE)
+            run->pages_inflight--;
         return;
     }
     run->outstanding++;
-    if (mode == MODE_PAGE) {
-        e->page_requested = 1;
-        s->pages_queued++;
-    } else if (mode == MODE_CHECK) {
+    if (mode == MODE_CHECK)
         e->check_requested = 1;
-    }
 }
 
 static int looks_like_html(const char *content_type, const char *body, size_t n)
@@ -310,7 +376,10 @@ static void parse_work(uv_work_t *w)
     }
     struct strbuf title = STRBUF_INIT, text = STRBUF_INIT;
     html_title(j->doc, &title);
-    html_text(j->doc, &text, TEXT_SIG_MAX);
+    /* The whole text only when the site has a fingerprint to compare; else the short-page
+     * phrase check needs no more than SOFT404_SHORT_PAGE bytes. */
+    html_text(j->doc, &text,
+              j->mode == MODE_PROBE || j->site->fp.active ? TEXT_SIG_MAX : SOFT404_SHORT_PAGE + 16);
     if (j->mode == MODE_PROBE) {
         j->text_sig = soft404_text_sig(text.buf, text.len);
     } else if (!j->is_homepage) {
@@ -374,18 +443,22 @@ static void parse_done(uv_work_t *w, int status)
             site_links_add(s, e, j->depth, j->is_homepage, &j->links);
         }
     }
+    int was_page = j->mode == MODE_PAGE;
     parse_job_free(j);
     run->outstanding--;
+    if (was_page)
+        page_finished(run);
     run_maybe_finish(run);
 }
 
-static void queue_parse(struct crawl_site *s, struct fetch_ctx *c, struct fetch_result *res)
+/* Hands the page to the thread pool; returns 1 when queued. */
+static int queue_parse(struct crawl_site *s, struct fetch_ctx *c, struct fetch_result *res)
 {
     struct crawl_run *run = s->run;
     struct parse_job *j = calloc(1, sizeof *j);
     if (!j) {
         run->oom = 1;
-        return;
+        return 0;
     }
     strbuf_init(&j->html);
     j->work.data = j;
@@ -405,9 +478,10 @@ static void queue_parse(struct crawl_site *s, struct fetch_ctx *c, struct fetch_
     if (!j->final_url || uv_queue_work(&run->loop, &j->work, parse_work, parse_done) != 0) {
         run->oom = 1;
         parse_job_free(j);
-        return;
+        return 0;
     }
     run->outstanding++;
+    return 1;
 }
 
 static void on_fetched(struct fetch_result *res, void *user)
@@ -469,9 +543,11 @@ static void on_fetched(struct fetch_result *res, void *user)
                 entry_set(fe, res->status, NULL, NULL);
             }
         }
-        if (ok2xx && !seen && res->body && (is_home || site_in_scope(s, res->final_url)) &&
-            looks_like_html(res->content_type, res->body, res->body_len))
-            queue_parse(s, c, res);
+        int parsing =
+            ok2xx && !seen && res->body && (is_home || site_in_scope(s, res->final_url)) &&
+            looks_like_html(res->content_type, res->body, res->body_len) && queue_parse(s, c, res);
+        if (!parsing)
+            page_finished(run);
     }
     free(c);
     run->outstanding--;
@@ -693,6 +769,7 @@ int crawl_run(const char *const *urls, size_t n, const struct crawl_options *opt
     int rc = 0;
     run->opt = opt;
     run->hooks = hooks;
+    run->pages_inflight_max = (size_t)opt->fetch.concurrency + 8;
     crawl_map_init(&run->urls);
     if (uv_loop_init(&run->loop) != 0) {
         free(run);

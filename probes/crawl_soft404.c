@@ -56,7 +56,7 @@ int soft404_phrase_match(const char *title, const char *text, size_t text_len)
                 return 1;
     }
     /* Only a short page: an article may well quote "页面不存在". */
-    if (text && text_len < 600) {
+    if (text && text_len < SOFT404_SHORT_PAGE) {
         for (int i = 0; body_phrases[i]; i++)
             if (contains(text, text_len, body_phrases[i]))
                 return 1;

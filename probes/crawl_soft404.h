@@ -10,6 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* A page whose visible text is shorter than this may be judged by its body phrases. */
+#define SOFT404_SHORT_PAGE 600
+
 struct soft404_fingerprint {
     int active;        /* the random path answered 2xx: its look identifies a soft 404 */
     uint64_t text_sig; /* signature of the page text (see soft404_text_sig) */

@@ -285,9 +285,28 @@ static const GumboNode *find_first(const GumboNode *root, GumboTag tag)
     return f.found;
 }
 
+/* The first `tag` element inside <head> (where gumbo puts <base> and <title>), so the
+ * search does not walk the whole body. */
+static const GumboNode *find_first_in_head(const GumboOutput *doc, GumboTag tag)
+{
+    const GumboNode *head = NULL;
+    const GumboNode *root = doc->root;
+    if (root && root->type == GUMBO_NODE_ELEMENT) {
+        const GumboVector *ch = &root->v.element.children;
+        for (unsigned i = 0; i < ch->length && !head; i++) {
+            const GumboNode *n = ch->data[i];
+            if (n->type == GUMBO_NODE_ELEMENT && n->v.element.tag == GUMBO_TAG_HEAD)
+                head = n;
+        }
+    }
+    return head ? find_first(head, tag) : NULL;
+}
+
 void html_title(const GumboOutput *doc, struct strbuf *out)
 {
-    const GumboNode *t = find_first(doc->document, GUMBO_TAG_TITLE);
+    const GumboNode *t = find_first_in_head(doc, GUMBO_TAG_TITLE);
+    if (!t) /* a <title> written in the body stays there */
+        t = find_first(doc->document, GUMBO_TAG_TITLE);
     if (t)
         node_text(t, out, 1024, 0);
 }
@@ -303,7 +322,7 @@ void html_text(const GumboOutput *doc, struct strbuf *out, size_t max)
 
 struct link_ctx {
     struct html_links *out;
-    const char *base;
+    struct url_base *base;
     int failed;
 };
 
@@ -311,7 +330,7 @@ static void link_add(struct link_ctx *c, const char *ref, enum html_link_kind ki
                      const GumboNode *n)
 {
     char *url = NULL;
-    int st = url_resolve(c->base, ref, &url);
+    int st = url_resolve_base(c->base, ref, &url);
     if (st == URL_SAME_PAGE)
         return;
     if (st < 0) {
@@ -512,14 +531,20 @@ static int link_visit(const GumboNode *n, void *ud)
 
 int html_links_extract(const GumboOutput *doc, const char *page_url, struct html_links *out)
 {
-    struct link_ctx c = {out, page_url, 0};
+    struct link_ctx c = {out, NULL, 0};
     char *base = NULL;
-    const GumboNode *b = find_first(doc->document, GUMBO_TAG_BASE);
+    const GumboNode *b = find_first_in_head(doc, GUMBO_TAG_BASE);
     const char *href = b ? attr(b, "href") : NULL;
     if (href && url_resolve(page_url, href, &base) == URL_OK)
-        c.base = base;
-    int rc = walk_tree(doc->document, link_visit, &c);
+        page_url = base;
+    int rc = url_base_new(page_url, &c.base);
     free(base);
+    if (rc == SC_ENOMEM)
+        return SC_ENOMEM;
+    if (rc != URL_OK)
+        return 0; /* no usable base: no links */
+    rc = walk_tree(doc->document, link_visit, &c);
+    url_base_free(c.base);
     return rc < 0 || c.failed ? SC_ENOMEM : 0;
 }
 

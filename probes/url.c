@@ -41,19 +41,23 @@ static size_t scheme_length(const char *s)
 
 /* Lower-cases the hex digits of every percent escape in s, in place: curl writes its own
  * escapes in lower case, so a page's "%E6" and curl's "%e6" become one spelling. */
-static void escapes_lower(char *s)
+static int escapes_lower(char *s)
 {
+    int changed = 0;
     for (; *s; s++) {
         if (s[0] == '%' && isxdigit((unsigned char)s[1]) && isxdigit((unsigned char)s[2])) {
+            changed |= isupper((unsigned char)s[1]) || isupper((unsigned char)s[2]);
             s[1] = (char)tolower((unsigned char)s[1]);
             s[2] = (char)tolower((unsigned char)s[2]);
             s += 2;
         }
     }
+    return changed;
 }
 
-/* Rewrites one part of u through fix(); returns 0 or a CURLUcode. */
-static int part_fix(CURLU *u, CURLUPart part, void (*fix)(char *))
+/* Rewrites one part of u through fix() when fix() changed it; returns 0 or a CURLUcode.
+ * *value (if not NULL) receives the part's final value (curl_free it). */
+static int part_fix(CURLU *u, CURLUPart part, int (*fix)(char *))
 {
     char *v = NULL;
     CURLUcode rc = curl_url_get(u, part, &v, 0);
@@ -61,19 +65,69 @@ static int part_fix(CURLU *u, CURLUPart part, void (*fix)(char *))
         return 0;
     if (rc)
         return rc;
-    fix(v);
-    rc = curl_url_set(u, part, v, 0);
+    if (fix(v))
+        rc = curl_url_set(u, part, v, 0);
     curl_free(v);
     return rc;
 }
 
-static void lower(char *s)
+static int lower(char *s)
 {
-    for (; *s; s++)
+    int changed = 0;
+    for (; *s; s++) {
+        changed |= isupper((unsigned char)*s);
         *s = (char)tolower((unsigned char)*s);
+    }
+    return changed;
 }
 
+/* A parsed base URL, reused for every reference of a page (curl_url_dup is cheaper than a
+ * parse per link). */
+struct url_base {
+    CURLU *u;
+};
+
+int url_base_new(const char *base, struct url_base **out)
+{
+    *out = NULL;
+    struct url_base *b = malloc(sizeof *b);
+    if (!b)
+        return SC_ENOMEM;
+    b->u = curl_url();
+    if (!b->u) {
+        free(b);
+        return SC_ENOMEM;
+    }
+    CURLUcode rc = curl_url_set(b->u, CURLUPART_URL, base, CURLU_URLENCODE);
+    if (rc) {
+        url_base_free(b);
+        return rc == CURLUE_OUT_OF_MEMORY ? SC_ENOMEM : URL_BAD;
+    }
+    *out = b;
+    return URL_OK;
+}
+
+void url_base_free(struct url_base *b)
+{
+    if (b) {
+        curl_url_cleanup(b->u);
+        free(b);
+    }
+}
+
+static int resolve(const struct url_base *b, const char *base, const char *ref, char **out);
+
 int url_resolve(const char *base, const char *ref, char **out)
+{
+    return resolve(NULL, base, ref, out);
+}
+
+int url_resolve_base(const struct url_base *b, const char *ref, char **out)
+{
+    return resolve(b, NULL, ref, out);
+}
+
+static int resolve(const struct url_base *b, const char *base, const char *ref, char **out)
 {
     *out = NULL;
     char *clean = ref_clean(ref ? ref : "");
@@ -90,17 +144,17 @@ int url_resolve(const char *base, const char *ref, char **out)
         free(clean);
         return URL_SKIP;
     }
-    if (!sl && !base) {
+    if (!sl && !base && !b) {
         free(clean);
         return URL_BAD;
     }
-    CURLU *u = curl_url();
+    CURLU *u = b && !sl ? curl_url_dup(b->u) : curl_url();
     if (!u) {
         free(clean);
         return SC_ENOMEM;
     }
     CURLUcode rc = CURLUE_OK;
-    if (base && !sl)
+    if (base && !b && !sl)
         rc = curl_url_set(u, CURLUPART_URL, base, CURLU_URLENCODE);
     if (!rc)
         rc = curl_url_set(u, CURLUPART_URL, clean, CURLU_URLENCODE);

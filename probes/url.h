@@ -23,6 +23,14 @@ enum url_status {
  * base may be NULL when ref is absolute. Returns an enum url_status, or SC_ENOMEM. */
 int url_resolve(const char *base, const char *ref, char **out);
 
+/* A base URL parsed once for resolving many references (one page's links). */
+struct url_base;
+/* Returns URL_OK, URL_BAD or SC_ENOMEM; *out is freed with url_base_free. */
+int url_base_new(const char *base, struct url_base **out);
+void url_base_free(struct url_base *b);
+/* url_resolve() against a parsed base. */
+int url_resolve_base(const struct url_base *b, const char *ref, char **out);
+
 /* Normalises an absolute URL; same returns as url_resolve. */
 int url_normalise(const char *url, char **out);
 

@@ -83,9 +83,20 @@ set -e
 grep -q "broken links (3)" out.txt || { cat out.txt; fail "text report"; }
 if grep -q $'\x1b' out.txt; then fail "escape character in text output"; fi
 
-# A site that passes: exit 0.
-"$BIN" check http://www.test.gov.cn/list/item.html --max-depth 0 "${NET[@]}" > /dev/null ||
-    fail "a clean page should pass"
+# A page without broken links: no link reported, and (until the rule table judges the
+# site, when the verdict decides) exit 0.
+set +e
+"$BIN" check http://www.test.gov.cn/list/item.html --max-depth 0 --format json "${NET[@]}" > clean.json
+rc=$?
+set -e
+jq -e '.sites[0].reachable and (.sites[0].links | length == 0)' clean.json > /dev/null ||
+    fail "a clean page reports links"
+if jq -e '.sites[0].verdict == null' clean.json > /dev/null; then
+    [ $rc -eq 0 ] || fail "a clean page should pass (exit $rc)"
+else
+    want=$(jq -r 'if .sites[0].verdict == "pass" then 0 else 1 end' clean.json)
+    [ $rc -eq "$want" ] || fail "exit $rc does not follow the verdict"
+fi
 # Unreachable: no mapping and --no-dns.
 set +e
 "$BIN" check http://www.unmapped.gov.cn/ --no-dns --format json > un.json
@@ -98,8 +109,10 @@ set +e
 "$BIN" check "http://127.0.0.1:$port/" --format json > priv.json
 set -e
 jq -e '.sites[0].error == "private_address"' priv.json > /dev/null || fail "private not refused"
-"$BIN" check "http://127.0.0.1:$port/list/item.html" --allow-private --max-depth 0 > /dev/null ||
-    fail "--allow-private"
+set +e
+"$BIN" check "http://127.0.0.1:$port/list/item.html" --allow-private --max-depth 0 --format json > ap.json
+set -e
+jq -e '.sites[0].reachable' ap.json > /dev/null || fail "--allow-private"
 
 # Usage errors: exit 2.
 for args in "" "--format xml http://a/" "--connect-to bogus http://a/" "--max-pages 0 http://a/" \
