@@ -4,7 +4,9 @@
 #include "daemon/cli.h"
 #include "common/error.h"
 #include "common/strbuf.h"
+#include "common/clock.h"
 #include "probes/check_output.h"
+#include "probes/content_run.h"
 #include "probes/crawl.h"
 #include "probes/netopts.h"
 
@@ -118,7 +120,22 @@ int cmd_check(struct cli_context *ctx, int argc, char **argv)
         status = cli_report_error("check", SC_ENOMEM, "out of memory");
         goto out;
     }
-    int rc = crawl_run((const char *const *)(argv + optind), n, &opt, NULL, reports, &err);
+    /* content probes and the rule table (issue 5): --config may override the rules */
+    struct rules rules;
+    struct crawl_hooks hooks;
+    struct content_run run;
+    rules_default(&rules);
+    int rc = ctx->config_path ? rules_load_file(&rules, ctx->config_path, &err) : 0;
+    if (rc == 0)
+        rc = content_run_init(&run, (const char *const *)(argv + optind), n, reports,
+                              sc_day_of(sc_clock_now()), &rules, &hooks);
+    else
+        memset(&run, 0, sizeof run);
+    if (rc == 0)
+        rc = crawl_run((const char *const *)(argv + optind), n, &opt, &hooks, reports, &err);
+    if (rc == 0 && run.failed)
+        rc = sc_fail(&err, SC_ENOMEM, "out of memory in the content probes");
+    content_run_release(&run);
     if (rc < 0) {
         status = rc == SC_EINPUT ? cli_usage_error("check", "%s", err.msg)
                                  : cli_report_error("check", rc, err.msg);

@@ -516,19 +516,31 @@ static int column_take_rows(struct finder *f, size_t l, struct column_found *c)
     return 0;
 }
 
-enum list_kind { LIST_NONE, LIST_DATED, LIST_BLANK, LIST_UNDATED };
+/* What a list can be: dated rows shown on the page; rows dated only by their URLs; a
+ * 暂无信息 placeholder alone; undated rows. The last two kinds without dates shown need a
+ * real 更多 link to count as a column (a block of links is not a column by itself). */
+enum list_kind { LIST_NONE, LIST_DATED, LIST_URL_DATED, LIST_BLANK, LIST_UNDATED };
 
 static enum list_kind list_kind(const struct page_list *pl)
 {
     if (pl->items > LIST_MAX_ITEMS)
         return LIST_NONE;
     if (pl->dated > 0 && pl->dated * 2 >= pl->items)
-        return LIST_DATED;
+        return pl->dated_visible > 0 ? LIST_DATED : LIST_URL_DATED;
     if (pl->items == 0 && pl->placeholders > 0)
         return LIST_BLANK;
     if (pl->dated == 0 && pl->items >= 3)
         return LIST_UNDATED;
     return LIST_NONE;
+}
+
+/* Raises page_latest to the newest dated row of list l. */
+static void note_latest(const struct page_items *p, size_t l, struct column_set *out)
+{
+    for (size_t i = p->lists[l].first; i < p->nitems; i++)
+        if (p->list_of[i] == l && p->items[i].day != SC_NO_DAY &&
+            (out->page_latest == SC_NO_DAY || p->items[i].day > out->page_latest))
+            out->page_latest = p->items[i].day;
 }
 
 static int mark_lists(struct finder *f)
@@ -573,17 +585,16 @@ int columns_find(const GumboNode *root, const char *page_url, long as_of, struct
         if (kind == LIST_NONE)
             continue;
         if (kind == LIST_DATED)
-            for (size_t i = pl->first; i < f.items.nitems; i++)
-                if (f.items.list_of[i] == l && f.items.items[i].day != SC_NO_DAY &&
-                    (out->page_latest == SC_NO_DAY || f.items.items[i].day > out->page_latest))
-                    out->page_latest = f.items.items[i].day;
+            note_latest(&f.items, l, out);
         struct title t;
         if (!find_title(&f, pl, &t))
             continue;
-        if (kind == LIST_UNDATED && !t.has_more) {
+        if ((kind == LIST_UNDATED || kind == LIST_URL_DATED) && !t.has_more) {
             free(t.name);
             continue;
         }
+        if (kind == LIST_URL_DATED)
+            note_latest(&f.items, l, out);
         /* lists under one title (a block split into two ul) make one column */
         struct column_found *c = NULL;
         for (size_t j = first_new; j < out->n; j++)

@@ -332,6 +332,8 @@ static int group_lists(struct page_items *p)
             pl->items++;
             if (p->items[i].day != SC_NO_DAY)
                 pl->dated++;
+            if (p->items[i].day != SC_NO_DAY && p->items[i].source != ITEM_URL)
+                pl->dated_visible++;
         }
         p->list_of[i] = l;
     }

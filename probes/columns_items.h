@@ -21,6 +21,7 @@ struct page_list {
     const GumboNode *holder; /* the rows' parent (ul, tbody, div ...) */
     size_t first, n;         /* the rows are items[first..] (not contiguous: see next) */
     int items, dated, placeholders;
+    int dated_visible; /* dated by text or a comment, not only by the URL */
 };
 
 struct page_items {

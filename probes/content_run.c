@@ -1,0 +1,103 @@
+/* content_run: the crawl hooks that run the content probes and judge each site
+ * (see content_run.h). */
+#include "probes/content_run.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/error.h"
+
+static struct content_state **state_for(struct content_run *run, const struct site_report *r,
+                                        size_t *index)
+{
+    if (r < run->reports || r >= run->reports + run->n)
+        return NULL;
+    *index = (size_t)(r - run->reports);
+    return &run->states[*index];
+}
+
+static void on_page(const struct crawl_page *page, struct site_report *report, void *user)
+{
+    struct content_run *run = user;
+    size_t i;
+    struct content_state **st = state_for(run, report, &i);
+    if (!st || (!*st && !page->is_homepage))
+        return;
+    if (!*st) {
+        *st = content_state_new(run->urls[i] ? run->urls[i] : page->url, run->as_of);
+        if (!*st) {
+            run->failed = 1;
+            return;
+        }
+    }
+    if (content_observe_page(*st, page->url, page->is_homepage, page->doc) < 0) {
+        run->failed = 1;
+        return;
+    }
+    if (page->is_homepage) {
+        size_t n;
+        const char *const *wanted = content_wanted_urls(*st, &n);
+        for (size_t k = 0; k < n; k++)
+            if (crawl_site_want(page->site, wanted[k]) == SC_ENOMEM)
+                run->failed = 1;
+    }
+}
+
+/* A section's page loads unless the crawler recorded its link as broken; a suspected
+ * (transient) failure is unknown. Links not listed were fine or not checked. */
+static int link_status(void *user, const char *url)
+{
+    const struct site_report *r = user;
+    for (size_t i = 0; i < r->nlinks; i++) {
+        const struct link_record *l = &r->links[i];
+        if (!l->url || strcmp(l->url, url) != 0)
+            continue;
+        if (l->result == LINK_BROKEN)
+            return 0;
+        if (l->result == LINK_SUSPECTED)
+            return -1;
+        return 1;
+    }
+    return 1;
+}
+
+static void on_site_done(struct site_report *report, void *user)
+{
+    struct content_run *run = user;
+    size_t i;
+    struct content_state **st = state_for(run, report, &i);
+    if (st && *st && content_finish(*st, report, &run->rules, link_status, report) < 0)
+        run->failed = 1;
+    if (rules_judge(&run->rules, report) < 0)
+        run->failed = 1;
+}
+
+int content_run_init(struct content_run *run, const char *const *urls, size_t n,
+                     struct site_report *reports, long as_of, const struct rules *rules,
+                     struct crawl_hooks *hooks)
+{
+    memset(run, 0, sizeof *run);
+    run->urls = urls;
+    run->reports = reports;
+    run->n = n;
+    run->as_of = as_of;
+    if (rules)
+        run->rules = *rules;
+    else
+        rules_default(&run->rules);
+    run->states = calloc(n ? n : 1, sizeof *run->states);
+    if (!run->states)
+        return SC_ENOMEM;
+    hooks->page = on_page;
+    hooks->site_done = on_site_done;
+    hooks->user = run;
+    return 0;
+}
+
+void content_run_release(struct content_run *run)
+{
+    for (size_t i = 0; run->states && i < run->n; i++)
+        content_state_free(run->states[i]);
+    free(run->states);
+    run->states = NULL;
+}

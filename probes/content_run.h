@@ -1,0 +1,33 @@
+/* content_run: plugs the content probes and the rule table into a crawl (crawl.h hooks).
+ *
+ * For `spotcheck check` (and the daemon's crawls): one content_state per site, fed by the
+ * crawler's page hook; the homepage's column list pages are asked for with
+ * crawl_site_want(); when a site is done, content_finish() fills its report and
+ * rules_judge() gives the defects, score and verdict. */
+#ifndef SPOTCHECK_CONTENT_RUN_H
+#define SPOTCHECK_CONTENT_RUN_H
+
+#include <stddef.h>
+
+#include "probes/content.h"
+#include "probes/crawl.h"
+#include "probes/rules.h"
+
+struct content_run {
+    const char *const *urls;     /* the sites as asked, urls[i] for reports[i] */
+    struct site_report *reports; /* the array crawl_run fills */
+    size_t n;
+    struct content_state **states; /* one per site, made at its homepage */
+    long as_of;                    /* the check day */
+    struct rules rules;
+    int failed; /* an allocation failed inside a hook: the results are incomplete */
+};
+
+/* Prepares a run over reports[0..n) (the array later passed to crawl_run) and fills *hooks.
+ * rules may be NULL for the defaults. Returns 0 or SC_ENOMEM. */
+int content_run_init(struct content_run *run, const char *const *urls, size_t n,
+                     struct site_report *reports, long as_of, const struct rules *rules,
+                     struct crawl_hooks *hooks);
+void content_run_release(struct content_run *run);
+
+#endif
