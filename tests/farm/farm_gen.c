@@ -16,34 +16,40 @@
 
 int farm_mkdirs(const char *path, struct sc_error *err)
 {
-    char tmp[4096];
-    if (snprintf(tmp, sizeof tmp, "%s", path) >= (int)sizeof tmp)
+    if (mkdir(path, 0755) == 0 || errno == EEXIST)
+        return 0;
+    if (errno != ENOENT)
+        return sc_fail(err, SC_ERUNTIME, "mkdir %s: %s", path, strerror(errno));
+    char parent[4096]; /* the parent is missing too: make it first */
+    if (snprintf(parent, sizeof parent, "%s", path) >= (int)sizeof parent)
         return sc_fail(err, SC_EINPUT, "path too long: %s", path);
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = 0;
-        if (mkdir(tmp, 0755) && errno != EEXIST)
-            return sc_fail(err, SC_ERUNTIME, "mkdir %s: %s", tmp, strerror(errno));
-        *p = '/';
-    }
-    if (mkdir(tmp, 0755) && errno != EEXIST)
-        return sc_fail(err, SC_ERUNTIME, "mkdir %s: %s", tmp, strerror(errno));
+    char *slash = strrchr(parent, '/');
+    if (!slash || slash == parent)
+        return sc_fail(err, SC_ERUNTIME, "mkdir %s: %s", path, strerror(ENOENT));
+    *slash = 0;
+    int rc = farm_mkdirs(parent, err);
+    if (rc)
+        return rc;
+    if (mkdir(path, 0755) && errno != EEXIST)
+        return sc_fail(err, SC_ERUNTIME, "mkdir %s: %s", path, strerror(errno));
     return 0;
 }
 
 int farm_write_file(const char *path, const char *data, size_t n, struct sc_error *err)
 {
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (slash && slash != dir) {
-        *slash = 0;
-        int rc = farm_mkdirs(dir, err);
-        if (rc)
-            return rc;
-    }
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0 && errno == ENOENT) { /* make the directories only when they are missing */
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s", path);
+        char *slash = strrchr(dir, '/');
+        if (slash && slash != dir) {
+            *slash = 0;
+            int rc = farm_mkdirs(dir, err);
+            if (rc)
+                return rc;
+        }
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    }
     if (fd < 0)
         return sc_fail(err, SC_ERUNTIME, "open %s: %s", path, strerror(errno));
     size_t off = 0;

@@ -251,7 +251,7 @@ static int column_fill(struct farm_column *c, struct farm_site *s, const struct 
 {
     int yearless = s->date_style == FARM_D_BRACKET || s->date_style == FARM_D_MMDD;
     int lim = farm_cat_limit(c->cat) ? farm_cat_limit(c->cat) : 60;
-    int age;
+    int age = 0;
     if (state == 1) {
         age = lim + 3 + farm_rng_range(r, 0, lim);
         if (yearless && age > 300)
@@ -259,8 +259,11 @@ static int column_fill(struct farm_column *c, struct farm_site *s, const struct 
         if (age <= lim + 2)
             state = 0; /* a yearless homepage cannot show it stale: keep it fresh */
     }
-    if (state == 0)
-        age = farm_rng_range(r, 0, c->cat == FARM_NEWS ? 10 : lim - 2);
+    if (state == 0) /* a yearless homepage shows no date older than 330 days */
+        age = farm_rng_range(r, 0,
+                             c->cat == FARM_NEWS     ? 10
+                             : yearless && lim > 300 ? 300
+                                                     : lim - 2);
     if (state == 0 && age < min_age)
         age = min_age;
     if (state == 2) {

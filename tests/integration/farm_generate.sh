@@ -62,6 +62,23 @@ jq -e '[.sites[] | select(.homepage.stale == true)] | length >= 1' "$tmp/a/truth
 jq -e '[.sites[] | select(.served and .site_code_shown == false)] | length >= 1' "$tmp/a/truth.json" >/dev/null || fail "site code always shown"
 jq -e '[.sites[].sections[]? | select(.present == false)] | length >= 2' "$tmp/a/truth.json" >/dev/null || fail "no missing section"
 
+# a date shown without a year is never more than 330 days old (the year rule reads it right)
+jq -e '.as_of as $a | [.sites[] | select(.date_style == "mmdd" or .date_style == "bracket") |
+        .columns[] | select(.blank | not) |
+        ((($a + "T00:00:00Z") | fromdate) - ((.latest + "T00:00:00Z") | fromdate)) / 86400 <= 330] | all' \
+  "$tmp/a/truth.json" >/dev/null || fail "a yearless homepage date is older than 330 days"
+farm_generate "$tmp/y" y 60
+jq -e '[.sites[] | select(.served) | .layout] | unique == ["div", "table", "tabs"]' "$tmp/y/truth.json" >/dev/null || fail "layouts"
+jq -e '[.sites[] | select(.served) | .date_style] | unique | length == 5' "$tmp/y/truth.json" >/dev/null || fail "date styles"
+jq -e '[.sites[] | select(.charset_declared_wrong)] | length == 1' "$tmp/y/truth.json" >/dev/null || fail "no wrongly declared charset"
+jq -e '[.sites[] | select(.served) | .charset_meta] | index(null) != null' "$tmp/y/truth.json" >/dev/null || fail "no header-only charset"
+jq -e '[.sites[] | select(.served) | .charset_header] | index(null) != null' "$tmp/y/truth.json" >/dev/null || fail "no meta-only charset"
+jq -e '[.sites[] | select(.served) | .charset_meta] | index("gb2312") != null' "$tmp/y/truth.json" >/dev/null || fail "no gb2312 declaration"
+jq -e '[.sites[] | select(.flaky > 0)] | length == 2' "$tmp/y/truth.json" >/dev/null || fail "demo wants two flaky sites"
+for st in 例外 关停 临时关闭 关停上移 迁移 永久下线; do
+  grep -q ",$st," "$tmp/y/registry.csv" || fail "demo registry lacks status $st"
+done
+
 # 4. bad usage: exit 2, nothing written
 set +e
 "$FARM_BIN" generate --seed x --sites 3 >/dev/null 2>&1; [ $? -eq 2 ] || fail "missing --out"
