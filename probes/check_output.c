@@ -20,6 +20,22 @@ int check_site_failed(const struct site_report *r)
     return 0;
 }
 
+/* "updates": {d14, d90, d365, median_gap_days} of a column or the whole site. */
+static void json_kv_updates(struct json_writer *w, const struct column_updates *u)
+{
+    json_key(w, "updates");
+    json_object_begin(w);
+    json_kv_int(w, "d14", u->d14);
+    json_kv_int(w, "d90", u->d90);
+    json_kv_int(w, "d365", u->d365);
+    json_key(w, "median_gap_days");
+    if (u->median_gap_days < 0)
+        json_null(w);
+    else
+        json_double(w, u->median_gap_days);
+    json_object_end(w);
+}
+
 static void json_kv_day(struct json_writer *w, const char *key, long day)
 {
     json_key(w, key);
@@ -90,20 +106,12 @@ static void json_site(struct json_writer *w, const struct site_report *r)
         json_kv_bool(w, "blank", c->blank);
         json_kv_bool(w, "stale", c->stale);
         json_kv_int(w, "limit_days", c->limit_days);
-        json_key(w, "updates");
-        json_object_begin(w);
-        json_kv_int(w, "d14", c->updates.d14);
-        json_kv_int(w, "d90", c->updates.d90);
-        json_kv_int(w, "d365", c->updates.d365);
-        json_key(w, "median_gap_days");
-        if (c->updates.median_gap_days < 0)
-            json_null(w);
-        else
-            json_double(w, c->updates.median_gap_days);
-        json_object_end(w);
+        json_kv_updates(w, &c->updates);
         json_object_end(w);
     }
     json_array_end(w);
+    if (r->homepage_analysed)
+        json_kv_updates(w, &r->updates);
 
     json_key(w, "links");
     json_array_begin(w);

@@ -186,17 +186,38 @@ static const struct list_slot *slot_for(const struct content_state *s, const cha
     return hit;
 }
 
+/* Appends days[0..n) to the site-wide list *all (grown as needed). */
+static int days_append(long **all, size_t *nall, const long *days, size_t n)
+{
+    if (n == 0)
+        return 0;
+    long *p = realloc(*all, (*nall + n) * sizeof *p);
+    if (!p)
+        return SC_ENOMEM;
+    memcpy(p + *nall, days, n * sizeof *p);
+    *all = p;
+    *nall += n;
+    return 0;
+}
+
 static int fill_columns(struct content_state *s, struct site_report *rep, const struct rules *rules)
 {
-    for (size_t i = 0; i < s->cols.n; i++) {
+    long *all = NULL;
+    size_t nall = 0;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < s->cols.n; i++) {
         const struct column_found *f = &s->cols.v[i];
         struct column_record *c = site_report_add_column(rep);
-        if (!c)
-            return SC_ENOMEM;
+        if (!c) {
+            rc = SC_ENOMEM;
+            break;
+        }
         c->name = strdup(f->name ? f->name : "");
         c->url = f->url ? strdup(f->url) : NULL;
-        if (!c->name || (f->url && !c->url))
-            return SC_ENOMEM;
+        if (!c->name || (f->url && !c->url)) {
+            rc = SC_ENOMEM;
+            break;
+        }
         c->category = f->category;
         const struct list_slot *slot = slot_for(s, f->url);
         const long *days = f->days;
@@ -222,8 +243,13 @@ static int fill_columns(struct content_state *s, struct site_report *rep, const 
         c->stale =
             c->limit_days > 0 && (c->latest == SC_NO_DAY || s->as_of - c->latest > c->limit_days);
         columns_updates(days, ndays, s->as_of, &c->updates);
+        rc = days_append(&all, &nall, days, ndays);
     }
-    return 0;
+    /* the site as a whole: every column's dated items together */
+    if (rc == 0)
+        columns_updates(all, nall, s->as_of, &rep->updates);
+    free(all);
+    return rc;
 }
 
 int content_finish(struct content_state *s, struct site_report *rep, const struct rules *rules,

@@ -9,6 +9,7 @@ void site_report_init(struct site_report *r, const char *url)
     memset(r, 0, sizeof *r);
     r->url = url ? strdup(url) : NULL;
     r->homepage_latest = SC_NO_DAY;
+    r->updates.median_gap_days = -1;
     r->identity.site_code_matches = -1;
 }
 

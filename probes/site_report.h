@@ -90,6 +90,7 @@ struct site_report {
     long homepage_latest; /* day number or SC_NO_DAY */
     int homepage_stale;
     int homepage_analysed; /* content probes ran */
+    struct column_updates updates; /* update frequency of the site as a whole (all columns) */
 
     struct site_identity identity;
 

@@ -268,6 +268,76 @@ static void hostile_pages(void **state)
     strbuf_release(&sb);
 }
 
+/* content_finish: list pages (matched through a redirect spelling) replace the homepage's
+ * few rows; blank and undated columns are stale; the site's update frequency adds up. */
+static void content_finish_uses_list_pages(void **state)
+{
+    long as_of = ymd(2026, 11, 22);
+    struct content_state *cs = content_state_new(BASE, as_of);
+    assert_non_null(cs);
+    const char *pages[][2] = {{"div_ul.html", BASE},
+                              {"list_page.html", BASE "tzgg/"},
+                              {"list_blank.html", BASE "ghjh/index.html"},
+                              {"list_page.html", BASE "other/index.html"}};
+    for (size_t i = 0; i < 4; i++) {
+        char *text;
+        GumboOutput *doc = parse_page(pages[i][0], &text);
+        assert_int_equal(content_observe_page(cs, pages[i][1], i == 0, doc), 0);
+        gumbo_destroy_output(&kGumboDefaultOptions, doc);
+        free(text);
+        if (i == 0) {
+            size_t n;
+            const char *const *wanted = content_wanted_urls(cs, &n);
+            assert_int_equal(n, 4);
+            assert_string_equal(wanted[1], BASE "tzgg/index.html");
+        }
+    }
+    struct site_report r;
+    site_report_init(&r, BASE);
+    assert_int_equal(content_finish(cs, &r, NULL, NULL, NULL), 0);
+    content_state_free(cs);
+    assert_true(r.homepage_analysed);
+    assert_int_equal(r.homepage_latest, ymd(2026, 11, 20));
+    assert_false(r.homepage_stale);
+    assert_int_equal(r.ncolumns, 4);
+    const struct column_record *c = &r.columns[1];
+    assert_string_equal(c->name, "通知公告");
+    assert_int_equal(c->items, 5);
+    assert_int_equal(c->undated_items, 1);
+    assert_int_equal(c->latest, ymd(2026, 8, 1));
+    assert_int_equal(c->limit_days, 183);
+    assert_false(c->stale);
+    assert_false(c->blank);
+    assert_int_equal(c->updates.d365, 4);
+    c = &r.columns[2];
+    assert_string_equal(c->name, "规划计划");
+    assert_true(c->blank);
+    assert_true(c->stale);
+    c = &r.columns[3];
+    assert_string_equal(c->name, "人事信息");
+    assert_int_equal(c->latest, SC_NO_DAY);
+    assert_true(c->stale); /* undated items count as not updated */
+    assert_false(c->blank);
+    c = &r.columns[0];
+    assert_int_equal(c->items, 3); /* its list page was not observed: the homepage rows */
+    assert_false(c->stale);
+    assert_int_equal(r.updates.d14, 2);
+    assert_int_equal(r.updates.d90, 3);
+    assert_int_equal(r.updates.d365, 7);
+    assert_true(r.updates.median_gap_days > 0);
+    site_report_free(&r);
+
+    /* no homepage observed: nothing analysed */
+    cs = content_state_new(BASE, as_of);
+    site_report_init(&r, BASE);
+    assert_int_equal(content_observe_page(cs, BASE "x", 0, NULL), 0);
+    assert_int_equal(content_finish(cs, &r, NULL, NULL, NULL), 0);
+    assert_false(r.homepage_analysed);
+    assert_int_equal(r.ncolumns, 0);
+    site_report_free(&r);
+    content_state_free(cs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -281,6 +351,7 @@ int main(void)
         cmocka_unit_test(update_frequency),
         cmocka_unit_test(more_and_empty_words),
         cmocka_unit_test(hostile_pages),
+        cmocka_unit_test(content_finish_uses_list_pages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
