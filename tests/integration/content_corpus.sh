@@ -1,0 +1,63 @@
+#!/bin/bash
+# content_corpus: the eight real government homepages (../shared/corpus/real) served on
+# loopback and checked end to end by `spotcheck check` as of 2018-03-31 (list pages absent):
+# the crawler decodes them (GB18030 and UTF-8), the content probes read them. Reports labelled
+# columns found with the right latest date, sections and site codes right against
+# labels.json; fails under 90% of columns. Skips when the corpus (or python3) is absent.
+set -euo pipefail
+: "${SPOTCHECK_BIN:?}" "${SPOTCHECK_SRC:?}"
+corpus="${SPOTCHECK_SHARED:-$SPOTCHECK_SRC/../shared}/corpus/real"
+[ -f "$corpus/labels.json" ] || { echo "corpus not found at $corpus: skipping"; exit 0; }
+command -v python3 >/dev/null || { echo "python3 missing: skipping"; exit 0; }
+command -v jq >/dev/null || { echo "jq missing: skipping"; exit 0; }
+tmp=$(mktemp -d)
+server_pid=
+cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+python3 "$SPOTCHECK_SRC/tests/integration/lib/corpus_server.py" "$corpus" > "$tmp/port" &
+server_pid=$!
+for _ in $(seq 1 100); do [ -s "$tmp/port" ] && break; sleep 0.05; done
+port=$(head -1 "$tmp/port")
+[ -n "$port" ] || fail "corpus server did not start"
+
+mapfile -t urls < <(jq -r '.pages[].url' "$corpus/labels.json")
+args=()
+for u in "${urls[@]}"; do
+    host=${u#http://}; host=${host%%/*}
+    args+=(--connect-to "$host:80:127.0.0.1:$port")
+done
+set +e
+"$SPOTCHECK_BIN" check "${urls[@]}" "${args[@]}" --no-dns --now 2018-03-31 --format json \
+    --max-depth 0 --timeout 5 --delay 0 --per-host 8 --concurrency 16 > "$tmp/out.json" 2> "$tmp/err"
+rc=$?
+set -e
+[ $rc -le 1 ] || { cat "$tmp/err"; fail "exit status $rc"; }
+
+# label lines and output lines, joined on (site url, column name)
+jq -r '.pages[] | .url as $u | .columns[] | "\($u)\t\(.name)\t\(.latest)"' "$corpus/labels.json" \
+    | sort > "$tmp/want"
+jq -r '.sites[] | .url as $u | .columns[] | "\($u)\t\(.name)\t\(.latest)"' "$tmp/out.json" \
+    | sort -u > "$tmp/got"
+total=$(wc -l < "$tmp/want")
+right=$(comm -12 "$tmp/want" "$tmp/got" | wc -l)
+found=$(cut -f1,2 "$tmp/want" | sort | comm -12 - <(cut -f1,2 "$tmp/got" | sort -u) | wc -l)
+# sections: present (a link found) in the labels vs in the output, for the four main ones
+jq -r '.pages[] | .url as $u | .sections | to_entries[] | "\($u)\t\(.key)\t\(.value != null)"' \
+    "$corpus/labels.json" | sort > "$tmp/want-sec"
+jq -r '.sites[] | .url as $u | .sections[] | select(.name == "政府信息公开" or .name == "政策解读" or
+       .name == "办事服务" or .name == "互动交流") | "\($u)\t\(.name)\t\(.url != null)"' \
+    "$tmp/out.json" | sort > "$tmp/got-sec"
+sec_total=$(wc -l < "$tmp/want-sec")
+sec_right=$(comm -12 "$tmp/want-sec" "$tmp/got-sec" | wc -l)
+jq -r '.pages[] | "\(.url)\t\(.site_code)"' "$corpus/labels.json" | sort > "$tmp/want-code"
+jq -r '.sites[] | "\(.url)\t\(.site_code)"' "$tmp/out.json" | sort > "$tmp/got-code"
+code_total=$(wc -l < "$tmp/want-code")
+code_right=$(comm -12 "$tmp/want-code" "$tmp/got-code" | wc -l)
+echo "content_corpus (served, as of 2018-03-31): columns found $found/$total, right latest date" \
+     "$right/$total; sections $sec_right/$sec_total; site codes $code_right/$code_total"
+comm -23 "$tmp/want" "$tmp/got" | sed 's/^/  missed: /'
+[ $((right * 100)) -ge $((total * 90)) ] || fail "under 90% of labelled columns dated right"
+[ $((sec_right * 100)) -ge $((sec_total * 90)) ] || fail "under 90% of sections right"
+[ "$code_right" -eq "$code_total" ] || fail "site codes differ"
