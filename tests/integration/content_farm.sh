@@ -22,7 +22,9 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 : > "$tmp/got.txt"
 : > "$tmp/wrongdecl.txt"
 nsites=0
-for spec in "5 30" "11 30"; do
+# CONTENT_FARM_SEEDS="seed sites,seed sites" runs other farms (default: two of 30 sites)
+IFS=, read -r -a specs <<<"${CONTENT_FARM_SEEDS:-5 30,11 30}"
+for spec in "${specs[@]}"; do
     read -r seed n <<<"$spec"
     dir=$tmp/farm-$seed
     farm_generate "$dir" "$seed" "$n" > /dev/null
