@@ -101,6 +101,7 @@ struct farm_site {
     char contact[32], phone[32], email[96];
     char icp[48], psb[64];
     int layout, gbk, decl, date_style, code_shown;
+    int gzip; /* the server gzips its HTML for clients that accept it */
     struct farm_section sections[FARM_NSECTIONS];
     struct farm_column cols[FARM_MAX_COLS];
     int ncols;
@@ -202,6 +203,7 @@ struct farm_vhost {
     int mode;
     char *header_charset; /* "" = no charset in Content-Type for HTML */
     double flaky;
+    int gzip;
     unsigned long home_requests; /* server state for flakiness */
     struct farm_fault *faults;
     int nfaults;
@@ -224,6 +226,7 @@ struct farm_request {
     char target[4096];
     char host[256]; /* lower case, without the port */
     int keep_alive;
+    int gzip_ok;     /* Accept-Encoding names gzip */
     size_t consumed; /* bytes of the request head */
 };
 /* 1 and *r filled when buf holds a whole request head, 0 when more bytes are needed,

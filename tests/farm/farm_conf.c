@@ -314,6 +314,7 @@ static int conf_build(const char *dir, const struct jnode *root, struct farm_con
         v->root = strbuf_detach(&r);
         v->header_charset = strdup(hc ? hc : "");
         v->flaky = jnum(s, "flaky", 0);
+        v->gzip = jnum(s, "gzip", 0) != 0;
         if (!v->host || !v->root || !v->header_charset)
             return sc_fail(err, SC_ENOMEM, "out of memory");
     }

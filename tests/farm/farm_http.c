@@ -80,6 +80,8 @@ int farm_http_parse(const char *buf, size_t len, struct farm_request *r)
             char *colon2 = strrchr(r->host, ':');
             if (colon2 && !strchr(colon2, ']'))
                 *colon2 = 0;
+        } else if (nl == 15 && !strncasecmp(p, "accept-encoding", 15)) {
+            r->gzip_ok = memmem(val, valn, "gzip", 4) != NULL;
         } else if (nl == 10 && !strncasecmp(p, "connection", 10)) {
             if (valn == 5 && !strncasecmp(val, "close", 5))
                 r->keep_alive = 0;

@@ -565,6 +565,9 @@ int farm_model_build(const struct farm_opts *o, struct farm_model *m, struct sc_
                                     : FARM_DECL_META);
         s->date_style = farm_rng_range(&r, 0, 4);
         s->code_shown = farm_rng_chance(&r, 0.85);
+        struct farm_rng gz; /* a separate stream, so adding it changed no other choice */
+        farm_rng_seed(&gz, o->seed, s->host);
+        s->gzip = farm_rng_chance(&gz, 0.3);
         static const char *const labels[FARM_NSECTIONS][2] = {{"政府信息公开", "信息公开"},
                                                               {"政策解读", "解读回应"},
                                                               {"办事服务", "网上办事"},

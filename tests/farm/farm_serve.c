@@ -47,6 +47,7 @@ struct conn {
     struct conn *prev, *next;
     struct strbuf in;
     int busy, closing, open_handles, keep_alive, timer_mode;
+    int gzip_ok;      /* the current request accepts gzip */
     size_t remaining; /* bytes still to stream (huge, drip) */
     uint64_t started;
 };
@@ -298,6 +299,29 @@ static int bomb_build(struct server *s)
     return s->bomb ? 0 : -1;
 }
 
+/* gzip of in[0..n) into a new heap buffer, or NULL. */
+static char *gzip_body(const char *in, size_t n, size_t *outlen)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (deflateInit2(&z, 1, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        return NULL;
+    size_t cap = deflateBound(&z, (uLong)n) + 32;
+    char *out = malloc(cap);
+    z.next_in = (unsigned char *)in;
+    z.avail_in = (uInt)n;
+    z.next_out = (unsigned char *)out;
+    z.avail_out = (uInt)cap;
+    int ok = out && deflate(&z, Z_FINISH) == Z_STREAM_END;
+    *outlen = cap - z.avail_out;
+    deflateEnd(&z);
+    if (!ok) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
 static void serve_file(struct conn *c, struct farm_vhost *v, int head_only, const char *path,
                        const char *query)
 {
@@ -320,7 +344,9 @@ static void serve_file(struct conn *c, struct farm_vhost *v, int head_only, cons
         respond_status(c, head_only, 403, NULL);
     } else {
         size_t n = (size_t)st.st_size, got = 0;
-        char *body = head_only ? NULL : malloc(n ? n : 1);
+        farm_http_type(full.buf, v->header_charset, &type);
+        int gz = v->gzip && c->gzip_ok && !strncmp(type.buf, "text/html", 9);
+        char *body = head_only && !gz ? NULL : malloc(n ? n : 1);
         while (body && got < n) {
             ssize_t r = read(fd, body + got, n - got);
             if (r < 0 && errno == EINTR)
@@ -329,10 +355,19 @@ static void serve_file(struct conn *c, struct farm_vhost *v, int head_only, cons
                 break;
             got += (size_t)r;
         }
-        farm_http_type(full.buf, v->header_charset, &type);
-        if (!head_only && (!body || got != n)) {
+        if ((!head_only || gz) && (!body || got != n)) {
             free(body);
             respond_status(c, 0, 500, NULL);
+        } else if (gz) {
+            size_t zn = 0;
+            char *zb = gzip_body(body, n, &zn);
+            free(body);
+            if (zb)
+                respond(c, head_only, 200, type.buf,
+                        "Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n", zb, zn, 1, zn,
+                        AFTER_DONE);
+            else
+                respond_status(c, head_only, 500, NULL);
         } else {
             respond(c, head_only, 200, type.buf, NULL, body, head_only ? 0 : n, 1, n, AFTER_DONE);
         }
@@ -487,6 +522,7 @@ static void conn_process(struct conn *c)
     c->in.len -= req.consumed;
     c->in.buf[c->in.len] = 0;
     c->keep_alive = req.keep_alive && !c->srv->stopping;
+    c->gzip_ok = req.gzip_ok;
     conn_handle(c, &req);
 }
 

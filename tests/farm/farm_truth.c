@@ -63,6 +63,7 @@ static void site_truth(const struct farm_model *m, const struct farm_site *s, st
     json_kv_string(w, "charset_meta", mc);
     json_kv_bool(w, "charset_declared_wrong", s->decl == FARM_DECL_WRONG);
     json_kv_string(w, "date_style", dstyles[s->date_style]);
+    json_kv_bool(w, "gzip", s->gzip);
     json_kv_int(w, "pages", site_pages(s));
     long hl = farm_site_home_latest(s);
     json_key(w, "homepage");
@@ -243,6 +244,7 @@ int farm_faults_write(const struct farm_model *m, struct sc_error *err)
         json_kv_string(&w, "root", s->down ? "" : root.buf);
         json_kv_string(&w, "header_charset", s->down ? "" : farm_header_charset(s));
         json_kv_double(&w, "flaky", s->flaky);
+        json_kv_int(&w, "gzip", s->gzip);
         json_object_end(&w);
     }
     for (int i = 0; farm_aux_hosts[i]; i++) {

@@ -134,6 +134,28 @@ host=${home#http://}; host=${host%/}
 reply=$(printf 'GARBAGE\r\n\r\n' | curl -s --max-time 2 "telnet://127.0.0.1:$FARM_PORT" || true)
 grep -q '^HTTP/1.1 400' <<<"$reply" || fail "garbage request not answered 400"
 
+# pipelined requests are answered in order; HTTP/1.0 closes after its answer
+exec 3<>"/dev/tcp/127.0.0.1/$FARM_PORT"
+printf 'HEAD / HTTP/1.1\r\nHost: %s\r\n\r\nHEAD /nosuch HTTP/1.1\r\nHost: %s\r\n\r\nHEAD / HTTP/1.0\r\nHost: %s\r\n\r\n' \
+  "$host" "$host" "$host" >&3
+[ "$(timeout 5 cat <&3 | tr -d '\r' | grep '^HTTP/' | tr '\n' ' ')" = "HTTP/1.1 200 OK HTTP/1.1 404 Not Found HTTP/1.1 200 OK " ] \
+  || fail "pipelined requests"
+exec 3<&-
+
+# gzip: the sites truth marks gzip compress HTML for clients that accept it, and only for them
+gz=$(jq -r '[.sites[] | select(.served and .gzip and .flaky == 0)][0].url // empty' "$truth")
+[ -n "$gz" ] || fail "no gzip site in this farm"
+gzcol=$(jq -r --arg u "$gz" '.sites[] | select(.url == $u) | .columns[0].url' "$truth")
+gzhost=${gz#http://}; gzhost=${gzhost%/}
+curl -s --max-time 5 "${C[@]}" --compressed -D "$tmp/h" -o "$tmp/z" "$gzcol"
+grep -qi '^content-encoding: gzip' "$tmp/h" || fail "$gzcol: not gzipped for a client that accepts it"
+cmp -s "$tmp/z" "$tmp/f/sites/$gzhost/${gzcol#"$gz"}" || fail "$gzcol: gzipped body differs from the file"
+curl -s --max-time 5 "${C[@]}" -D "$tmp/h" -o /dev/null "$gzcol"
+grep -qi '^content-encoding' "$tmp/h" && fail "$gzcol: gzipped for a client that did not ask"
+plain=$(jq -r '[.sites[] | select(.served and (.gzip | not) and .flaky == 0)][0].url' "$truth")
+curl -s --max-time 5 "${C[@]}" --compressed -D "$tmp/h" -o /dev/null "$plain"
+grep -qi '^content-encoding' "$tmp/h" && fail "$plain: gzipped though truth says not"
+
 # 6. SIGTERM with a stalled client still in the air: clean and quick exit
 stall=$(jq -r '[.sites[].broken_links[]? | select(.reason == "timeout")][0].url' "$truth")
 curl -s --max-time 20 "${C[@]}" -o /dev/null "$stall" &
