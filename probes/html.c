@@ -78,6 +78,13 @@ const char *html_charset_detect(const char *content_type, const char *body, size
         return "UTF-16BE";
     }
     const char *cs = html_charset_from_content_type(content_type);
+    /* a header claiming UTF-8 for bytes that are not, under a meta naming another charset
+     * (a misconfigured server in front of a GBK site): the meta wins */
+    const char *meta = cs && strcmp(cs, "UTF-8") == 0 && !utf8_valid(body, n)
+                           ? html_charset_from_meta(body, n)
+                           : NULL;
+    if (meta && strcmp(meta, "UTF-8") != 0)
+        cs = meta;
     if (!cs)
         cs = html_charset_from_meta(body, n);
     if (!cs)
