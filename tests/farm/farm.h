@@ -129,6 +129,9 @@ struct farm_model {
 
 int farm_model_build(const struct farm_opts *o, struct farm_model *m, struct sc_error *err);
 void farm_model_free(struct farm_model *m);
+/* Plants every broken link and trap (farm_plant.c); down_url is the down site's URL or NULL.
+ * Returns 0 or SC_ENOMEM. */
+int farm_plant_links(struct farm_model *m, const char *down_url, struct farm_rng *r);
 /* Category word ("news"...) and update window in days (0 = no rule). */
 const char *farm_cat_name(int cat);
 int farm_cat_limit(int cat);
