@@ -116,8 +116,15 @@ static char *sponsor_after(const char *p)
 
 struct attr_scan {
     char *code_meta, *code_attr;
-    int badge, error_report;
+    int badge, error_report, search;
 };
+
+/* 1 when an attribute value names a search: search, keyword, sousuo, 搜索, 检索. */
+static int says_search(const char *v)
+{
+    return v && (strcasestr(v, "search") || strcasestr(v, "keyword") || strcasestr(v, "sousuo") ||
+                 strstr(v, "搜索") || strstr(v, "检索"));
+}
 
 static void scan_attrs(const GumboNode *n, struct attr_scan *s, int depth)
 {
@@ -145,6 +152,21 @@ static void scan_attrs(const GumboNode *n, struct attr_scan *s, int depth)
         (href && (strstr(href, "zfwzgl.www.gov.cn") || strstr(href, "pucha.kaipuyun.cn"))) ||
         (alt && strstr(alt, "找错")))
         s->error_report = 1;
+    if (t == GUMBO_TAG_FORM && says_search(dom_attr(n, "action")))
+        s->search = 1;
+    if (t == GUMBO_TAG_BUTTON) {
+        struct strbuf sb = STRBUF_INIT;
+        dom_text(n, &sb, 0);
+        if (sb.len < 40 && says_search(sb.buf))
+            s->search = 1;
+        strbuf_release(&sb);
+    }
+    if (t == GUMBO_TAG_INPUT || t == GUMBO_TAG_BUTTON) {
+        static const char *const attrs[] = {"name", "id", "class", "placeholder", "value", "alt"};
+        for (size_t i = 0; i < sizeof attrs / sizeof *attrs; i++)
+            if (says_search(dom_attr(n, attrs[i])))
+                s->search = 1;
+    }
     const GumboVector *kids = dom_children(n);
     for (unsigned i = 0; kids && i < kids->length; i++)
         scan_attrs(kids->data[i], s, depth + 1);
@@ -194,6 +216,7 @@ int identity_find(const GumboNode *root, struct site_identity *id)
     set_str(&id->police_record, m ? record_around(text.buf, m, strlen("公网安备")) : NULL);
     id->has_party_badge = s.badge || strstr(text.buf, "党政机关") != NULL;
     id->has_error_report = s.error_report || strstr(text.buf, "找错") != NULL;
+    id->has_search = s.search;
     m = strstr(text.buf, "主办单位");
     char *sponsor = NULL;
     if (m)

@@ -11,6 +11,7 @@
 #include "common/clock.h"
 #include "common/strbuf.h"
 #include "probes/sections.h"
+#include "probes/url.h"
 
 #define ONOFF 0, 1, 1
 #define DAYS 0, 3660, 1
@@ -70,6 +71,16 @@ static const struct rule_def table[RULE_COUNT] = {
     [RULE_SPARSE_UPDATES_MIN_90D] = {"sparse_updates.min_items_90d", 6, COUNT,
                                      "items in 90 days under which updates are sparse"},
     [RULE_PASS_SCORE] = {"pass_score", 60, POINTS, "below 60 of 100 fails (national rule)"},
+    [RULE_AVAIL_DAYS] = {"availability.days", 7, 1, 90, 1, "monitor the homepage for 1 week"},
+    [RULE_AVAIL_PROBES_PER_DAY] = {"availability.probes_per_day", 20, 1, 1440, 1,
+                                   ">=20 spaced probes a day"},
+    [RULE_AVAIL_TIMEOUT_SECONDS] = {"availability.timeout_seconds", 15, 1, 300, 1,
+                                    "a probe fails when the page is not open after 15 s"},
+    [RULE_VETO_UNAVAILABLE_PERCENT] = {"veto.unavailable_percent", 5, 0, 100, 0,
+                                       "veto when failures are >=5% of probes (0 = off)"},
+    [RULE_POINTS_NON_GOV_DOMAIN] = {"points.non_gov_domain", 2, POINTS,
+                                    "design: the site is not under .gov.cn or .政务"},
+    [RULE_POINTS_NO_SEARCH] = {"points.no_search", 1, POINTS, "design: no site search box"},
     [RULE_REQUIRE_PORTAL_DISCLOSURE] = {"require.portal.disclosure", 1, ONOFF, "政府信息公开"},
     [RULE_REQUIRE_PORTAL_INTERPRETATION] = {"require.portal.interpretation", 1, ONOFF,
                                             "政策解读/解读回应"},
@@ -204,6 +215,17 @@ int rules_window(const struct rules *r, enum column_category c)
         r = &d;
     }
     return (unsigned)c < 6 ? (int)r->v[w[c]] : (int)r->v[RULE_WINDOW_OTHER];
+}
+
+int rules_availability_veto(const struct rules *r, int probes, int failures)
+{
+    struct rules d;
+    if (!r) {
+        rules_default(&d);
+        r = &d;
+    }
+    double pct = r->v[RULE_VETO_UNAVAILABLE_PERCENT];
+    return probes > 0 && pct > 0 && failures >= 0 && 100.0 * failures >= pct * probes;
 }
 
 int rules_section_required(const struct rules *r, int section, int portal)
@@ -350,6 +372,27 @@ static void judge_identity(struct judge *j)
     if (!id->sponsor)
         defect(j, "missing_sponsor", SEVERITY_DEDUCT, NULL, r->v[RULE_POINTS_MISSING_SPONSOR],
                "no 主办单位");
+    if (!id->has_search)
+        defect(j, "no_search", SEVERITY_DEDUCT, NULL, r->v[RULE_POINTS_NO_SEARCH],
+               "no site search box");
+}
+
+/* 1 when the URL's host is under .gov.cn or .政务 (raw or as xn--zfr164b). */
+static int gov_domain(const char *url)
+{
+    char *host = NULL;
+    int port, gov = 0;
+    if (url && url_host_port(url, &host, &port) == 0 && host) {
+        static const char *const tlds[] = {".gov.cn", ".xn--zfr164b", ".政务"};
+        size_t hl = strlen(host);
+        for (size_t i = 0; i < sizeof tlds / sizeof *tlds; i++) {
+            size_t tl = strlen(tlds[i]);
+            if (hl > tl && strcmp(host + hl - tl, tlds[i]) == 0)
+                gov = 1;
+        }
+    }
+    free(host);
+    return gov;
 }
 
 static void judge_links(struct judge *j)
@@ -396,6 +439,9 @@ int rules_judge(const struct rules *r, struct site_report *rep)
         judge_columns(&j);
         judge_sections(&j);
         judge_identity(&j);
+        if (!gov_domain(rep->url))
+            defect(&j, "non_gov_domain", SEVERITY_DEDUCT, rep->url,
+                   r->v[RULE_POINTS_NON_GOV_DOMAIN], "the site is not under .gov.cn or .政务");
         int d90 = 0;
         for (size_t i = 0; i < rep->ncolumns; i++)
             d90 += rep->columns[i].updates.d90;

@@ -47,6 +47,14 @@ enum rule_id {
     RULE_POINTS_SPARSE_UPDATES, /* the site dated fewer than N items in 90 days */
     RULE_SPARSE_UPDATES_MIN_90D,
     RULE_PASS_SCORE,
+    /* availability monitoring (站点无法访问): the daemon's probes, judged here */
+    RULE_AVAIL_DAYS,
+    RULE_AVAIL_PROBES_PER_DAY,
+    RULE_AVAIL_TIMEOUT_SECONDS,
+    RULE_VETO_UNAVAILABLE_PERCENT,
+    /* design items */
+    RULE_POINTS_NON_GOV_DOMAIN,
+    RULE_POINTS_NO_SEARCH,
     /* required sections, by site type (1 required, 0 not) */
     RULE_REQUIRE_PORTAL_DISCLOSURE,
     RULE_REQUIRE_PORTAL_INTERPRETATION,
@@ -90,6 +98,11 @@ int rules_load_file(struct rules *r, const char *path, struct sc_error *err);
 int rules_window(const struct rules *r, enum column_category c);
 /* 1 when a section (enum section_id) is required for a portal (portal=1) or department. */
 int rules_section_required(const struct rules *r, int section, int portal);
+
+/* The availability veto: 1 when `failures` of `probes` spaced homepage probes (each failing
+ * when the page is not open within availability.timeout_seconds) reach
+ * veto.unavailable_percent; 0 otherwise, also with no probes or the veto off. */
+int rules_availability_veto(const struct rules *r, int probes, int failures);
 
 /* Judges a report: appends defects, sets score, verdict_pass and judged. r may be NULL for
  * the defaults. Returns 0 or SC_ENOMEM. */

@@ -77,6 +77,7 @@ struct site_identity {
     int has_party_badge;    /* 党政机关 badge */
     int has_error_report;   /* 我为政府网站找错 */
     char *sponsor;          /* 主办单位 text, or NULL */
+    int has_search;         /* a site search box or entry */
 };
 
 struct site_report {

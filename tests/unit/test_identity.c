@@ -80,6 +80,30 @@ static void identity_other_code_places(void **state)
     identity_clear(&id);
 }
 
+static void identity_search_box(void **state)
+{
+    static const struct {
+        const char *html;
+        int search;
+    } cases[] = {
+        {"<form action='/jsearch/search.do'><input name='q'></form>", 1},
+        {"<input type='text' name='searchword'>", 1},
+        {"<input type='text' placeholder='请输入关键词搜索'>", 1},
+        {"<button class='btn'>检索</button>", 1},
+        {"<input type='image' src='go.gif' alt='搜索'>", 1},
+        {"<form action='/login'><input name='user'></form>", 0},
+        {"<p>搜索引擎优化</p>", 0},
+        {"", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct site_identity id;
+        read_identity(cases[i].html, &id);
+        if (id.has_search != cases[i].search)
+            fail_msg("case %zu: search %d", i, id.has_search);
+        identity_clear(&id);
+    }
+}
+
 static void identity_code_shapes(void **state)
 {
     static const struct {
@@ -101,6 +125,7 @@ int main(void)
         cmocka_unit_test(identity_full_footer),
         cmocka_unit_test(identity_other_code_places),
         cmocka_unit_test(identity_code_shapes),
+        cmocka_unit_test(identity_search_box),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -132,6 +132,7 @@ static void healthy(struct site_report *r)
     r->identity.has_party_badge = 1;
     r->identity.has_error_report = 1;
     r->identity.sponsor = strdup("某某办公室");
+    r->identity.has_search = 1;
 }
 
 static int count_kind(const struct site_report *r, const char *kind, enum defect_severity sev)
@@ -321,6 +322,39 @@ static void rules_documented(void **state)
     free(doc);
 }
 
+static void judge_design_items_and_availability(void **state)
+{
+    struct site_report r;
+    healthy(&r);
+    r.identity.has_search = 0;
+    free(r.url);
+    r.url = strdup("http://www.example.com/");
+    assert_int_equal(rules_judge(NULL, &r), 0);
+    assert_int_equal(count_kind(&r, "no_search", SEVERITY_DEDUCT), 1);
+    assert_int_equal(count_kind(&r, "non_gov_domain", SEVERITY_DEDUCT), 1);
+    assert_true(r.score == 97);
+    site_report_free(&r);
+    static const char *const gov[] = {
+        "http://www.hunan.gov.cn/", "http://jyj.zhuzhou.gov.cn:8080/x",
+        "http://www.\xe6\xb9\x96\xe5\x8d\x97.\xe6\x94\xbf\xe5\x8a\xa1/"};
+    for (size_t i = 0; i < 3; i++) {
+        healthy(&r);
+        free(r.url);
+        r.url = strdup(gov[i]);
+        assert_int_equal(rules_judge(NULL, &r), 0);
+        assert_int_equal(count_kind(&r, "non_gov_domain", SEVERITY_DEDUCT), 0);
+        site_report_free(&r);
+    }
+    /* 7 days x 20 probes = 140; 5% is 7 failures */
+    assert_false(rules_availability_veto(NULL, 140, 6));
+    assert_true(rules_availability_veto(NULL, 140, 7));
+    assert_false(rules_availability_veto(NULL, 0, 0));
+    struct rules rules;
+    rules_default(&rules);
+    assert_int_equal(rules_set(&rules, "veto.unavailable_percent", "0", NULL), 0);
+    assert_false(rules_availability_veto(&rules, 140, 140));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -330,6 +364,7 @@ int main(void)
         cmocka_unit_test(judge_healthy_site_passes),
         cmocka_unit_test(judge_vetoes),
         cmocka_unit_test(judge_deductions_and_threshold),
+        cmocka_unit_test(judge_design_items_and_availability),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
