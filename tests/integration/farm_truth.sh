@@ -88,5 +88,28 @@ jq -e '.as_of as $a | [.sites[] | select(.served) | .homepage |
 jq -e '.as_of as $a | [.sites[].columns[]? | select(.blank | not) | select(.limit_days != null) |
         (.stale == (((($a + "T00:00:00Z") | fromdate) - ((.latest + "T00:00:00Z") | fromdate)) / 86400 > .limit_days))]
        | all' "$truth" >/dev/null || fail "column stale flags disagree with the windows"
+# no link on the farm is broken but the planted ones: every href/src of every page points to
+# a file of its site, a planted fault or trap, a served or auxiliary host, or a planted dns host
+jq -r '.sites[] | (.broken_links // [])[], (.traps // [])[] | .href' "$truth" | sort -u >"$tmp/planted"
+jq -r '(.sites[] | select(.served or .down) | .url), (.aux_hosts[] | "http://\(.)/")' "$truth" | sort -u >"$tmp/hosts"
+nlinks=0
+while IFS=$'\t' read -r host charset; do
+  root="$tmp/f/sites/$host"
+  find "$root" -name '*.html' -print0 | xargs -0 cat |
+    { if [ "$charset" = GBK ]; then iconv -f GBK -t UTF-8; else cat; fi; } |
+    grep -o '\(href\|src\)="[^"]*"' | sed 's/^[a-z]*="//; s/"$//; s/&amp;/\&/g' | sort -u >"$tmp/links"
+  while IFS= read -r l; do
+    nlinks=$((nlinks + 1))
+    grep -qxF -- "$l" "$tmp/planted" && continue
+    case $l in
+      http://*) grep -qxF "http://$(cut -d/ -f3 <<<"$l")/" "$tmp/hosts" || fail "$host links to unknown host: $l" ;;
+      /*) p=${l%%[?#]*}; [ "${p%/}" != "$p" ] && p="${p}index.html"
+          [ -f "$root$p" ] || fail "$host: $l has no file and is not planted" ;;
+      *) fail "$host: unexpected relative link $l" ;;
+    esac
+  done <"$tmp/links"
+done < <(jq -r '.sites[] | select(.served) | [.host, .charset] | @tsv' "$truth")
+[ "$nlinks" -ge 500 ] || fail "only $nlinks distinct links checked"
+
 farm_stop || fail "farm serve did not exit cleanly"
-echo "farm_truth: ok ($checked columns)"
+echo "farm_truth: ok ($checked columns, $nlinks distinct links)"
