@@ -209,6 +209,7 @@ void farm_conn_on_timer(uv_timer_t *t)
     c->remaining -= n;
     farm_conn_write(c, NULL, 0, farm_filler, n, 0, AFTER_NOTHING);
 }
+
 static void conn_handle(struct farm_conn *c, const struct farm_request *req)
 {
     int head_only = !strcmp(req->method, "HEAD");
@@ -251,6 +252,10 @@ static void conn_process(struct farm_conn *c)
         return;
     struct farm_request req;
     int rc = farm_http_parse(c->in.buf, c->in.len, &req);
+    if (rc == 0 && c->eof) { /* no whole request left and none will come */
+        farm_conn_close(c, 0);
+        return;
+    }
     if (rc == 0) {
         c->timer_mode = T_IDLE;
         uv_timer_start(&c->timer, farm_conn_on_timer, IDLE_MS, 0);
@@ -282,6 +287,12 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf)
 {
     struct farm_conn *c = st->data;
+    if (nread == UV_EOF) { /* a half-close: answer what was asked, then close */
+        c->eof = 1;
+        uv_read_stop(st);
+        conn_process(c);
+        return;
+    }
     if (nread < 0) {
         farm_conn_close(c, 0);
         return;

@@ -31,6 +31,7 @@ struct farm_conn {
     struct strbuf in;
     int busy, closing, open_handles, keep_alive, timer_mode;
     int gzip_ok;      /* the current request accepts gzip */
+    int eof;          /* the client has finished sending */
     size_t remaining; /* bytes still to stream (huge, drip) */
     uint64_t started;
 };
