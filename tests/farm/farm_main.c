@@ -178,6 +178,9 @@ int main(int argc, char **argv)
     o.out = dir;
     int rc = farm_generate(&o, &err);
     if (!rc) {
+        fprintf(stderr,
+                "farm: truth in %s/truth.json, registry in %s/registry.csv (removed on exit)\n",
+                dir, dir);
         so.dir = dir;
         rc = farm_serve(&so, &err);
     }
