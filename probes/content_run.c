@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "probes/url.h"
 
 static struct content_state **state_for(struct content_run *run, const struct site_report *r,
                                         size_t *index)
@@ -14,6 +15,19 @@ static struct content_state **state_for(struct content_run *run, const struct si
         return NULL;
     *index = (size_t)(r - run->reports);
     return &run->states[*index];
+}
+
+/* 1 when both URLs name the same host: list pages elsewhere (a national portal's feed)
+ * are not the site's to be crawled. */
+static int same_host(const char *a, const char *b)
+{
+    char *ha = NULL, *hb = NULL;
+    int pa, pb;
+    int same = url_host_port(a, &ha, &pa) == 0 && url_host_port(b, &hb, &pb) == 0 && ha && hb &&
+               strcmp(ha, hb) == 0;
+    free(ha);
+    free(hb);
+    return same;
 }
 
 static void on_page(const struct crawl_page *page, struct site_report *report, void *user)
@@ -38,7 +52,8 @@ static void on_page(const struct crawl_page *page, struct site_report *report, v
         size_t n;
         const char *const *wanted = content_wanted_urls(*st, &n);
         for (size_t k = 0; k < n; k++)
-            if (crawl_site_want(page->site, wanted[k]) == SC_ENOMEM)
+            if (same_host(page->url, wanted[k]) &&
+                crawl_site_want(page->site, wanted[k]) == SC_ENOMEM)
                 run->failed = 1;
     }
 }
