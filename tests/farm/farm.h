@@ -118,6 +118,7 @@ struct farm_opts {
     long as_of; /* day number */
     int profile;
     int bench_pages;
+    int registry_only; /* write only registry.csv and registry-gbk.csv */
     double flaky;
 };
 

@@ -218,6 +218,11 @@ int farm_generate(const struct farm_opts *o, struct sc_error *err)
     rc = farm_model_build(o, &m, err);
     if (rc)
         return rc;
+    if (o->registry_only) {
+        rc = farm_registry_write(&m, err);
+        farm_model_free(&m);
+        return rc;
+    }
     for (int i = 0; !rc && i < m.nsites; i++)
         if (m.sites[i].served)
             rc = site_generate(&m, &m.sites[i], err);

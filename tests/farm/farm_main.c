@@ -1,7 +1,7 @@
 /* farm_main: the `farm` program: generate a farm, serve one, or both at once (`run`).
  *
  *   farm generate --seed S --sites N --out DIR [--as-of YYYY-MM-DD] [--profile demo|test|bench]
- *                 [--bench-pages P] [--flaky F]
+ *                 [--bench-pages P] [--flaky F] [--registry-only]
  *   farm serve --dir DIR [--port N] [--port-file F]
  *   farm run [--seed S] [--sites N] [--as-of D] [--profile P] [--port N] [--port-file F]
  *
@@ -19,6 +19,7 @@
 static const char usage[] =
     "usage: farm generate --seed S --sites N --out DIR [--as-of YYYY-MM-DD]\n"
     "                     [--profile demo|test|bench] [--bench-pages P] [--flaky F]\n"
+    "                     [--registry-only]\n"
     "       farm serve --dir DIR [--port N] [--port-file FILE]\n"
     "       farm run [--seed S] [--sites N] [--as-of D] [--profile P] [--port N] [--port-file F]\n";
 
@@ -57,13 +58,19 @@ static int report(int rc, const struct sc_error *err)
     return rc ? sc_exit_status(rc) : 0;
 }
 
-static const struct option longopts[] = {
-    {"seed", required_argument, 0, 's'},    {"sites", required_argument, 0, 'n'},
-    {"out", required_argument, 0, 'o'},     {"as-of", required_argument, 0, 'a'},
-    {"profile", required_argument, 0, 'p'}, {"bench-pages", required_argument, 0, 'b'},
-    {"flaky", required_argument, 0, 'f'},   {"dir", required_argument, 0, 'd'},
-    {"port", required_argument, 0, 'P'},    {"port-file", required_argument, 0, 'F'},
-    {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
+static const struct option longopts[] = {{"seed", required_argument, 0, 's'},
+                                         {"sites", required_argument, 0, 'n'},
+                                         {"out", required_argument, 0, 'o'},
+                                         {"as-of", required_argument, 0, 'a'},
+                                         {"profile", required_argument, 0, 'p'},
+                                         {"bench-pages", required_argument, 0, 'b'},
+                                         {"flaky", required_argument, 0, 'f'},
+                                         {"dir", required_argument, 0, 'd'},
+                                         {"port", required_argument, 0, 'P'},
+                                         {"port-file", required_argument, 0, 'F'},
+                                         {"registry-only", no_argument, 0, 'R'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
 
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
@@ -139,6 +146,9 @@ int main(int argc, char **argv)
         case 'P':
             if (parse_int(optarg, 0, 65535, &so.port))
                 return bad_usage("--port wants 0..65535");
+            break;
+        case 'R':
+            o.registry_only = 1;
             break;
         case 'F':
             so.port_file = optarg;

@@ -79,6 +79,13 @@ for st in 例外 关停 临时关闭 关停上移 迁移 永久下线; do
   grep -q ",$st," "$tmp/y/registry.csv" || fail "demo registry lacks status $st"
 done
 
+# the bundled demo registry is the farm's: `farm generate --seed demo --sites 60` (profile demo)
+src=${SPOTCHECK_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
+"$FARM_BIN" generate --registry-only --seed demo --sites 60 --out "$tmp/demo"
+[ ! -e "$tmp/demo/sites" ] && [ ! -e "$tmp/demo/truth.json" ] || fail "--registry-only wrote more than the registry"
+cmp -s "$tmp/demo/registry.csv" "$src/docs/demo/registry.csv" || fail "docs/demo/registry.csv is not the farm's demo registry"
+cmp -s "$tmp/demo/registry-gbk.csv" "$src/docs/demo/registry-gbk.csv" || fail "docs/demo/registry-gbk.csv is not the farm's"
+
 # 4. bad usage: exit 2, nothing written
 set +e
 "$FARM_BIN" generate --seed x --sites 3 >/dev/null 2>&1; [ $? -eq 2 ] || fail "missing --out"
