@@ -99,10 +99,16 @@ while IFS=$'\t' read -r url href found kind; do
       [ "$(code "$url" -I)" = 405 ] || fail "$url: HEAD is not 405"
       [ "$(code "$url")" = 200 ] || fail "$url: GET is not 200" ;;
     retry_after_429)
+      t0=$(date +%s%N)
       curl -s -D "$tmp/h" -o /dev/null --max-time 5 "${C[@]}" "$url"
       grep -q '^HTTP/1.1 429' "$tmp/h" || fail "$url: first request is not 429"
       grep -qi '^retry-after: 1' "$tmp/h" || fail "$url: no Retry-After: 1"
-      [ "$(code "$url")" = 429 ] || fail "$url: an impatient retry succeeded"
+      again=$(code "$url")
+      # an impatient retry (well under a second later) is refused again; on a loaded machine
+      # the retry may come late enough to be allowed, so only a quick one is judged
+      if [ $(( ($(date +%s%N) - t0) / 1000000 )) -lt 800 ]; then
+        [ "$again" = 429 ] || fail "$url: an impatient retry succeeded"
+      fi
       t429+=("$url") ;;
     *) [ "$(code "$url")" = 200 ] || fail "$url ($kind) is not 200" ;;
   esac
