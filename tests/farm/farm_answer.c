@@ -158,6 +158,8 @@ void farm_answer_fault(struct farm_conn *c, struct farm_vhost *v, struct farm_fa
         long k = 0;
         if (!strncmp(query, "n=", 2))
             k = strtol(query + 2, NULL, 10);
+        if (k < 0 || k > 1000000000L) /* a hostile n never overflows */
+            k = 0;
         strbuf_addf(&x, "Location: http://%s%s?n=%ld\r\n", v->host, path, k + 1);
         farm_conn_respond_status(c, head_only, 302, x.buf);
         break;

@@ -45,6 +45,9 @@ int farm_http_parse(const char *buf, size_t len, struct farm_request *r)
     if (!sp2 || sp2 == t || (size_t)(sp2 - t) >= sizeof r->target)
         return SC_EINPUT;
     memcpy(r->target, t, (size_t)(sp2 - t));
+    for (const char *q = r->target; *q; q++) /* no control bytes: they could split a header */
+        if ((unsigned char)*q < 0x21 || *q == 0x7f)
+            return SC_EINPUT;
     const char *v = sp2 + 1;
     size_t vl = (size_t)(eol - v);
     if (vl && v[vl - 1] == '\r')

@@ -49,6 +49,8 @@ static void request_malformed(void **state)
         "GET  HTTP/1.1\r\n\r\n",
         "GET / HTTP/1.1\r\nNoColonHere\r\n\r\n",
         "AVERYLONGMETHODNAMEXYZ / HTTP/1.1\r\n\r\n",
+        "GET /a\rLocation:x HTTP/1.1\r\n\r\n",
+        "GET /a\x7f HTTP/1.1\r\n\r\n",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         assert_int_equal(farm_http_parse(bad[i], strlen(bad[i]), &r), SC_EINPUT);

@@ -51,7 +51,8 @@ while IFS=$'\t' read -r url href found reason; do
       [ "$(code "$url")" = 302 ] || fail "$url: not a redirect"
       [ "$(rc "$url" -L --max-redirs 10)" = 47 ] || fail "$url: not a loop" ;;
     too_many_redirects)
-      [ "$(rc "$url" -L --max-redirs 30)" = 47 ] || fail "$url: redirects end" ;;
+      [ "$(rc "$url" -L --max-redirs 30)" = 47 ] || fail "$url: redirects end"
+      [ "$(code "$url?n=9223372036854775807")" = 302 ] || fail "$url: a hostile n broke it" ;;
     dns)
       printf '%s\n' "${FARM_MAPPINGS[@]}" | grep -q "^$host:" && fail "$host resolves on the farm" ;;
     connect)
