@@ -26,6 +26,7 @@ struct content_state {
     struct list_slot *lists;
     size_t nlists;
     const char **wanted;
+    long second_latest; /* newest dated item of the depth-1 pages, for a navigation-only homepage */
     struct section_hit hits[SECTION_COUNT];
     struct site_identity ident;
 };
@@ -68,6 +69,7 @@ struct content_state *content_state_new(const char *home_url, long as_of)
     }
     s->as_of = as_of;
     s->cols.page_latest = SC_NO_DAY;
+    s->second_latest = SC_NO_DAY;
     s->ident.site_code_matches = -1;
     char *host = NULL;
     int port;
@@ -134,11 +136,31 @@ static int add_list_slots(struct content_state *s)
     return 0;
 }
 
-int content_observe_page(struct content_state *s, const char *url, int is_homepage,
+/* A depth-1 page under a navigation-only homepage: remember its newest dated item. */
+static int note_second_level(struct content_state *s, const char *url, const GumboOutput *doc)
+{
+    struct list_page p;
+    int rc = columns_list_page(doc->root, url ? url : s->home_url, s->as_of, &p);
+    if (rc)
+        return rc;
+    long latest = columns_latest(p.days, p.ndays, s->as_of);
+    if (latest != SC_NO_DAY && (s->second_latest == SC_NO_DAY || latest > s->second_latest))
+        s->second_latest = latest;
+    list_page_free(&p);
+    return 0;
+}
+
+int content_observe_page(struct content_state *s, const char *url, int depth,
                          const GumboOutput *doc)
 {
     if (!s || !doc || !doc->root)
         return 0;
+    int is_homepage = depth == 0;
+    if (!is_homepage && depth == 1 && s->home_seen && s->cols.page_latest == SC_NO_DAY) {
+        int rc = note_second_level(s, url, doc);
+        if (rc)
+            return rc;
+    }
     if (is_homepage && !s->home_seen) {
         s->home_seen = 1;
         const char *base = url ? url : s->home_url;
@@ -268,6 +290,8 @@ int content_finish(struct content_state *s, struct site_report *rep, const struc
     }
     rep->homepage_analysed = 1;
     rep->homepage_latest = s->cols.page_latest;
+    if (rep->homepage_latest == SC_NO_DAY)
+        rep->homepage_latest = s->second_latest; /* a navigation-only homepage */
     rep->homepage_stale = rep->homepage_latest == SC_NO_DAY ||
                           s->as_of - rep->homepage_latest > (long)rules->v[RULE_WINDOW_HOMEPAGE];
     int rc = fill_columns(s, rep, rules);

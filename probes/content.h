@@ -27,10 +27,13 @@ struct content_state *content_state_new(const char *home_url, long as_of);
 void content_state_free(struct content_state *s);
 void content_set_portal(struct content_state *s, int portal);
 
-/* Reads one parsed page. url is the page's final URL; is_homepage marks the site's
- * homepage (the first one observed wins). Pages that are neither the homepage nor a
- * column's list page are ignored. Returns 0 or SC_ENOMEM. */
-int content_observe_page(struct content_state *s, const char *url, int is_homepage,
+/* Reads one parsed page. url is the page's final URL; depth is its link distance from the
+ * homepage: 0 is the homepage (the first one observed wins), 1 a page it links to. Column
+ * list pages give their columns' items. When the homepage shows no dated item at all (a
+ * navigation-only entry page), the second-level pages (depth 1) stand in for it: their
+ * newest dated item decides "homepage not updated" (domain.md). Other pages are ignored.
+ * Returns 0 or SC_ENOMEM. */
+int content_observe_page(struct content_state *s, const char *url, int depth,
                          const GumboOutput *doc);
 
 /* The list-page URLs found on the homepage (absolute, normal form): the crawler should fetch

@@ -44,7 +44,7 @@ static void on_page(const struct crawl_page *page, struct site_report *report, v
             return;
         }
     }
-    if (content_observe_page(*st, page->url, page->is_homepage, page->doc) < 0) {
+    if (content_observe_page(*st, page->url, page->is_homepage ? 0 : page->depth, page->doc) < 0) {
         run->failed = 1;
         return;
     }

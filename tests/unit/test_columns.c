@@ -282,7 +282,7 @@ static void content_finish_uses_list_pages(void **state)
     for (size_t i = 0; i < 4; i++) {
         char *text;
         GumboOutput *doc = parse_page(pages[i][0], &text);
-        assert_int_equal(content_observe_page(cs, pages[i][1], i == 0, doc), 0);
+        assert_int_equal(content_observe_page(cs, pages[i][1], i == 0 ? 0 : 1, doc), 0);
         gumbo_destroy_output(&kGumboDefaultOptions, doc);
         free(text);
         if (i == 0) {
@@ -330,12 +330,44 @@ static void content_finish_uses_list_pages(void **state)
     /* no homepage observed: nothing analysed */
     cs = content_state_new(BASE, as_of);
     site_report_init(&r, BASE);
-    assert_int_equal(content_observe_page(cs, BASE "x", 0, NULL), 0);
+    assert_int_equal(content_observe_page(cs, BASE "x", 1, NULL), 0);
     assert_int_equal(content_finish(cs, &r, NULL, NULL, NULL), 0);
     assert_false(r.homepage_analysed);
     assert_int_equal(r.ncolumns, 0);
     site_report_free(&r);
     content_state_free(cs);
+}
+
+/* A homepage that is only a navigation entry: its second-level pages decide staleness. */
+static void navigation_only_homepage(void **state)
+{
+    long as_of = ymd(2026, 11, 22);
+    const char *home =
+        "<ul><li><a href='/zwgk/'>政务公开</a></li><li><a href='/hdjl/'>互动</a></li>"
+        "<li><a href='/bsfw/'>办事</a></li></ul>";
+    for (int fresh = 0; fresh < 2; fresh++) {
+        struct content_state *cs = content_state_new(BASE, as_of);
+        GumboOutput *doc = gumbo_parse(home);
+        assert_int_equal(content_observe_page(cs, BASE, 0, doc), 0);
+        gumbo_destroy_output(&kGumboDefaultOptions, doc);
+        char page[512];
+        snprintf(page, sizeof page,
+                 "<ul><li><a href='/zwgk/1.html'>关于某事的通知</a>%s</li>"
+                 "<li><a href='/zwgk/2.html'>关于另一事的通知</a>2026-01-02</li></ul>",
+                 fresh ? "2026-11-18" : "2026-10-01");
+        doc = gumbo_parse(page);
+        assert_int_equal(content_observe_page(cs, BASE "zwgk/", 1, doc), 0);
+        /* a deeper page's dates do not count */
+        assert_int_equal(content_observe_page(cs, BASE "zwgk/1.html", 2, doc), 0);
+        gumbo_destroy_output(&kGumboDefaultOptions, doc);
+        struct site_report r;
+        site_report_init(&r, BASE);
+        assert_int_equal(content_finish(cs, &r, NULL, NULL, NULL), 0);
+        assert_int_equal(r.homepage_latest, fresh ? ymd(2026, 11, 18) : ymd(2026, 10, 1));
+        assert_int_equal(r.homepage_stale, !fresh);
+        site_report_free(&r);
+        content_state_free(cs);
+    }
 }
 
 int main(void)
@@ -352,6 +384,7 @@ int main(void)
         cmocka_unit_test(more_and_empty_words),
         cmocka_unit_test(hostile_pages),
         cmocka_unit_test(content_finish_uses_list_pages),
+        cmocka_unit_test(navigation_only_homepage),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

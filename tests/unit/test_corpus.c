@@ -196,7 +196,7 @@ static void check_page(const char *dir, const struct jv *page, long as_of, struc
     site_report_init(&r, url);
     struct content_state *cs_state = content_state_new(url, as_of);
     assert_non_null(cs_state);
-    assert_int_equal(content_observe_page(cs_state, url, 1, doc), 0);
+    assert_int_equal(content_observe_page(cs_state, url, 0, doc), 0);
     assert_int_equal(content_finish(cs_state, &r, NULL, NULL, NULL), 0);
     content_state_free(cs_state);
 
