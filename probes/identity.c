@@ -74,14 +74,14 @@ static char *record_around(const char *text, const char *m, size_t mlen)
     while (*p == ' ' || strncmp(p, "：", 3) == 0 || *p == ':')
         p += *p == ' ' || *p == ':' ? 1 : 3;
     const char *digits = p;
-    while (isdigit((unsigned char)*p) || *p == ' ')
+    while ((isdigit((unsigned char)*p) || *p == ' ') && p - digits < 32)
         p++;
     if (p == digits)
         return NULL;
     if (strncmp(p, "号", 3) == 0) {
         p += 3;
         if (*p == '-' && isdigit((unsigned char)p[1]))
-            for (p++; isdigit((unsigned char)*p); p++)
+            for (p++; isdigit((unsigned char)*p) && p - digits < 40; p++)
                 ;
     }
     while (p > digits && p[-1] == ' ')

@@ -74,6 +74,13 @@ static void identity_other_code_places(void **state)
     assert_string_equal(id.site_code, "4412000025");
     assert_string_equal(id.icp, "粤ICP备15000266号-1");
     identity_clear(&id);
+    /* an absurd record number is cut, not copied whole */
+    char big[4096] = "京ICP备";
+    memset(big + strlen(big), '1', 3000);
+    read_identity(big, &id);
+    assert_non_null(id.icp);
+    assert_true(strlen(id.icp) < 64);
+    identity_clear(&id);
     read_identity("", &id);
     assert_null(id.site_code);
     assert_null(id.sponsor);
