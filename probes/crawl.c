@@ -6,6 +6,7 @@
 #include "probes/crawl_soft404.h"
 #include "probes/html.h"
 #include "probes/url.h"
+#include "common/utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,8 +111,10 @@ struct parse_job {
     char *content_type;
     char *final_url;
     /* out */
-    struct strbuf html;
-    GumboOutput *doc;
+    struct strbuf html; /* the page converted to UTF-8, unless body already was */
+    const char *text;   /* the UTF-8 page: body or html.buf */
+    size_t text_len;
+    struct html_doc *doc;
     struct html_links links;
     int soft404;
     uint64_t text_sig;
@@ -363,22 +366,31 @@ static int looks_like_html(const char *content_type, const char *body, size_t n)
 static void parse_work(uv_work_t *w)
 {
     struct parse_job *j = w->data;
-    if (html_decode(j->content_type, j->body, j->body_len, &j->html, NULL) < 0) {
-        j->failed = 1;
-        return;
+    size_t bom;
+    const char *cs = html_charset_detect(j->content_type, j->body, j->body_len, &bom);
+    if (bom == 0 && strcmp(cs, "UTF-8") == 0 && utf8_valid(j->body, j->body_len)) {
+        j->text = j->body; /* already what gumbo needs: no copy */
+        j->text_len = j->body_len;
+    } else {
+        if (html_decode(j->content_type, j->body, j->body_len, &j->html, NULL) < 0) {
+            j->failed = 1;
+            return;
+        }
+        free(j->body);
+        j->body = NULL;
+        j->text = j->html.buf;
+        j->text_len = j->html.len;
     }
-    free(j->body);
-    j->body = NULL;
-    j->doc = html_parse(j->html.buf, j->html.len);
+    j->doc = html_parse(j->text, j->text_len);
     if (!j->doc) {
         j->failed = 1;
         return;
     }
     struct strbuf title = STRBUF_INIT, text = STRBUF_INIT;
-    html_title(j->doc, &title);
+    html_title(j->doc->out, &title);
     /* The whole text only when the site has a fingerprint to compare; else the short-page
      * phrase check needs no more than SOFT404_SHORT_PAGE bytes. */
-    html_text(j->doc, &text,
+    html_text(j->doc->out, &text,
               j->mode == MODE_PROBE || j->site->fp.active ? TEXT_SIG_MAX : SOFT404_SHORT_PAGE + 16);
     if (j->mode == MODE_PROBE) {
         j->text_sig = soft404_text_sig(text.buf, text.len);
@@ -389,12 +401,15 @@ static void parse_work(uv_work_t *w)
     strbuf_release(&title);
     strbuf_release(&text);
     if (j->mode == MODE_PAGE && !j->soft404 &&
-        html_links_extract(j->doc, j->final_url, &j->links) < 0)
+        html_links_extract(j->doc->out, j->final_url, &j->links) < 0)
         j->failed = 1;
     if (!j->keep_doc || j->soft404) {
         html_parse_free(j->doc);
         j->doc = NULL;
         strbuf_release(&j->html);
+        free(j->body);
+        j->body = NULL;
+        j->text = NULL;
     }
 }
 
@@ -436,8 +451,8 @@ static void parse_done(uv_work_t *w, int status)
             run->pages++;
             if (run->hooks && run->hooks->page && j->doc) {
                 struct crawl_page p = {j->final_url, e->url,         j->status,
-                                       j->depth,     j->is_homepage, j->html.buf,
-                                       j->html.len,  j->doc,         s};
+                                       j->depth,     j->is_homepage, j->text,
+                                       j->text_len,  j->doc->out,    s};
                 run->hooks->page(&p, s->report, run->hooks->user);
             }
             site_links_add(s, e, j->depth, j->is_homepage, &j->links);

@@ -6,6 +6,9 @@
 #include "probes/url.h"
 
 #include <ctype.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -113,17 +116,108 @@ int html_decode(const char *content_type, const char *body, size_t n, struct str
 
 /* ---- parsing ---- */
 
-GumboOutput *html_parse(const char *utf8, size_t n)
+/* ---- the parse arena ---- */
+
+#define ARENA_CHUNK (256 * 1024)
+#define ARENA_CACHE 32 /* chunks kept for reuse across pages and threads */
+
+struct html_arena_chunk {
+    struct html_arena_chunk *next;
+    size_t used, size;
+    max_align_t data[]; /* size bytes */
+};
+
+static pthread_mutex_t arena_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct html_arena_chunk *arena_cache;
+static int arena_cached;
+
+static struct html_arena_chunk *chunk_get(size_t need)
 {
-    GumboOptions opt = kGumboDefaultOptions;
-    opt.max_errors = 0;
-    return gumbo_parse_with_options(&opt, utf8, n);
+    struct html_arena_chunk *c = NULL;
+    if (need <= ARENA_CHUNK) {
+        pthread_mutex_lock(&arena_lock);
+        if ((c = arena_cache)) {
+            arena_cache = c->next;
+            arena_cached--;
+        }
+        pthread_mutex_unlock(&arena_lock);
+        need = ARENA_CHUNK;
+    }
+    if (!c) {
+        c = malloc(sizeof *c + need);
+        if (!c)
+            return NULL;
+        c->size = need;
+    }
+    c->used = 0;
+    c->next = NULL;
+    return c;
 }
 
-void html_parse_free(GumboOutput *doc)
+static void chunks_put(struct html_arena_chunk *c)
 {
-    if (doc)
-        gumbo_destroy_output(&kGumboDefaultOptions, doc);
+    while (c) {
+        struct html_arena_chunk *next = c->next;
+        pthread_mutex_lock(&arena_lock);
+        int keep = c->size == ARENA_CHUNK && arena_cached < ARENA_CACHE;
+        if (keep) {
+            c->next = arena_cache;
+            arena_cache = c;
+            arena_cached++;
+        }
+        pthread_mutex_unlock(&arena_lock);
+        if (!keep)
+            free(c);
+        c = next;
+    }
+}
+
+static void *arena_alloc(void *ud, size_t n)
+{
+    struct html_doc *d = ud;
+    n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+    struct html_arena_chunk *c = d->chunks;
+    if (!c || c->size - c->used < n) {
+        c = chunk_get(n);
+        if (!c) {
+            /* gumbo cannot fail an allocation; neither could malloc's default use */
+            fputs("spotcheck: out of memory while parsing HTML\n", stderr);
+            abort();
+        }
+        c->next = d->chunks;
+        d->chunks = c;
+    }
+    void *p = (char *)c->data + c->used;
+    c->used += n;
+    return p;
+}
+
+static void arena_free(void *ud, void *p)
+{
+    (void)ud;
+    (void)p; /* the arena is freed as a whole */
+}
+
+struct html_doc *html_parse(const char *utf8, size_t n)
+{
+    struct html_doc *d = calloc(1, sizeof *d);
+    if (!d)
+        return NULL;
+    GumboOptions opt = kGumboDefaultOptions;
+    opt.max_errors = 0;
+    opt.allocator = arena_alloc;
+    opt.deallocator = arena_free;
+    opt.userdata = d;
+    d->out = gumbo_parse_with_options(&opt, utf8, n);
+    return d;
+}
+
+void html_parse_free(struct html_doc *doc)
+{
+    if (doc) {
+        chunks_put(doc->chunks);
+        free(doc);
+    }
 }
 
 /* ---- iterative tree walk ---- */

@@ -33,9 +33,18 @@ const char *html_charset_from_meta(const char *body, size_t n);
 int html_decode(const char *content_type, const char *body, size_t n, struct strbuf *out,
                 const char **charset);
 
+/* A parsed page. Gumbo allocates from an arena owned by the document (bump allocation
+ * in 256 KB chunks recycled between pages), which makes parsing several times cheaper
+ * than malloc/free per node; the tree is read-only for its users and freed as a whole. */
+struct html_arena_chunk;
+struct html_doc {
+    GumboOutput *out;
+    struct html_arena_chunk *chunks;
+};
+
 /* Parses UTF-8 HTML with gumbo (error recording off). NULL when out of memory. */
-GumboOutput *html_parse(const char *utf8, size_t n);
-void html_parse_free(GumboOutput *doc);
+struct html_doc *html_parse(const char *utf8, size_t n);
+void html_parse_free(struct html_doc *doc);
 
 enum html_link_kind {
     HTML_LINK_PAGE,    /* a, area, iframe, frame, meta refresh: a page a user opens */

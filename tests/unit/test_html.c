@@ -91,10 +91,10 @@ static const struct html_link *find(const struct html_links *L, const char *url)
 static void test_links(void **state)
 {
     (void)state;
-    GumboOutput *doc = html_parse(page, strlen(page));
+    struct html_doc *doc = html_parse(page, strlen(page));
     assert_non_null(doc);
     struct html_links L = {0};
-    assert_int_equal(html_links_extract(doc, "http://www.a.gov.cn/index.html", &L), 0);
+    assert_int_equal(html_links_extract(doc->out, "http://www.a.gov.cn/index.html", &L), 0);
     const char *want[] = {"http://www.a.gov.cn/css/a.css",
                           "http://www.a.gov.cn/xxgk/later.html",
                           "http://www.a.gov.cn/xxgk/js/app.js",
@@ -134,10 +134,10 @@ static void test_links(void **state)
     assert_int_equal(L.n, expected);
 
     struct strbuf t = STRBUF_INIT;
-    html_title(doc, &t);
+    html_title(doc->out, &t);
     assert_string_equal(t.buf, "通知公告 - 某市人民政府");
     strbuf_reset(&t);
-    html_text(doc, &t, 4096);
+    html_text(doc->out, &t, 4096);
     assert_non_null(strstr(t.buf, "检查的通知"));
     assert_null(strstr(t.buf, "var x")); /* script text is not visible text */
     strbuf_release(&t);
@@ -154,15 +154,15 @@ static void test_hostile_input(void **state)
     for (size_t i = 0; i < depth; i++)
         strbuf_adds(&h, "<span>");
     strbuf_adds(&h, "<a href=\"/deep.html\">deep</a>");
-    GumboOutput *doc = html_parse(h.buf, h.len);
+    struct html_doc *doc = html_parse(h.buf, h.len);
     assert_non_null(doc);
     struct html_links L = {0};
-    assert_int_equal(html_links_extract(doc, "http://www.a.gov.cn/", &L), 0);
+    assert_int_equal(html_links_extract(doc->out, "http://www.a.gov.cn/", &L), 0);
     assert_int_equal(L.n, 1);
     assert_string_equal(L.v[0].anchor, "deep");
     html_links_free(&L);
     struct strbuf t = STRBUF_INIT;
-    html_text(doc, &t, 100);
+    html_text(doc->out, &t, 100);
     strbuf_release(&t);
     html_parse_free(doc);
     strbuf_release(&h);
@@ -173,7 +173,7 @@ static void test_hostile_input(void **state)
         strbuf_adds(&a, "长");
     strbuf_adds(&a, "</a>");
     doc = html_parse(a.buf, a.len);
-    assert_int_equal(html_links_extract(doc, "http://www.a.gov.cn/", &L), 0);
+    assert_int_equal(html_links_extract(doc->out, "http://www.a.gov.cn/", &L), 0);
     assert_true(strlen(L.v[0].anchor) <= HTML_ANCHOR_MAX);
     assert_int_equal(strlen(L.v[0].anchor) % 3, 0);
     html_links_free(&L);
