@@ -43,6 +43,8 @@ static void on_page(const struct crawl_page *page, struct site_report *report, v
             run->failed = 1;
             return;
         }
+        if (run->portal && run->portal[i] >= 0)
+            content_set_portal(*st, run->portal[i]);
     }
     if (content_observe_page(*st, page->url, page->is_homepage ? 0 : page->depth, page->doc) < 0) {
         run->failed = 1;
@@ -81,6 +83,11 @@ static void on_site_done(struct site_report *report, void *user)
     struct content_run *run = user;
     size_t i;
     struct content_state **st = state_for(run, report, &i);
+    if (st && run->expected_codes && run->expected_codes[i] && !report->expected_code) {
+        report->expected_code = strdup(run->expected_codes[i]);
+        if (!report->expected_code)
+            run->failed = 1;
+    }
     if (st && *st && content_finish(*st, report, &run->rules, link_status, report) < 0)
         run->failed = 1;
     if (rules_judge(&run->rules, report) < 0)

@@ -21,6 +21,11 @@ struct content_run {
     long as_of;                    /* the check day */
     struct rules rules;
     int failed; /* an allocation failed inside a hook: the results are incomplete */
+    /* Optional, set after content_run_init by a caller that has the registry (the daemon):
+     * portal[i] 1 portal, 0 department, -1 guess from the host; expected_codes[i] the
+     * registry's site code, compared with the one the homepage shows (or NULL). */
+    const int *portal;
+    const char *const *expected_codes;
 };
 
 /* Prepares a run over reports[0..n) (the array later passed to crawl_run) and fills *hooks.

@@ -7,6 +7,7 @@
 #include "probes/columns.h"
 #include "probes/columns_items.h"
 #include "probes/content.h"
+#include "probes/content_run.h"
 
 #include <gumbo.h>
 #include <stdio.h>
@@ -370,6 +371,71 @@ static void navigation_only_homepage(void **state)
     }
 }
 
+/* The crawl hooks: registry facts given to the run reach the judge; pages of sites the run
+ * does not know, and non-homepages before the homepage, are ignored. */
+static void content_run_hooks_judge_sites(void **state)
+{
+    const char *urls[] = {"http://www.a.gov.cn/", "http://bm.b.gov.cn/"};
+    struct site_report reports[2];
+    for (int i = 0; i < 2; i++) {
+        site_report_init(&reports[i], urls[i]);
+        reports[i].reachable = 1;
+    }
+    struct rules rules;
+    rules_default(&rules);
+    assert_int_equal(rules_set(&rules, "require.department.services", "0", NULL), 0);
+    struct content_run run;
+    struct crawl_hooks hooks;
+    assert_int_equal(content_run_init(&run, urls, 2, reports, ymd(2026, 11, 22), &rules, &hooks),
+                     0);
+    const int portal[] = {-1, 0};
+    const char *codes[] = {"4300000077", "4300000099"};
+    run.portal = portal;
+    run.expected_codes = codes;
+    /* the homepage's column lists live on another host: nothing is asked of the crawler */
+    const char *home = "<div><h3>工作动态</h3><a href='http://other.gov.cn/gzdt/'>更多</a><ul>"
+                       "<li><a href='/1.html'>某局召开会议</a>2026-11-20</li></ul></div>"
+                       "<a href='/zfxxgk/'>政府信息公开</a>网站标识码：4300000077";
+    GumboOutput *doc = gumbo_parse(home);
+    struct site_report stranger;
+    site_report_init(&stranger, "http://x.gov.cn/");
+    for (int i = 0; i < 2; i++) {
+        struct crawl_page page = {.url = urls[i], .status = 200, .depth = 1, .doc = doc};
+        hooks.page(&page, &reports[i], hooks.user); /* not the homepage yet: ignored */
+        page.depth = 0;
+        page.is_homepage = 1;
+        hooks.page(&page, &reports[i], hooks.user);
+        hooks.page(&page, &stranger, hooks.user);
+    }
+    gumbo_destroy_output(&kGumboDefaultOptions, doc);
+    for (int i = 0; i < 2; i++)
+        hooks.site_done(&reports[i], hooks.user);
+    hooks.site_done(&stranger, hooks.user); /* judged, with no content */
+    assert_false(run.failed);
+    content_run_release(&run);
+    for (int i = 0; i < 2; i++) {
+        struct site_report *r = &reports[i];
+        assert_true(r->judged);
+        assert_true(r->homepage_analysed);
+        assert_int_equal(r->ncolumns, 1);
+        assert_string_equal(r->expected_code, codes[i]);
+        assert_int_equal(r->identity.site_code_matches, i == 0);
+        int wrong = 0, services = 0;
+        for (size_t k = 0; k < r->ndefects; k++) {
+            wrong += strcmp(r->defects[k].kind, "wrong_site_code") == 0;
+            services += strcmp(r->defects[k].kind, "missing_section") == 0 &&
+                        r->defects[k].url == NULL && r->defects[k].detail &&
+                        strstr(r->defects[k].detail, "办事服务") != NULL;
+        }
+        assert_int_equal(wrong, i == 1);
+        assert_int_equal(services, i == 0); /* required of the portal only */
+        site_report_free(r);
+    }
+    assert_false(stranger.homepage_analysed);
+    assert_true(stranger.judged);
+    site_report_free(&stranger);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -385,6 +451,7 @@ int main(void)
         cmocka_unit_test(hostile_pages),
         cmocka_unit_test(content_finish_uses_list_pages),
         cmocka_unit_test(navigation_only_homepage),
+        cmocka_unit_test(content_run_hooks_judge_sites),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
