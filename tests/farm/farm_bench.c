@@ -32,7 +32,7 @@ static void bench_page(const struct farm_opts *o, int n, int total, struct strbu
     for (int i = 0; i < 9; i++)
         strbuf_addf(out, "<li><a href=\"/p/%d.html\">%s</a></li>\n", (i * 131 + 1) % total, nav[i]);
     strbuf_addf(out, "</ul></div>\n<h1>%s</h1>\n<div class=\"content\">\n", title.buf);
-    farm_text_paragraphs(&r, "测试市", 7600, out);
+    farm_text_paragraphs(&r, "测试市", 6000, out);
     strbuf_adds(out, "</div>\n<ul class=\"related\">\n");
     for (int k = 0; k < BENCH_LINKS; k++) {
         int t = k == 0 ? (n + 1) % total : farm_rng_range(&r, 0, total - 1);
