@@ -2,7 +2,8 @@
  *
  * A row is found from each titled link: the nearest li/tr/dd/dt above it, else the nearest
  * block element holding only that link, else the link itself (its date then sits in the
- * next sibling). Rows that hold their own nested lists (drop-down menus) are not items. */
+ * next sibling). Rows that hold their own nested lists (drop-down menus) are not items.
+ * A <script> inside a <ul> that document.write()s a link is a row too (TRS-style CMSs). */
 #include "probes/columns_items.h"
 
 #include <stdlib.h>
@@ -126,6 +127,7 @@ struct walk {
     size_t *main_len;
     size_t main_alloc;
     struct strbuf text;
+    long as_of;
     int failed;
 };
 
@@ -212,12 +214,47 @@ static void visit_placeholder(struct walk *w, const GumboNode *n)
     }
 }
 
+/* A list row written by script, as some CMSs do inside a <ul>:
+ *   <script>var doctime='2018-03-09 17:00:00'; document.write('<li><a href=...>');</script>
+ * It is a row (dated by the first date in the script) when it writes a link. */
+static void visit_script_row(struct walk *w, const GumboNode *script, long as_of)
+{
+    const GumboVector *kids = dom_children(script);
+    if (!kids || kids->length == 0)
+        return;
+    const GumboNode *t = kids->data[0];
+    if (t->type != GUMBO_NODE_TEXT && t->type != GUMBO_NODE_CDATA)
+        return;
+    const char *js = t->v.text.text;
+    size_t n = strlen(js);
+    if (n > 8192 || !strstr(js, "document.write") || !strcasestr(js, "<a "))
+        return;
+    struct page_item *it = item_add(w, script);
+    if (!it)
+        return;
+    struct date_match m;
+    size_t from = 0;
+    while (dates_find(js, n, from, as_of, &m)) {
+        from = m.end;
+        if (m.day <= as_of + 1) {
+            it->day = m.day;
+            it->source = ITEM_TEXT;
+            break;
+        }
+    }
+}
+
 static void walk(struct walk *w, const GumboNode *n, int depth)
 {
     if (depth > DOM_MAX_DEPTH || w->failed)
         return;
     if (n->type == GUMBO_NODE_ELEMENT) {
         GumboTag t = n->v.element.tag;
+        if (t == GUMBO_TAG_SCRIPT &&
+            (dom_is(n->parent, GUMBO_TAG_UL) || dom_is(n->parent, GUMBO_TAG_OL))) {
+            visit_script_row(w, n, w->as_of);
+            return;
+        }
         if (t == GUMBO_TAG_SCRIPT || t == GUMBO_TAG_STYLE || t == GUMBO_TAG_HEAD)
             return;
         if (t == GUMBO_TAG_A) {
@@ -346,6 +383,7 @@ int page_items_collect(const GumboNode *root, long as_of, struct page_items *out
     memset(&w, 0, sizeof w);
     memset(out, 0, sizeof *out);
     w.out = out;
+    w.as_of = as_of;
     strbuf_init(&w.text);
     walk(&w, root, 0);
     for (size_t i = 0; !w.failed && i < out->nitems; i++)

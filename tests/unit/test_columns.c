@@ -117,6 +117,15 @@ static void columns_hidden_and_url_dates(void **state)
     column_set_free(&s);
 }
 
+static void columns_written_by_script(void **state)
+{
+    struct column_set s;
+    find_columns("script_rows.html", ymd(2026, 11, 22), &s);
+    assert_int_equal(s.n, 1);
+    expect(&s, "政策解读", COLUMN_POLICY, BASE "jd/", 2, 0, ymd(2026, 11, 9), 0);
+    column_set_free(&s);
+}
+
 /* Year-less dates take their year from the check day: the same page read in January
  * puts [12-30] in the year before. */
 static void columns_yearless_follow_the_check_day(void **state)
@@ -443,6 +452,7 @@ int main(void)
         cmocka_unit_test(columns_table_layout),
         cmocka_unit_test(columns_tabbed_layout),
         cmocka_unit_test(columns_hidden_and_url_dates),
+        cmocka_unit_test(columns_written_by_script),
         cmocka_unit_test(columns_yearless_follow_the_check_day),
         cmocka_unit_test(list_pages_read_the_main_list),
         cmocka_unit_test(categories_by_keyword),

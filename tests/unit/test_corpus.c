@@ -19,7 +19,7 @@
 #include <string.h>
 
 /* Floors a little under the measured figures (see the printed line), so a regression fails. */
-#define CORPUS_MIN_DATED_PERCENT 90
+#define CORPUS_MIN_DATED_PERCENT 92
 #define CORPUS_MIN_SECTIONS_PERCENT 90
 #define CORPUS_MIN_CODES_PERCENT 100
 
