@@ -111,5 +111,17 @@ while IFS=$'\t' read -r host charset; do
 done < <(jq -r '.sites[] | select(.served) | [.host, .charset] | @tsv' "$truth")
 [ "$nlinks" -ge 500 ] || fail "only $nlinks distinct links checked"
 
+# counts: items over all list pages, list pages per column, pages per site
+while IFS=$'\t' read -r host cs curl items lpages; do
+  dir="$tmp/f/sites/$host/$(cut -d/ -f4 <<<"$curl")"
+  got=$(cat "$dir"/index*.html | iconv -f "$cs" -t UTF-8 | grep -c '^<li><a href="/[a-z]*/[0-9]\{6\}/t' || true)
+  [ "$got" -eq "$items" ] || fail "$curl: $got items on its list pages, truth says $items"
+  [ "$(find "$dir" -maxdepth 1 -name 'index*.html' | wc -l)" -eq "$lpages" ] || fail "$curl: list page count"
+done < <(jq -r '.sites[] | select(.served) | .host as $h | .charset as $c | .columns[] | [$h, $c, .url, .items, .list_pages] | @tsv' "$truth")
+while IFS=$'\t' read -r host pages traps; do
+  n=$(find "$tmp/f/sites/$host" -name '*.html' ! -path '*/api/hot*' | wc -l)
+  [ "$n" -eq "$pages" ] || fail "$host: $n pages on disk, truth says $pages"
+done < <(jq -r '.sites[] | select(.served) | [.host, .pages, (.traps | length)] | @tsv' "$truth")
+
 farm_stop || fail "farm serve did not exit cleanly"
 echo "farm_truth: ok ($checked columns, $nlinks distinct links)"
