@@ -297,6 +297,9 @@ int content_finish(struct content_state *s, struct site_report *rep, const struc
     int rc = fill_columns(s, rep, rules);
     const struct section_def *defs = sections_table();
     for (int i = 0; rc == 0 && i < SECTION_COUNT; i++) {
+        int required = rules_section_required(rules, i, s->portal);
+        if (!required && !s->hits[i].url)
+            continue; /* an optional section is reported only when found */
         struct section_record *sec = site_report_add_section(rep);
         if (!sec)
             return SC_ENOMEM;
@@ -304,7 +307,7 @@ int content_finish(struct content_state *s, struct site_report *rep, const struc
         sec->url = s->hits[i].url ? strdup(s->hits[i].url) : NULL;
         if (!sec->name || (s->hits[i].url && !sec->url))
             return SC_ENOMEM;
-        sec->required = rules_section_required(rules, i, s->portal);
+        sec->required = required;
         sec->present = sec->url && (!link_status || link_status(user, sec->url) != 0);
     }
     /* the identity moves into the report */

@@ -45,7 +45,8 @@ const char *const *content_wanted_urls(const struct content_state *s, size_t *n)
 typedef int (*content_link_status_fn)(void *user, const char *url);
 
 /* Fills rep's homepage_*, columns, sections and identity from what was observed, with the
- * windows and required sections of rules (NULL: defaults). link_status (may be NULL: all
+ * windows and required sections of rules (NULL: defaults); a section that is not required is
+ * listed only when a link to it was found. link_status (may be NULL: all
  * unknown) says whether each section's page loads; a section whose page is broken is not
  * present. Returns 0 or SC_ENOMEM. */
 int content_finish(struct content_state *s, struct site_report *rep, const struct rules *rules,
