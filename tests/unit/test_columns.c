@@ -463,6 +463,80 @@ static void content_run_hooks_judge_sites(void **state)
     site_report_free(&stranger);
 }
 
+/* Random soups of the markup the probes look for (deterministic seed): every probe runs
+ * on each under the sanitizers, and must neither crash nor leak. */
+static void random_markup_soups(void **state)
+{
+    static const char *const parts[] = {
+        "<ul>",
+        "</ul>",
+        "<li>",
+        "</li>",
+        "<a href='/x/t20261101_1.html'>",
+        "<a href='#'>",
+        "<a href='javascript:;'>",
+        "</a>",
+        "<div class='tab-con'>",
+        "<div class=hd>",
+        "</div>",
+        "<table><tr><td>",
+        "</td><td>",
+        "</td></tr></table>",
+        "<span>",
+        "</span>",
+        "<h3>",
+        "</h3>",
+        "通知公告",
+        "更多>>",
+        "暂无信息",
+        "[11-20]",
+        "2026-11-02",
+        "２０２６年１１月",
+        "<!--<span>11-18</span>-->",
+        "<script>document.write('<a href=x>');var d='2026-10-01';"
+        "</script>",
+        "网站标识码：4300000077",
+        "ICP备",
+        "主办单位：",
+        "<img alt='更多' src='more.gif'>",
+        "政府信息公开",
+        "<dl><dt>",
+        "<dd>",
+        "<p>",
+        "\xff\xfe",
+        "<li class=empty>",
+        "<form action=search>",
+    };
+    const size_t nparts = sizeof parts / sizeof *parts;
+    unsigned long seed = 12345;
+    for (int doc_i = 0; doc_i < 300; doc_i++) {
+        struct strbuf sb = STRBUF_INIT;
+        int len = 5 + doc_i % 200;
+        for (int k = 0; k < len; k++) {
+            seed = seed * 6364136223846793005ul + 1442695040888963407ul;
+            strbuf_adds(&sb, parts[(seed >> 33) % nparts]);
+        }
+        GumboOutput *doc = gumbo_parse(sb.buf);
+        long as_of = ymd(2026, 11, 22);
+        struct content_state *cs = content_state_new(BASE, as_of);
+        assert_non_null(cs);
+        assert_int_equal(content_observe_page(cs, BASE, 0, doc), 0);
+        assert_int_equal(content_observe_page(cs, BASE "x/", 1, doc), 0);
+        struct site_report r;
+        site_report_init(&r, BASE);
+        assert_int_equal(content_finish(cs, &r, NULL, NULL, NULL), 0);
+        r.reachable = 1;
+        assert_int_equal(rules_judge(NULL, &r), 0);
+        assert_true(r.score >= 0 && r.score <= 100);
+        for (size_t i = 0; i < r.ncolumns; i++)
+            assert_true(r.columns[i].latest == SC_NO_DAY || r.columns[i].latest <= as_of + 1);
+        site_report_free(&r);
+        content_state_free(cs);
+        gumbo_destroy_output(&kGumboDefaultOptions, doc);
+        strbuf_release(&sb);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -480,6 +554,7 @@ int main(void)
         cmocka_unit_test(content_finish_uses_list_pages),
         cmocka_unit_test(navigation_only_homepage),
         cmocka_unit_test(content_run_hooks_judge_sites),
+        cmocka_unit_test(random_markup_soups),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
