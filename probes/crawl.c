@@ -294,11 +294,9 @@ static void page_finished(struct crawl_run *run)
     pages_pump(run);
 }
 
-static void submit(struct crawl_site *s, struct url_entry *e, enum fetch_mode mode, int depth,
-                   const char *url)
+static void submit(struct crawl_site *s, struct url_entry *e, enum fetch_mode mode, int depth)
 {
     struct crawl_run *run = s->run;
-    (void)url;
     if (mode == MODE_PAGE) {
         struct page_wait *w = calloc(1, sizeof *w);
         if (!w) {
@@ -325,7 +323,6 @@ static void submit(struct crawl_site *s, struct url_entry *e, enum fetch_mode mo
 static void fetch_now(struct crawl_site *s, struct url_entry *e, enum fetch_mode mode, int depth)
 {
     struct crawl_run *run = s->run;
-    const char *url = NULL;
     struct fetch_ctx *c = calloc(1, sizeof *c);
     if (!c) {
         run->oom = 1;
@@ -337,7 +334,7 @@ static void fetch_now(struct crawl_site *s, struct url_entry *e, enum fetch_mode
     c->e = e;
     c->mode = mode;
     c->depth = depth;
-    struct fetch_request req = {url ? url : e->url, mode == MODE_CHECK ? FETCH_HEAD : FETCH_GET,
+    struct fetch_request req = {e->url, mode == MODE_CHECK ? FETCH_HEAD : FETCH_GET,
                                 mode != MODE_CHECK};
     if (fetch_submit(run->eng, &req, on_fetched, c) < 0) {
         free(c);
@@ -526,7 +523,7 @@ static void on_fetched(struct fetch_result *res, void *user)
         run->checks++;
         if (e->page_wanted_by && !e->page_requested && e->result == LINK_OK) {
             e->depth = e->page_wanted_depth;
-            submit(e->page_wanted_by, e, MODE_PAGE, e->page_wanted_depth, NULL);
+            submit(e->page_wanted_by, e, MODE_PAGE, e->page_wanted_depth);
         }
     } else {
         entry_set(e, res->status, res->error, res->final_url);
@@ -579,7 +576,7 @@ static void site_start_home(struct crawl_site *s)
     }
     s->home = e;
     e->depth = 0;
-    submit(s, e, MODE_PAGE, 0, NULL);
+    submit(s, e, MODE_PAGE, 0);
 }
 
 static int url_excluded(const struct crawl_options *o, const char *url)
@@ -634,7 +631,7 @@ static void site_link_add(struct crawl_site *s, struct url_entry *page, int dept
     }
     if (crawlable) {
         e->depth = depth;
-        submit(s, e, MODE_PAGE, depth, NULL); /* upgrades a check to a page, too */
+        submit(s, e, MODE_PAGE, depth); /* upgrades a check to a page, too */
         return;
     }
     if (!created)
@@ -644,7 +641,7 @@ static void site_link_add(struct crawl_site *s, struct url_entry *page, int dept
         return;
     }
     e->depth = depth;
-    submit(s, e, MODE_CHECK, depth, NULL);
+    submit(s, e, MODE_CHECK, depth);
 }
 
 static void site_links_add(struct crawl_site *s, struct url_entry *page, int depth, int on_home,
@@ -670,7 +667,7 @@ int crawl_site_want(struct crawl_site *s, const char *url)
     if (!e->page_requested) {
         if (created)
             e->depth = s->run->opt->max_depth;
-        submit(s, e, MODE_PAGE, s->run->opt->max_depth, NULL);
+        submit(s, e, MODE_PAGE, s->run->opt->max_depth);
     }
     return s->run->oom ? SC_ENOMEM : 0;
 }
