@@ -111,6 +111,21 @@ static int img_says_more(const GumboNode *n, int depth)
     return 0;
 }
 
+/* The alt text of the first image under a link, or NULL. */
+static const char *img_alt(const GumboNode *n, int depth)
+{
+    const GumboVector *kids = dom_children(n);
+    for (unsigned i = 0; kids && i < kids->length && depth < 4; i++) {
+        const GumboNode *k = kids->data[i];
+        if (dom_is(k, GUMBO_TAG_IMG))
+            return dom_attr(k, "alt");
+        const char *alt = img_alt(k, depth + 1);
+        if (alt)
+            return alt;
+    }
+    return NULL;
+}
+
 /* 1 when n has links or block structure below it (so it is not a text leaf). */
 static int has_structure(const GumboNode *n, int depth)
 {
@@ -172,8 +187,11 @@ static void collect_labels(const GumboNode *n, struct heading *h, struct strbuf 
         dom_text(n, sb, 0);
         dom_text_trim(sb);
         if (sb->len == 0) {
+            const char *alt = img_alt(n, 0);
             if (img_says_more(n, 0))
                 add_more(h, href);
+            else if (alt && labelish(alt))
+                add_label(h, n, alt, href_usable(href) ? href : NULL); /* an image title */
         } else if (columns_is_more_text(sb->buf)) {
             add_more(h, href);
         } else if (labelish(sb->buf)) {

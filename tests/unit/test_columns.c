@@ -144,6 +144,13 @@ static void columns_written_by_script(void **state)
     EXPECT_PAGE("script_rows.html", {"政策解读", COLUMN_POLICY, BASE "jd/", 2, 0, 2026, 11, 9, 0});
 }
 
+static void columns_with_image_titles(void **state)
+{
+    EXPECT_PAGE("image_titles.html",
+                {"通知公告", COLUMN_NOTICE, BASE "tzgg/", 2, 0, 2026, 11, 19, 0},
+                {"人事信息", COLUMN_PERSONNEL, BASE "rsxx/index.html", 1, 0, 2026, 1, 15, 0});
+}
+
 /* Year-less dates take their year from the check day: the same page read in January
  * puts [12-30] in the year before. */
 static void columns_yearless_follow_the_check_day(void **state)
@@ -545,6 +552,7 @@ int main(void)
         cmocka_unit_test(columns_tabbed_layout),
         cmocka_unit_test(columns_hidden_and_url_dates),
         cmocka_unit_test(columns_written_by_script),
+        cmocka_unit_test(columns_with_image_titles),
         cmocka_unit_test(columns_yearless_follow_the_check_day),
         cmocka_unit_test(list_pages_read_the_main_list),
         cmocka_unit_test(categories_by_keyword),
