@@ -249,11 +249,13 @@ static void record_free(struct registry_record *rec)
         free(rec->field[i]);
 }
 
-/* An open-addressing set of strings → line numbers, to find duplicate codes and URLs. */
+/* An open-addressing set of strings → line numbers, to find duplicate codes and URLs. It
+ * grows as keys are added (never more than half full), so no guess of the row count from
+ * the text can leave it full and a lookup probing forever. */
 struct seen_set {
-    char **keys;
+    const char **keys; /* borrowed: heap strings owned by the records */
     long *lines;
-    size_t cap;
+    size_t cap, count;
 };
 
 static unsigned long hash_str(const char *s)
@@ -264,17 +266,53 @@ static unsigned long hash_str(const char *s)
     return h;
 }
 
-/* The line a key was first seen on, or 0 if it was not; *slot receives where to insert it. */
-static long seen_find(const struct seen_set *set, const char *key, size_t *slot)
+static size_t seen_slot(const char *const *keys, size_t cap, const char *key)
 {
-    size_t i = hash_str(key) & (set->cap - 1);
-    while (set->keys[i]) {
-        if (strcmp(set->keys[i], key) == 0)
-            return set->lines[i];
-        i = (i + 1) & (set->cap - 1);
+    size_t i = hash_str(key) & (cap - 1);
+    while (keys[i] && strcmp(keys[i], key) != 0)
+        i = (i + 1) & (cap - 1);
+    return i;
+}
+
+/* The line a key was first seen on, or 0 if it was not. */
+static long seen_find(const struct seen_set *set, const char *key)
+{
+    if (!set->cap)
+        return 0;
+    size_t i = seen_slot(set->keys, set->cap, key);
+    return set->keys[i] ? set->lines[i] : 0;
+}
+
+/* Adds a key not in the set; 0 or SC_ENOMEM. */
+static int seen_add(struct seen_set *set, const char *key, long line)
+{
+    if ((set->count + 1) * 2 > set->cap) {
+        size_t cap = set->cap ? set->cap * 2 : 64;
+        const char **keys = calloc(cap, sizeof *keys);
+        long *lines = calloc(cap, sizeof *lines);
+        if (!keys || !lines) {
+            free(keys);
+            free(lines);
+            return SC_ENOMEM;
+        }
+        for (size_t i = 0; i < set->cap; i++) {
+            if (!set->keys[i])
+                continue;
+            size_t j = seen_slot(keys, cap, set->keys[i]);
+            keys[j] = set->keys[i];
+            lines[j] = set->lines[i];
+        }
+        free(set->keys);
+        free(set->lines);
+        set->keys = keys;
+        set->lines = lines;
+        set->cap = cap;
     }
-    *slot = i;
-    return 0;
+    size_t i = seen_slot(set->keys, set->cap, key);
+    set->keys[i] = key;
+    set->lines[i] = line;
+    set->count++;
+    return SC_OK;
 }
 
 static int map_header(struct csv_reader *csv, int column_of[REG_NFIELDS], struct registry *reg,
@@ -423,22 +461,6 @@ int registry_parse(const char *data, size_t n, struct registry *reg, struct sc_e
         goto out;
     header_fields = csv.nfields;
 
-    /* Capacity for the duplicate sets: a power of two above twice the line count. */
-    size_t lines = 16;
-    for (size_t i = 0; i < text.len; i++)
-        lines += text.buf[i] == '\n';
-    codes.cap = urls.cap = 16;
-    while (codes.cap < lines * 2)
-        codes.cap = urls.cap = codes.cap * 2;
-    codes.keys = calloc(codes.cap, sizeof *codes.keys);
-    codes.lines = calloc(codes.cap, sizeof *codes.lines);
-    urls.keys = calloc(urls.cap, sizeof *urls.keys);
-    urls.lines = calloc(urls.cap, sizeof *urls.lines);
-    if (!codes.keys || !codes.lines || !urls.keys || !urls.lines) {
-        rc = sc_fail(err, SC_ENOMEM, "out of memory");
-        goto out;
-    }
-
     while ((r = csv_next(&csv, msg, sizeof msg)) > 0) {
         reg->rows_total++;
         struct registry_record *rec = add_record(reg);
@@ -453,14 +475,14 @@ int registry_parse(const char *data, size_t n, struct registry *reg, struct sc_e
             reg->nrecords--;
             continue;
         }
-        size_t code_slot = 0, url_slot = 0;
-        long first = seen_find(&codes, rec->field[REG_CODE], &code_slot);
-        long first_url = first ? 0 : seen_find(&urls, rec->field[REG_URL], &url_slot);
+        long first = seen_find(&codes, rec->field[REG_CODE]);
+        long first_url = first ? 0 : seen_find(&urls, rec->field[REG_URL]);
         if (!first && !first_url) {
-            codes.keys[code_slot] = rec->field[REG_CODE];
-            codes.lines[code_slot] = rec->line;
-            urls.keys[url_slot] = rec->field[REG_URL];
-            urls.lines[url_slot] = rec->line;
+            if (seen_add(&codes, rec->field[REG_CODE], rec->line) < 0 ||
+                seen_add(&urls, rec->field[REG_URL], rec->line) < 0) {
+                rc = sc_fail(err, SC_ENOMEM, "out of memory");
+                goto out;
+            }
         } else {
             if (first)
                 add_problem(reg, rec->line, "site code %s is already on line %ld",

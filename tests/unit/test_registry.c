@@ -259,6 +259,26 @@ static void hundred_thousand_rows_parse(void **state)
     strbuf_release(&text);
 }
 
+/* Regression: the duplicate sets were sized by counting '\n', so an export with old Mac
+ * line ends (a lone CR, which the CSV reader accepts) and more than a few dozen rows
+ * filled them and the next lookup probed forever: `spotcheck import` hung. */
+static void cr_only_line_ends_parse(void **state)
+{
+    struct strbuf text = STRBUF_INIT;
+    strbuf_adds(&text, "code,name,url,status\r");
+    for (int i = 0; i < 1000; i++)
+        strbuf_addf(&text, "43%08d,站点%d,http://s%d.hunan.gov.cn/,normal\r", i, i, i);
+    strbuf_adds(&text, "4300000007,重复,http://dup.hunan.gov.cn/,normal\r");
+    struct registry reg;
+    assert_int_equal(parse(text.buf, &reg), SC_OK);
+    assert_int_equal(reg.nrecords, 1000);
+    assert_int_equal(reg.records[999].line, 1001);
+    assert_int_equal(reg.nproblems, 1);
+    assert_true(has_problem(&reg, 1002, "already on line 9"));
+    registry_free(&reg);
+    strbuf_release(&text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -270,6 +290,7 @@ int main(void)
         cmocka_unit_test(every_validation_error_is_reported_with_its_line),
         cmocka_unit_test(unreadable_files_are_refused_whole),
         cmocka_unit_test(hundred_thousand_rows_parse),
+        cmocka_unit_test(cr_only_line_ends_parse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
