@@ -96,25 +96,40 @@ void sc_time_format(time_t t, char *out)
              (unsigned)(secs / 60 % 60) % 60u, (unsigned)(secs % 60) % 60u);
 }
 
+/* n decimal digits at s (no sign, no blank) as a number, or -1. */
+static int digits(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
 int sc_time_parse(const char *s, time_t *out)
 {
-    int y, m, d, hh = 0, mm = 0, ss = 0, n = 0;
-    if (!s || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10)
+    /* YYYY-MM-DD, then optionally [T ]HH:MM[:SS]; strictly digits where digits go. */
+    if (!s || strlen(s) < 10 || s[4] != '-' || s[7] != '-')
         return SC_EINPUT;
-    const char *rest = s + n;
+    int y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2), hh = 0, mm = 0, ss = 0;
+    const char *rest = s + 10;
     if (*rest == 'T' || *rest == ' ') {
-        int k = 0;
-        if (sscanf(rest + 1, "%2d:%2d%n", &hh, &mm, &k) != 2 || k != 5)
+        if (strlen(rest) < 6 || rest[3] != ':')
             return SC_EINPUT;
-        rest += 1 + k;
+        hh = digits(rest + 1, 2);
+        mm = digits(rest + 4, 2);
+        rest += 6;
         if (*rest == ':') {
-            if (sscanf(rest + 1, "%2d%n", &ss, &k) != 1 || k != 2)
+            if (strlen(rest) < 3)
                 return SC_EINPUT;
-            rest += 1 + k;
+            ss = digits(rest + 1, 2);
+            rest += 3;
         }
     }
-    if (*rest || !sc_date_valid(y, m, d) || hh > 23 || mm > 59 || ss > 59 || hh < 0 || mm < 0 ||
-        ss < 0)
+    if (*rest || y < 0 || m < 0 || d < 0 || !sc_date_valid(y, m, d) || hh < 0 || hh > 23 ||
+        mm < 0 || mm > 59 || ss < 0 || ss > 59)
         return SC_EINPUT;
     long long t = (long long)sc_days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss -
                   SC_TZ_OFFSET;

@@ -123,6 +123,19 @@ static void clock_parses_and_formats_china_time(void **state)
     assert_int_equal(sc_time_parse("2026-11-22T24:00", &t), SC_EINPUT);
     assert_int_equal(sc_time_parse("2026-11-22x", &t), SC_EINPUT);
     assert_int_equal(sc_time_parse("", &t), SC_EINPUT);
+    /* Regression: sscanf's %d took signs and blanks, so a bogus --now such as these was
+     * accepted as a date (2026-01-22, 01:05). Every digit must be a digit. */
+    assert_int_equal(sc_time_parse("2026-+1-22", &t), SC_EINPUT);
+    assert_int_equal(sc_time_parse("2026- 1-22", &t), SC_EINPUT);
+    assert_int_equal(sc_time_parse("2026-11-+2", &t), SC_EINPUT);
+    assert_int_equal(sc_time_parse(" 2026-1-22", &t), SC_EINPUT);
+    assert_int_equal(sc_time_parse("2026-11-22T+1:05", &t), SC_EINPUT);
+    assert_int_equal(sc_time_parse("2026-11-22T 1:05", &t), SC_EINPUT);
+    assert_int_equal(sc_time_parse("2026-11-22T01:05:+1", &t), SC_EINPUT);
+    assert_int_equal(sc_time_parse("2026-11-22T01:05", &t), SC_OK);
+    assert_int_equal(sc_time_parse("2026-11-22 01:05:09", &t), SC_OK);
+    sc_time_format(t, buf);
+    assert_string_equal(buf, "2026-11-22T01:05:09+08:00");
     for (long d = -1000; d < 30000; d += 7) {
         int y, m, dd;
         sc_civil_from_days(d, &y, &m, &dd);
