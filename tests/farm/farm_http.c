@@ -45,7 +45,8 @@ int farm_http_parse(const char *buf, size_t len, struct farm_request *r)
     if (!sp2 || sp2 == t || (size_t)(sp2 - t) >= sizeof r->target)
         return SC_EINPUT;
     memcpy(r->target, t, (size_t)(sp2 - t));
-    for (const char *q = r->target; *q; q++) /* no control bytes: they could split a header */
+    /* no control bytes (NUL included: it would hide what follows): they could split a header */
+    for (const char *q = t; q < sp2; q++)
         if ((unsigned char)*q < 0x21 || *q == 0x7f)
             return SC_EINPUT;
     const char *v = sp2 + 1;
@@ -75,7 +76,7 @@ int farm_http_parse(const char *buf, size_t len, struct farm_request *r)
         while (valn && (val[valn - 1] == ' ' || val[valn - 1] == '\t'))
             valn--;
         if (nl == 4 && !strncasecmp(p, "host", 4)) {
-            if (valn >= sizeof r->host)
+            if (valn >= sizeof r->host || memchr(val, '\0', valn))
                 return SC_EINPUT;
             for (size_t i = 0; i < valn; i++)
                 r->host[i] = (char)tolower((unsigned char)val[i]);

@@ -54,6 +54,12 @@ static void request_malformed(void **state)
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         assert_int_equal(farm_http_parse(bad[i], strlen(bad[i]), &r), SC_EINPUT);
+    /* Regression: the control-byte check stopped at a NUL in the target, so "/\0\rX" was
+     * served as "/" (seen live: GET /<NUL> answered 200). A NUL is a control byte too. */
+    static const char nul[] = "GET /\0\rLocation:x HTTP/1.1\r\nHost: a.gov.cn\r\n\r\n";
+    assert_int_equal(farm_http_parse(nul, sizeof nul - 1, &r), SC_EINPUT);
+    static const char nulhost[] = "GET / HTTP/1.1\r\nHost: a.gov.cn\0.evil\r\n\r\n";
+    assert_int_equal(farm_http_parse(nulhost, sizeof nulhost - 1, &r), SC_EINPUT);
     /* a head that never ends, and a Host longer than the buffer */
     struct strbuf big = STRBUF_INIT;
     strbuf_adds(&big, "GET / HTTP/1.1\r\nX: ");
