@@ -3,31 +3,41 @@
 # loopback and checked end to end by `spotcheck check` as of 2018-03-31 (list pages absent):
 # the crawler decodes them (GB18030 and UTF-8), the content probes read them. Reports labelled
 # columns found with the right latest date, sections and site codes right against
-# labels.json; fails under 90% of columns. Skips when the corpus (or python3) is absent.
+# labels.json; fails under 90% of columns. Skips when the corpus is absent. The pages are
+# served by the farm's server (tests/farm) from a temporary copy.
 set -euo pipefail
 : "${SPOTCHECK_BIN:?}" "${SPOTCHECK_SRC:?}"
 corpus="${SPOTCHECK_SHARED:-$SPOTCHECK_SRC/../shared}/corpus/real"
 [ -f "$corpus/labels.json" ] || { echo "corpus not found at $corpus: skipping"; exit 0; }
-command -v python3 >/dev/null || { echo "python3 missing: skipping"; exit 0; }
 command -v jq >/dev/null || { echo "jq missing: skipping"; exit 0; }
 tmp=$(mktemp -d)
-server_pid=
-cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
+export SPOTCHECK_BUILD="${SPOTCHECK_BUILD:-$(dirname "$SPOTCHECK_BIN")}"
+source "$SPOTCHECK_SRC/tests/integration/lib/farm.sh"
+cleanup() { farm_stop >/dev/null 2>&1 || true; rm -rf "$tmp"; }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-python3 "$SPOTCHECK_SRC/tests/integration/lib/corpus_server.py" "$corpus" > "$tmp/port" &
-server_pid=$!
-for _ in $(seq 1 100); do [ -s "$tmp/port" ] && break; sleep 0.05; done
-port=$(head -1 "$tmp/port")
-[ -n "$port" ] || fail "corpus server did not start"
-
+# Serve each page as the homepage of its own host with the farm's server: a faults.json
+# naming every host as a static site, no charset in the header (each page's meta declares it).
 mapfile -t urls < <(jq -r '.pages[].url' "$corpus/labels.json")
-args=()
-for u in "${urls[@]}"; do
-    host=${u#http://}; host=${host%%/*}
-    args+=(--connect-to "$host:80:127.0.0.1:$port")
-done
+mkdir -p "$tmp/www/sites"
+{
+    echo '{"farm": 1, "sites": ['
+    sep=
+    for u in "${urls[@]}"; do
+        host=${u#http://}; host=${host%%/*}
+        file=$(jq -r --arg u "$u" '.pages[] | select(.url == $u) | .file' "$corpus/labels.json")
+        mkdir -p "$tmp/www/sites/$host"
+        cp "$corpus/$file" "$tmp/www/sites/$host/index.html"
+        printf '%s{"host": "%s", "mode": "static", "root": "sites/%s", "header_charset": ""}\n' \
+            "$sep" "$host" "$host"
+        sep=,
+    done
+    echo '], "faults": []}'
+} > "$tmp/www/faults.json"
+farm_start "$tmp/www" || fail "the farm server did not start on the corpus"
+args=("${FARM_CONNECT_ARGS[@]}")
+
 set +e
 "$SPOTCHECK_BIN" check "${urls[@]}" "${args[@]}" --no-dns --now 2018-03-31 --format json \
     --max-depth 0 --timeout 5 --delay 0 --per-host 8 --concurrency 16 > "$tmp/out.json" 2> "$tmp/err"
