@@ -11,7 +11,7 @@ SPOTCHECK_PACKAGES=(
   libcurl4-openssl-dev libuv1-dev libgumbo-dev       # fetch engine, event loop, HTML
   libsqlite3-dev libssl-dev zlib1g-dev               # storage, hashes, gzip
   libcmocka-dev                                      # unit tests
-  curl jq sqlite3 iproute2 util-linux                # integration tests, netns
+  curl jq sqlite3 iproute2 util-linux python3        # integration tests, netns
 )
 
 install_missing_packages() {
