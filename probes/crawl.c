@@ -6,7 +6,6 @@
 #include "probes/crawl_soft404.h"
 #include "probes/html.h"
 #include "probes/url.h"
-#include "common/utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -363,20 +362,14 @@ static int looks_like_html(const char *content_type, const char *body, size_t n)
 static void parse_work(uv_work_t *w)
 {
     struct parse_job *j = w->data;
-    size_t bom;
-    const char *cs = html_charset_detect(j->content_type, j->body, j->body_len, &bom);
-    if (bom == 0 && strcmp(cs, "UTF-8") == 0 && utf8_valid(j->body, j->body_len)) {
-        j->text = j->body; /* already what gumbo needs: no copy */
-        j->text_len = j->body_len;
-    } else {
-        if (html_decode(j->content_type, j->body, j->body_len, &j->html, NULL) < 0) {
-            j->failed = 1;
-            return;
-        }
+    if (html_decode_view(j->content_type, j->body, j->body_len, &j->html, &j->text, &j->text_len) <
+        0) {
+        j->failed = 1;
+        return;
+    }
+    if (j->text != j->body) {
         free(j->body);
         j->body = NULL;
-        j->text = j->html.buf;
-        j->text_len = j->html.len;
     }
     j->doc = html_parse(j->text, j->text_len);
     if (!j->doc) {

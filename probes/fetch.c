@@ -356,6 +356,12 @@ static size_t on_write(char *p, size_t size, size_t n, void *ud)
         x->stopped = 1; /* the status is known; the body is not wanted */
         return 0;
     }
+    if (x->body.len == 0) { /* size the buffer once from Content-Length */
+        curl_off_t cl = -1;
+        curl_easy_getinfo(x->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
+        if (cl > 0 && (size_t)cl <= x->eng->opt.max_body)
+            strbuf_grow(&x->body, (size_t)cl);
+    }
     if (x->body.len + total > x->eng->opt.max_body) {
         x->too_large = 1;
         return 0;

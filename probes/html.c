@@ -114,6 +114,36 @@ int html_decode(const char *content_type, const char *body, size_t n, struct str
     return rc;
 }
 
+int html_decode_view(const char *content_type, const char *body, size_t n, struct strbuf *out,
+                     const char **text, size_t *text_len)
+{
+    size_t bom = 0;
+    const unsigned char *b = (const unsigned char *)body;
+    const char *cs = NULL;
+    if (!(n >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF))) &&
+        !(n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF)) {
+        cs = html_charset_from_content_type(content_type);
+        if (!cs)
+            cs = html_charset_from_meta(body, n);
+        /* Declared UTF-8 or nothing declared: one validation decides (the sniff). */
+        if ((!cs || strcmp(cs, "UTF-8") == 0) && utf8_valid(body, n)) {
+            *text = body;
+            *text_len = n;
+            return 0;
+        }
+        if (!cs)
+            cs = "GB18030";
+    } else {
+        cs = html_charset_detect(content_type, body, n, &bom);
+    }
+    int rc = charset_to_utf8(cs, body + bom, n - bom, out, NULL);
+    if (rc == SC_EINPUT)
+        rc = charset_to_utf8("UTF-8", body + bom, n - bom, out, NULL);
+    *text = out->buf;
+    *text_len = out->len;
+    return rc;
+}
+
 /* ---- parsing ---- */
 
 /* ---- the parse arena ---- */
@@ -227,23 +257,28 @@ struct walk_frame {
     unsigned idx;
 };
 
+#define WALK_LOCAL 64 /* frames on the C stack before the heap is needed */
+
 struct walk {
     struct walk_frame *st;
     size_t n, alloc;
-    int failed;
+    int failed, on_heap;
 };
 
 static void walk_push(struct walk *w, const GumboNode *node)
 {
     if (w->n == w->alloc) {
-        size_t na = w->alloc ? w->alloc * 2 : 64;
-        struct walk_frame *p = realloc(w->st, na * sizeof *p);
+        size_t na = w->alloc * 2;
+        struct walk_frame *p = w->on_heap ? realloc(w->st, na * sizeof *p) : malloc(na * sizeof *p);
         if (!p) {
             w->failed = 1;
             return;
         }
+        if (!w->on_heap)
+            memcpy(p, w->st, w->n * sizeof *p);
         w->st = p;
         w->alloc = na;
+        w->on_heap = 1;
     }
     w->st[w->n].node = node;
     w->st[w->n].idx = 0;
@@ -263,7 +298,8 @@ static const GumboVector *node_children(const GumboNode *n)
  * the node's children. Returns 0 or SC_ENOMEM. */
 static int walk_tree(const GumboNode *root, int (*visit)(const GumboNode *, void *), void *ud)
 {
-    struct walk w = {0};
+    struct walk_frame local[WALK_LOCAL];
+    struct walk w = {local, 0, WALK_LOCAL, 0, 0};
     walk_push(&w, root);
     if (!w.failed && visit(root, ud))
         w.n = 0;
@@ -278,7 +314,8 @@ static int walk_tree(const GumboNode *root, int (*visit)(const GumboNode *, void
         if (!visit(c, ud))
             walk_push(&w, c);
     }
-    free(w.st);
+    if (w.on_heap)
+        free(w.st);
     return w.failed ? SC_ENOMEM : 0;
 }
 

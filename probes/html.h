@@ -42,6 +42,12 @@ struct html_doc {
     struct html_arena_chunk *chunks;
 };
 
+/* Like html_decode, but when the page already is valid UTF-8 without a BOM (declared so,
+ * or undeclared and valid) *text points into body itself and nothing is copied; otherwise
+ * the conversion is appended to out and *text points at out->buf. Returns 0 or SC_ENOMEM. */
+int html_decode_view(const char *content_type, const char *body, size_t n, struct strbuf *out,
+                     const char **text, size_t *text_len);
+
 /* Parses UTF-8 HTML with gumbo (error recording off). NULL when out of memory. */
 struct html_doc *html_parse(const char *utf8, size_t n);
 void html_parse_free(struct html_doc *doc);

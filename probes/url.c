@@ -1,5 +1,6 @@
 /* url: joining and normalising URLs with curl_url() (see url.h). */
 #include "probes/url.h"
+#include "probes/url_cache.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -85,6 +86,7 @@ static int lower(char *s)
  * parse per link). */
 struct url_base {
     CURLU *u;
+    char *origin; /* scheme://host[:port], the key of the per-thread cache */
 };
 
 int url_base_new(const char *base, struct url_base **out)
@@ -98,11 +100,13 @@ int url_base_new(const char *base, struct url_base **out)
         free(b);
         return SC_ENOMEM;
     }
+    b->origin = NULL;
     CURLUcode rc = curl_url_set(b->u, CURLUPART_URL, base, CURLU_URLENCODE);
     if (rc) {
         url_base_free(b);
         return rc == CURLUE_OUT_OF_MEMORY ? SC_ENOMEM : URL_BAD;
     }
+    b->origin = url_origin(base); /* NULL (no cache) is fine */
     *out = b;
     return URL_OK;
 }
@@ -111,6 +115,7 @@ void url_base_free(struct url_base *b)
 {
     if (b) {
         curl_url_cleanup(b->u);
+        free(b->origin);
         free(b);
     }
 }
@@ -124,7 +129,17 @@ int url_resolve(const char *base, const char *ref, char **out)
 
 int url_resolve_base(const struct url_base *b, const char *ref, char **out)
 {
-    return resolve(b, NULL, ref, out);
+    if (!b->origin || !url_cache_eligible(ref))
+        return resolve(b, NULL, ref, out);
+    const char *hit = url_cache_get(b->origin, ref);
+    if (hit) {
+        *out = strdup(hit);
+        return *out ? URL_OK : SC_ENOMEM;
+    }
+    int st = resolve(b, NULL, ref, out);
+    if (st == URL_OK)
+        url_cache_put(b->origin, ref, *out);
+    return st;
 }
 
 static int resolve(const struct url_base *b, const char *base, const char *ref, char **out)

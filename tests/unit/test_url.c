@@ -2,8 +2,10 @@
 #include "testutil.h"
 
 #include "probes/url.h"
+#include "probes/url_cache.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 static void expect(const char *base, const char *ref, int status, const char *want)
@@ -87,12 +89,65 @@ static void test_host_helpers(void **state)
     assert_false(url_host_is_ip("[nonsense]"));
 }
 
+/* The per-thread cache must give exactly what curl gives, per origin, and survive being
+ * filled past its bound. */
+static void test_base_and_cache(void **state)
+{
+    (void)state;
+    struct url_base *a = NULL, *b = NULL;
+    assert_int_equal(url_base_new("http://www.a.gov.cn/x/y.html", &a), URL_OK);
+    assert_int_equal(url_base_new("https://WWW.B.gov.cn:8443/z/", &b), URL_OK);
+    const char *refs[] = {"/p/1.html",       " /新闻/a b.html", "/a/../c/./d?q=%E4",
+                          "http://X.cn:80/", "rel.html",        "//cdn.cn/x"};
+    for (int round = 0; round < 2; round++) { /* the second round is served by the cache */
+        for (size_t i = 0; i < sizeof refs / sizeof *refs; i++) {
+            char *want = NULL, *got = NULL;
+            assert_int_equal(url_resolve("http://www.a.gov.cn/x/y.html", refs[i], &want), URL_OK);
+            assert_int_equal(url_resolve_base(a, refs[i], &got), URL_OK);
+            assert_string_equal(got, want);
+            free(want);
+            free(got);
+            assert_int_equal(url_resolve("https://WWW.B.gov.cn:8443/z/", refs[i], &want), URL_OK);
+            assert_int_equal(url_resolve_base(b, refs[i], &got), URL_OK);
+            assert_string_equal(got, want);
+            free(want);
+            free(got);
+        }
+    }
+    char *got = NULL;
+    assert_int_equal(url_resolve_base(a, "/p/1.html", &got), URL_OK);
+    assert_string_equal(got, "http://www.a.gov.cn/p/1.html");
+    free(got);
+    assert_int_equal(url_resolve_base(b, "/p/1.html", &got), URL_OK);
+    assert_string_equal(got, "https://www.b.gov.cn:8443/p/1.html");
+    free(got);
+    assert_non_null(url_cache_get("http://www.a.gov.cn", "/p/1.html"));
+    assert_true(url_cache_eligible("  /x"));
+    assert_false(url_cache_eligible("//cdn.cn/x"));
+    assert_false(url_cache_eligible("x.html"));
+    /* Past the bound the cache empties itself and keeps answering correctly. */
+    for (int i = 0; i < URL_CACHE_MAX + 100; i++) {
+        char ref[32];
+        snprintf(ref, sizeof ref, "/n/%d.html", i);
+        assert_int_equal(url_resolve_base(a, ref, &got), URL_OK);
+        assert_non_null(strstr(got, ref));
+        free(got);
+    }
+    assert_null(url_cache_get("http://www.a.gov.cn", "/n/0.html"));
+    assert_int_equal(url_resolve_base(a, "mailto:x@y", &got), URL_SKIP);
+    url_base_free(a);
+    url_base_free(b);
+    assert_int_equal(url_base_new("not a url", &a), URL_BAD);
+    assert_null(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_normal_form),
         cmocka_unit_test(test_special_references),
         cmocka_unit_test(test_host_helpers),
+        cmocka_unit_test(test_base_and_cache),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
