@@ -164,10 +164,10 @@ int sampler_draw(const struct sampler_site *frame, size_t n, const char *const *
     struct draw_work work = {frame, malloc(n * sizeof *work.keys)};
     size_t *stratum_of = malloc(n * sizeof *stratum_of);
     size_t *order = malloc(n * sizeof *order);
-    char *is_earlier = calloc(n, 1);
+    char *is_earlier = calloc(n, 1), *taken = calloc(n, 1);
     const char **early = malloc((nearlier ? nearlier : 1) * sizeof *early);
     rc = SC_ENOMEM;
-    if (!work.keys || !stratum_of || !order || !is_earlier || !early)
+    if (!work.keys || !stratum_of || !order || !is_earlier || !taken || !early)
         goto fail;
     rc = sampler_rank_keys(seed, frame, n, work.keys, err);
     if (rc < 0)
@@ -188,27 +188,28 @@ int sampler_draw(const struct sampler_site *frame, size_t n, const char *const *
     for (size_t i = 0; i < n; i++)
         out->strata[stratum_of[i]].earlier += is_earlier[i];
 
-    /* Repeats some strata cannot avoid, and the allowance left for the others. */
-    long unavoidable = 0, earlier_in_frame = 0;
+    /* The repeats the strata would need (their places beyond their fresh sites), the
+     * repeats no sample of this size could avoid, and the most the walk may take. */
+    long needed = 0, fresh_total = 0, earlier_in_frame = 0;
     for (size_t s = 0; s < out->nstrata; s++) {
         long fresh = out->strata[s].frame - out->strata[s].earlier;
+        fresh_total += fresh;
         earlier_in_frame += out->strata[s].earlier;
         if (out->strata[s].alloc > fresh)
-            unavoidable += out->strata[s].alloc - fresh;
+            needed += out->strata[s].alloc - fresh;
     }
-    out->unavoidable = unavoidable;
-    long allowance = out->repeat_limit > unavoidable ? out->repeat_limit - unavoidable : 0;
+    out->unavoidable = out->sample_size > fresh_total ? out->sample_size - fresh_total : 0;
+    long cap = out->repeat_limit > out->unavoidable ? out->repeat_limit : out->unavoidable;
+    long allowance = out->repeat_limit > needed ? out->repeat_limit - needed : 0;
 
     for (size_t i = 0; i < n; i++)
         order[i] = i;
     qsort_r(order, n, sizeof *order, cmp_key, &work);
 
-    out->picks = calloc((size_t)out->sample_size, sizeof *out->picks);
-    if (!out->picks) {
-        rc = SC_ENOMEM;
-        goto fail;
-    }
-    for (size_t k = 0; k < n && (long)out->npicks < out->sample_size; k++) {
+    /* The walk (rule 5), then the places it left empty go to the best-ranked fresh sites of
+     * other strata (rule 6). */
+    long taken_total = 0;
+    for (size_t k = 0; k < n && taken_total < out->sample_size; k++) {
         size_t i = order[k];
         struct sampler_stratum *s = &out->strata[stratum_of[i]];
         if (s->drawn == s->alloc)
@@ -216,8 +217,8 @@ int sampler_draw(const struct sampler_site *frame, size_t n, const char *const *
         if (is_earlier[i]) {
             long fresh = s->frame - s->earlier;
             long must = s->alloc > fresh ? s->alloc - fresh : 0;
-            if (s->repeats < must) {
-                /* unavoidable for this stratum */
+            if (s->repeats < must && out->repeats < cap) {
+                /* its stratum has no fresh site for this place */
             } else if (allowance > 0) {
                 allowance--;
             } else {
@@ -227,10 +228,37 @@ int sampler_draw(const struct sampler_site *frame, size_t n, const char *const *
             out->repeats++;
         }
         s->drawn++;
+        taken[i] = 1;
+        taken_total++;
+    }
+    for (size_t k = 0; k < n && taken_total < out->sample_size; k++) {
+        size_t i = order[k];
+        if (taken[i] || is_earlier[i])
+            continue;
+        out->strata[stratum_of[i]].drawn++;
+        out->moved++;
+        taken[i] = 1;
+        taken_total++;
+    }
+    if (taken_total != out->sample_size) { /* cannot happen: cap >= unavoidable */
+        rc = sc_fail(err, SC_ERUNTIME, "the draw filled %ld of %ld places", taken_total,
+                     out->sample_size);
+        goto fail;
+    }
+
+    out->picks = calloc((size_t)out->sample_size, sizeof *out->picks);
+    if (!out->picks) {
+        rc = SC_ENOMEM;
+        goto fail;
+    }
+    for (size_t k = 0; k < n; k++) {
+        size_t i = order[k];
+        if (!taken[i])
+            continue;
         struct sampler_pick *pk = &out->picks[out->npicks++];
         pk->code = strdup(frame[i].code);
         pk->url = strdup(nz(frame[i].url));
-        pk->stratum = strdup(s->key);
+        pk->stratum = strdup(out->strata[stratum_of[i]].key);
         memcpy(pk->key, work.keys[i], sizeof pk->key);
         pk->rank = (long)out->npicks;
         pk->is_repeat = is_earlier[i];
@@ -239,13 +267,17 @@ int sampler_draw(const struct sampler_site *frame, size_t n, const char *const *
             goto fail;
         }
     }
-    if (unavoidable > out->repeat_limit)
+    if (out->unavoidable > out->repeat_limit)
         snprintf(out->note, sizeof out->note,
                  "the frame is too small to keep repeats within 10%%: %ld of its %ld sites were "
-                 "drawn earlier this quarter, so a sample of %ld needs %ld repeats%s (limit %ld)",
-                 earlier_in_frame, out->frame_size, out->sample_size, unavoidable,
-                 out->nstrata > 1 ? " in strata without enough fresh sites" : "",
+                 "drawn earlier this quarter, so a sample of %ld needs %ld repeats (limit %ld)",
+                 earlier_in_frame, out->frame_size, out->sample_size, out->unavoidable,
                  out->repeat_limit);
+    else if (out->moved > 0)
+        snprintf(out->note, sizeof out->note,
+                 "to keep repeats within 10%%, %ld place%s of strata without enough fresh sites "
+                 "went to the best-ranked fresh sites of other strata",
+                 out->moved, out->moved == 1 ? "" : "s");
     rc = SC_OK;
     goto done;
 fail:
@@ -257,6 +289,7 @@ done:
     free(stratum_of);
     free(order);
     free(is_earlier);
+    free(taken);
     free(early);
     return rc;
 }

@@ -15,14 +15,18 @@
  *    site whose stratum is too small for a whole place). Unstratified, the whole frame is one
  *    stratum of n places.
  * 4. Repeats: "earlier" sites are those in the samples of the quarter's earlier rounds. At
- *    most R = floor(10% × n) may be taken. If a stratum has fewer fresh (not earlier) sites
- *    than places, the shortfall is unavoidable and is taken from its earlier sites; the
- *    allowance left for the rest is max(0, R − all unavoidable repeats).
+ *    most R = floor(10% × n) may be taken: the national rule, which stratification (our
+ *    addition) never overrides. A stratum with fewer fresh (not earlier) sites than places
+ *    needs repeats: its shortfall. U = max(0, n − fresh sites of the whole frame) repeats no
+ *    sample could avoid; the walk takes at most C = max(R, U). The allowance for earlier sites
+ *    of strata that do not need them is max(0, R − all shortfalls).
  * 5. The walk: in key order, a site is taken when its stratum still has a place and, if it
- *    is an earlier site, either its stratum has not yet taken its unavoidable repeats or
- *    the allowance is not used up; otherwise it is skipped. The sample is the taken sites in
- *    walk order, ranked 1..n. When unavoidable repeats exceed R the result carries a note
- *    saying why; the size is never cut below n. */
+ *    is an earlier site, either its stratum has not yet taken its shortfall and fewer than C
+ *    repeats are taken, or the allowance is not used up; otherwise it is skipped.
+ * 6. Places the walk left empty (shortfalls beyond C) go to the best-ranked fresh sites not
+ *    taken, whatever their stratum ("moved"). The sample is the taken sites in key order,
+ *    ranked 1..n. The size is never cut below n; repeats exceed R only when U > R, and the
+ *    result then carries a note saying why (and another note when places were moved).  */
 #ifndef SPOTCHECK_SAMPLER_DRAW_H
 #define SPOTCHECK_SAMPLER_DRAW_H
 
@@ -51,18 +55,20 @@ struct sampler_stratum {
     long frame;                /* sites of the frame in this stratum */
     long earlier;              /* of those, drawn in an earlier round */
     long alloc;                /* places allotted */
-    long drawn;                /* places filled (always alloc) */
+    long drawn;                /* places filled: alloc, unless places were moved (rule 6) */
     long repeats;              /* earlier sites taken */
 };
 
 struct sampler_result {
     char frame_hash[65];
-    long frame_size, sample_size, repeat_limit, repeats, unavoidable;
+    long frame_size, sample_size, repeat_limit, repeats;
+    long unavoidable; /* max(0, n − fresh sites of the frame) */
+    long moved;       /* places that went to another stratum to keep the repeat rule */
     struct sampler_pick *picks;
     size_t npicks;
     struct sampler_stratum *strata;
     size_t nstrata;
-    char note[512]; /* "" or why the repeat limit could not be kept */
+    char note[512]; /* "" or why the repeat limit could not be kept, or places were moved */
 };
 
 /* Draws a sample. earlier[0..nearlier-1] are the codes drawn in the quarter's earlier rounds
