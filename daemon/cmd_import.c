@@ -17,7 +17,8 @@ static void usage(FILE *out)
           "所属地区/region, 级别/level, 网站类型/type, 联系人/contact, 联系电话/phone,\n"
           "电子邮箱/email. A file with any invalid row imports nothing and lists every bad\n"
           "row with its line number. Re-importing updates changed sites, records status\n"
-          "changes, and marks sites missing from the file as no longer listed.\n\n"
+          "changes, and marks sites missing from the file as no longer listed. A file\n"
+          "without one valid row is refused.\n\n"
           "Options:\n"
           "  --skip-invalid   import the valid rows, report the others\n"
           "  --dry-run        validate only; change nothing\n",
@@ -29,9 +30,9 @@ int cmd_import(struct cli_context *ctx, int argc, char **argv)
 {
     enum { OPT_SKIP = OPT_FIRST_COMMAND_OPTION, OPT_DRY };
     static const struct option longopts[] = {{"skip-invalid", no_argument, NULL, OPT_SKIP},
-                                              {"dry-run", no_argument, NULL, OPT_DRY},
-                                              CLI_COMMON_LONGOPTS,
-                                              {NULL, 0, NULL, 0}};
+                                             {"dry-run", no_argument, NULL, OPT_DRY},
+                                             CLI_COMMON_LONGOPTS,
+                                             {NULL, 0, NULL, 0}};
     int skip_invalid = 0, dry_run = 0, c;
     while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
         if (c == 'h') {
@@ -69,6 +70,14 @@ int cmd_import(struct cli_context *ctx, int argc, char **argv)
     if (rc < 0) {
         fprintf(stderr, "spotcheck import: %s: %s; nothing imported\n", path, err.msg);
         status = sc_exit_status(rc);
+        goto out;
+    }
+    if (reg.nrecords == 0) {
+        /* An import marks every site missing from the file as no longer listed: a file
+         * without one valid row (a truncated export) would unlist the whole registry. */
+        fprintf(stderr, "spotcheck import: %s: no valid site row%s; nothing imported\n", path,
+                reg.rows_total ? " (every row is invalid)" : " (only a header)");
+        status = EXIT_USAGE;
         goto out;
     }
     if (reg.nproblems && !skip_invalid) {

@@ -83,6 +83,21 @@ set +e
 echo "not a database, just text, long enough to be read as a header page..." >"$tmp/junk.db"
 "$bin" --db "$tmp/junk.db" sites 2>/dev/null; [ $? -eq 3 ] || fail "junk database should exit 3"
 set -e
+# 8. Regression: a file with no valid site row (only a header: a truncated export; or every
+#    row invalid under --skip-invalid) was "imported" and marked every site no longer listed.
+#    It is refused and changes nothing.
+before=$(sqlite3 "$db" "SELECT count(*)||'/'||sum(listed) FROM sites; SELECT count(*) FROM registry_imports;")
+printf '网站标识码,网站名称,首页网址,运行状态\r\n' >"$tmp/header.csv"
+printf '网站标识码,网站名称,首页网址,运行状态\n43,x,http://x.gov.cn/,正常运行\n' >"$tmp/allbad.csv"
+set +e
+"$bin" --db "$db" import "$tmp/header.csv" 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] && grep -q "no valid site" "$tmp/err" || fail "header-only file: exit $rc $(cat "$tmp/err")"
+"$bin" --db "$db" import --skip-invalid "$tmp/allbad.csv" 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] && grep -q "no valid site" "$tmp/err" || fail "all rows invalid: exit $rc $(cat "$tmp/err")"
+set -e
+after=$(sqlite3 "$db" "SELECT count(*)||'/'||sum(listed) FROM sites; SELECT count(*) FROM registry_imports;")
+[ "$before" = "$after" ] || fail "an import without valid rows changed the database ($before -> $after)"
+
 "$bin" --help | grep -q "import" || fail "--help"
 "$bin" import --help | grep -q "skip-invalid" || fail "import --help"
 echo "import_cli: ok"
