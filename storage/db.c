@@ -2,9 +2,13 @@
 #include "storage/internal.h"
 #include "storage/schema.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "common/strbuf.h"
 
 #define BUSY_TIMEOUT_MS 10000
 
@@ -70,6 +74,68 @@ static int migrate(struct storage *db, int target, struct sc_error *err)
     return SC_OK;
 }
 
+/* Opens db->path read-only: plainly, or as immutable (no -shm needed) when asked. */
+static int open_readonly_handle(struct storage *db, int immutable)
+{
+    sqlite3_close(db->handle);
+    db->handle = NULL;
+    int rc;
+    if (!immutable) {
+        rc = sqlite3_open_v2(db->path, &db->handle, SQLITE_OPEN_READONLY, NULL);
+    } else {
+        struct strbuf uri = STRBUF_INIT;
+        strbuf_adds(&uri, "file:");
+        for (const unsigned char *p = (const unsigned char *)db->path; *p; p++) {
+            if (isalnum(*p) || strchr("/._-~", *p))
+                strbuf_addch(&uri, *p);
+            else
+                strbuf_addf(&uri, "%%%02X", *p);
+        }
+        strbuf_adds(&uri, "?immutable=1");
+        rc = uri.failed ? SQLITE_NOMEM
+                        : sqlite3_open_v2(uri.buf, &db->handle,
+                                          SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+        strbuf_release(&uri);
+    }
+    if (db->handle) {
+        sqlite3_busy_timeout(db->handle, BUSY_TIMEOUT_MS);
+        sqlite3_extended_result_codes(db->handle, 1);
+    }
+    return rc;
+}
+
+/* A database this process may not write (a read-only file, directory or mount: an
+ * auditor's copy) is opened read-only, so listing, planning and verifying still work; a
+ * write then fails with sqlite's "readonly database". It must not need a migration. In a
+ * directory where the WAL index (-shm) cannot be created, and with no -wal file left
+ * behind (so no writer is active and nothing is uncheckpointed), it is read as immutable. */
+static int open_readonly(struct storage *db, int version, struct sc_error *err)
+{
+    if (open_readonly_handle(db, 0) != SQLITE_OK)
+        return storage_fail(db, err, "cannot open read-only");
+    int v = storage_schema_version(db);
+    int code = sqlite3_extended_errcode(db->handle);
+    if (v < 0 && (code == SQLITE_READONLY_DIRECTORY || code == SQLITE_READONLY_CANTINIT)) {
+        struct strbuf wal = STRBUF_INIT;
+        strbuf_addf(&wal, "%s-wal", db->path);
+        int has_wal = wal.failed || access(wal.buf, F_OK) == 0;
+        strbuf_release(&wal);
+        if (!has_wal) {
+            if (open_readonly_handle(db, 1) != SQLITE_OK)
+                return storage_fail(db, err, "cannot open read-only");
+            v = storage_schema_version(db);
+        }
+    }
+    if (v < 0)
+        return storage_fail(db, err, "cannot read it");
+    if (v != version)
+        return sc_fail(err, SC_ERUNTIME,
+                       "database %s is read-only and has schema version %d, not %d: it cannot "
+                       "be upgraded here",
+                       db->path, v, version);
+    return exec_sql(db, "PRAGMA foreign_keys = ON", err, "setting pragmas");
+}
+
 int storage_open_at_version(const char *path, int version, struct storage **out,
                             struct sc_error *err)
 {
@@ -89,10 +155,17 @@ int storage_open_at_version(const char *path, int version, struct storage **out,
     sqlite3_extended_result_codes(db->handle, 1);
     /* journal_mode returns a row; sqlite3_exec ignores it. A file that is not a
      * database fails here with "file is not a database". */
-    if (exec_sql(db, "PRAGMA journal_mode = WAL", err, "cannot use it") < 0 ||
-        exec_sql(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL", err,
-                 "setting pragmas") < 0 ||
-        migrate(db, version, err) < 0) {
+    int rc = exec_sql(db, "PRAGMA journal_mode = WAL", err, "cannot use it");
+    if (rc < 0 && ((sqlite3_errcode(db->handle) & 0xff) == SQLITE_READONLY ||
+                   (sqlite3_errcode(db->handle) & 0xff) == SQLITE_CANTOPEN)) {
+        rc = open_readonly(db, version, err);
+    } else if (rc == SC_OK) {
+        if (exec_sql(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL", err,
+                     "setting pragmas") < 0 ||
+            migrate(db, version, err) < 0)
+            rc = SC_ERUNTIME;
+    }
+    if (rc < 0) {
         storage_close(db);
         return SC_ERUNTIME;
     }
