@@ -30,7 +30,11 @@ struct listing {
 
 static void csv_field(struct strbuf *out, const char *s, int last)
 {
-    if (strpbrk(s, ",\"\r\n")) {
+    size_t n = strlen(s);
+    /* quoted when it holds a separator, a quote or a line end, or begins or ends with a
+     * blank (the importer trims unquoted fields) */
+    if (strpbrk(s, ",\"\r\n") ||
+        (n && (strchr(" \t", s[0]) || strchr(" \t", s[n - 1])))) {
         strbuf_addch(out, '"');
         for (; *s; s++) {
             if (*s == '"')

@@ -39,6 +39,14 @@ fi
 "$bin" --db "$db" import "$tmp/roundtrip.csv" | grep -q "0 added, 0 updated, 0 status changes" \
   || fail "re-importing our own CSV output changed something"
 
+# 3b. Regression: a value with leading or trailing blanks (kept inside quotes on import) was
+#     written unquoted, so re-importing our own CSV trimmed it and "updated" the site.
+printf '网站标识码,网站名称,首页网址,主办单位,运行状态\n4300000077,"省政府 ",http://www.hunan.gov.cn/,"\t办公厅",正常运行\n' >"$tmp/blank.csv"
+"$bin" --db "$tmp/blank.db" import "$tmp/blank.csv" >/dev/null || fail "blank import"
+"$bin" --db "$tmp/blank.db" sites --format csv >"$tmp/blank2.csv"
+"$bin" --db "$tmp/blank.db" import "$tmp/blank2.csv" | grep -q "0 added, 0 updated, 0 status changes" \
+  || fail "values with blanks do not survive a CSV round trip: $(cat "$tmp/blank2.csv")"
+
 # 4. a broken CSV: every bad row with its line number, exit 2, nothing changed
 before=$(sqlite3 "$db" "SELECT count(*)||'/'||sum(listed) FROM sites; SELECT count(*) FROM registry_imports;")
 cat >"$tmp/bad.csv" <<'CSV'
