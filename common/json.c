@@ -153,7 +153,7 @@ void json_double(struct json_writer *w, double v)
     before_value(w);
     if (!isfinite(v))
         strbuf_add(w->out, "null", 4);
-    else if (v == (double)(long long)v && fabs(v) < 1e15)
+    else if (fabs(v) < 1e15 && v == (double)(long long)v) /* the cast only when in range */
         strbuf_addf(w->out, "%lld", (long long)v);
     else
         strbuf_addf(w->out, "%.10g", v);
