@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <pthread.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,37 @@ int html_decode(const char *content_type, const char *body, size_t n, struct str
     return rc;
 }
 
+/* utf8_valid() with fast paths for ASCII runs (8 bytes at a time) and for the 3-byte
+ * sequences of Chinese text; anything else goes through utf8_sequence_length(). Pages are
+ * validated once each, so this is on the crawl's hot path. */
+static int utf8_valid_fast(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    while (p < end) {
+        if (end - p >= 8) {
+            uint64_t w;
+            memcpy(&w, p, 8);
+            if (!(w & 0x8080808080808080ULL)) {
+                p += 8;
+                continue;
+            }
+        }
+        if (*p < 0x80) {
+            p++;
+        } else if (end - p >= 3 && (p[0] & 0xF0) == 0xE0 && (p[1] & 0xC0) == 0x80 &&
+                   (p[2] & 0xC0) == 0x80 && (p[0] != 0xE0 || p[1] >= 0xA0) &&
+                   (p[0] != 0xED || p[1] < 0xA0)) {
+            p += 3; /* U+0800..U+FFFF without overlongs and surrogates */
+        } else {
+            size_t len = utf8_sequence_length(p, (size_t)(end - p));
+            if (!len)
+                return 0;
+            p += len;
+        }
+    }
+    return 1;
+}
+
 int html_decode_view(const char *content_type, const char *body, size_t n, struct strbuf *out,
                      const char **text, size_t *text_len)
 {
@@ -126,7 +158,7 @@ int html_decode_view(const char *content_type, const char *body, size_t n, struc
         if (!cs)
             cs = html_charset_from_meta(body, n);
         /* Declared UTF-8 or nothing declared: one validation decides (the sniff). */
-        if ((!cs || strcmp(cs, "UTF-8") == 0) && utf8_valid(body, n)) {
+        if ((!cs || strcmp(cs, "UTF-8") == 0) && utf8_valid_fast(body, n)) {
             *text = body;
             *text_len = n;
             return 0;
@@ -325,6 +357,18 @@ static int walk_tree(const GumboNode *root, int (*visit)(const GumboNode *, void
 static void text_add_collapsed(struct strbuf *out, const char *s, size_t max)
 {
     for (; *s && out->len < max; s++) {
+        size_t run = 0; /* copy a run of ordinary bytes at once */
+        while (s[run] && s[run] != ' ' && s[run] != '\t' && s[run] != '\n' && s[run] != '\r' &&
+               s[run] != '\f' && (unsigned char)s[run] != 0xE3)
+            run++;
+        if (run) {
+            size_t room = max - out->len + 3; /* the caller cuts on a character boundary */
+            if (run > room)
+                run = room;
+            strbuf_add(out, s, run);
+            s += run - 1;
+            continue;
+        }
         unsigned char c = (unsigned char)*s;
         if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
             if (out->len && out->buf[out->len - 1] != ' ')
