@@ -2,11 +2,11 @@
 #include "common/registry.h"
 #include "common/charset.h"
 #include "common/csv.h"
+#include "common/sha256.h"
 
 #include <ctype.h>
 #include <stdarg.h>
 #include <curl/curl.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -418,19 +418,11 @@ static int validate_row(struct registry *reg, struct csv_reader *csv,
     return bad ? -1 : 0;
 }
 
-static void sha256_hex(const char *data, size_t n, char out[65])
-{
-    unsigned char md[32];
-    unsigned int len = 0;
-    EVP_Digest(data, n, md, &len, EVP_sha256(), NULL);
-    for (unsigned i = 0; i < 32; i++)
-        snprintf(out + 2 * i, 3, "%02x", md[i]);
-}
-
 int registry_parse(const char *data, size_t n, struct registry *reg, struct sc_error *err)
 {
     memset(reg, 0, sizeof *reg);
-    sha256_hex(data, n, reg->sha256);
+    if (sc_sha256_hex(data, n, reg->sha256) < 0)
+        return sc_fail(err, SC_ERUNTIME, "SHA-256 failed in libcrypto");
     size_t bom = 0;
     reg->encoding = charset_sniff_text(data, n, &bom);
     struct strbuf text = STRBUF_INIT;

@@ -1,20 +1,11 @@
 /* frame: canonical frame form, frame hash and ranking keys with libcrypto's EVP SHA-256
  * (see frame.h). */
 #include "sampler/frame.h"
+#include "common/sha256.h"
 
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void to_hex(const unsigned char *md, unsigned len, char *hex)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (unsigned i = 0; i < len; i++) {
-        hex[2 * i] = digits[md[i] >> 4];
-        hex[2 * i + 1] = digits[md[i] & 15];
-    }
-    hex[2 * len] = '\0';
-}
 
 void sampler_sites_free(struct sampler_site *sites, size_t n)
 {
@@ -76,11 +67,8 @@ int sampler_frame_canonical(const struct sampler_site *sites, size_t n, struct s
 
 int sampler_sha256_hex(const void *data, size_t n, char *hex, struct sc_error *err)
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned len = 0;
-    if (!EVP_Digest(data, n, md, &len, EVP_sha256(), NULL) || len != 32)
+    if (sc_sha256_hex(data, n, hex) < 0)
         return sc_fail(err, SC_ERUNTIME, "SHA-256 failed in libcrypto");
-    to_hex(md, len, hex);
     return SC_OK;
 }
 
@@ -112,7 +100,7 @@ int sampler_rank_keys(const char *seed, const struct sampler_site *sites, size_t
             rc = sc_fail(err, SC_ERUNTIME, "SHA-256 failed in libcrypto");
             break;
         }
-        to_hex(out, len, keys[i]);
+        sc_hex_encode(out, len, keys[i]);
     }
     EVP_MD_CTX_free(ctx);
     return rc;

@@ -1,0 +1,27 @@
+/* sha256: SHA-256 as lower-case hex (see sha256.h). */
+#include "common/sha256.h"
+#include "common/error.h"
+
+#include <openssl/evp.h>
+
+void sc_hex_encode(const unsigned char *bytes, size_t n, char *hex)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        hex[2 * i] = digits[bytes[i] >> 4];
+        hex[2 * i + 1] = digits[bytes[i] & 15];
+    }
+    hex[2 * n] = '\0';
+}
+
+int sc_sha256_hex(const void *data, size_t n, char hex[65])
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned len = 0;
+    if (!EVP_Digest(data, n, md, &len, EVP_sha256(), NULL) || len != 32) {
+        hex[0] = '\0';
+        return SC_ERUNTIME;
+    }
+    sc_hex_encode(md, len, hex);
+    return SC_OK;
+}
