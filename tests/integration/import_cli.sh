@@ -136,4 +136,10 @@ chmod 755 "$ro"
 
 "$bin" --help | grep -q "import" || fail "--help"
 "$bin" import --help | grep -q "skip-invalid" || fail "import --help"
+# every document a --help names exists (it named docs/configuration.md, which does not)
+for cmd in "" import sites plan draw verify; do
+  "$bin" $cmd --help | grep -o 'docs/[a-z_]*\.md' | while read -r doc; do
+    [ -f "$src/$doc" ] || fail "spotcheck $cmd --help names $doc, which does not exist"
+  done
+done
 echo "import_cli: ok"
