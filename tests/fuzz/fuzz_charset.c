@@ -29,6 +29,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *used = NULL;
     if (html_decode(ctype, body, n, &out, &used) == 0 && !utf8_valid(out.buf, out.len))
         abort();
+    /* The no-copy view gives valid UTF-8 too, and the same text as html_decode. */
+    struct strbuf view = STRBUF_INIT;
+    const char *text = NULL;
+    size_t text_len = 0;
+    if (html_decode_view(ctype, body, n, &view, &text, &text_len) == 0) {
+        if (!utf8_valid(text, text_len))
+            abort();
+        if (!out.failed && (text_len != out.len || memcmp(text, out.buf, text_len) != 0))
+            abort();
+    }
+    strbuf_release(&view);
     strbuf_release(&out);
     free(ctype);
     return 0;
