@@ -71,14 +71,33 @@ static void handler(const char *method, const char *host, const char *path, int 
             httpd_html(r, b.buf);
             strbuf_release(&b);
         }
+    } else if (strcmp(host, "c.gov.cn") == 0) {
+        r->status = 301; /* the bare domain sends everything to www */
+        strbuf_addf(&r->headers, "Location: http://www.c.gov.cn%s\r\n", path);
+    } else if (strcmp(host, "www.c.gov.cn") == 0) {
+        if (strcmp(path, "/") == 0)
+            httpd_html(r, "<title>C</title><a href=\"/in.html\">in</a>"
+                          "<a href=\"/private/x.html\">excluded</a>"
+                          "<a href=\"http://docs.c.gov.cn/d.html\">docs</a>");
+        else if (strcmp(path, "/in.html") == 0)
+            httpd_html(r, "<title>in</title><a href=\"/gone.html\">gone</a>");
+        else {
+            r->status = 404;
+            httpd_html(r, "<title>404</title>");
+        }
+    } else if (strcmp(host, "docs.c.gov.cn") == 0) {
+        if (strcmp(path, "/d.html") == 0)
+            httpd_html(r, "<title>docs</title><a href=\"/missing-doc.html\">x</a>");
+        else
+            r->status = 404;
     } else {
         r->status = 500;
     }
 }
 
 static struct httpd *srv;
-static char map_a[128], map_b[128];
-static char *maps[2] = {map_a, map_b};
+static char map_a[128], map_b[128], map_c[128];
+static char *maps[3] = {map_a, map_b, map_c};
 
 static int setup(void **state)
 {
@@ -86,6 +105,7 @@ static int setup(void **state)
     srv = httpd_start(handler);
     snprintf(map_a, sizeof map_a, "www.a.gov.cn:80:127.0.0.1:%d", srv->port);
     snprintf(map_b, sizeof map_b, "www.b.gov.cn:80:127.0.0.1:%d", srv->port);
+    snprintf(map_c, sizeof map_c, "::127.0.0.1:%d", srv->port); /* every other host */
     return 0;
 }
 
@@ -100,7 +120,7 @@ static void options(struct crawl_options *o)
 {
     crawl_options_default(o);
     o->fetch.connect_to = maps;
-    o->fetch.nconnect_to = 2;
+    o->fetch.nconnect_to = 2; /* www.a and www.b only; tests that need more say so */
     o->fetch.no_dns = 1;
     o->fetch.delay_ms = 0;
     o->fetch.per_host = 4;
@@ -305,6 +325,51 @@ static void test_private_refused(void **state)
     site_report_free(&r[0]);
 }
 
+/* The homepage redirects to another host, which joins the scope; --exclude and
+ * --scope-host. */
+static void test_scope_and_excludes(void **state)
+{
+    (void)state;
+    struct crawl_options o;
+    options(&o);
+    o.fetch.nconnect_to = 3;
+    char *excl[] = {"/private/"};
+    char *extra[] = {"docs.c.gov.cn"};
+    o.excludes = excl;
+    o.nexcludes = 1;
+    o.all_links = 1;
+    const char *urls[] = {"http://c.gov.cn/"};
+    struct site_report r[1];
+    struct sc_error err;
+    assert_int_equal(crawl_run(urls, 1, &o, NULL, r, &err), 0);
+    assert_true(r[0].reachable);
+    assert_int_equal(r[0].pages_crawled, 2); /* www.c.gov.cn/ and /in.html */
+    const struct link_record *l = link_of(&r[0], "http://www.c.gov.cn/gone.html");
+    assert_non_null(l);
+    assert_int_equal(l->result, LINK_BROKEN);
+    assert_string_equal(l->found_on, "http://www.c.gov.cn/in.html");
+    l = link_of(&r[0], "http://www.c.gov.cn/private/x.html");
+    assert_non_null(l);
+    assert_int_equal(l->result, LINK_SKIPPED);
+    assert_string_equal(l->error, "excluded");
+    assert_int_equal(httpd_requests(srv, NULL, "www.c.gov.cn", "/private/x.html"), 0);
+    /* docs.c.gov.cn is another host: checked (ok), not crawled. */
+    l = link_of(&r[0], "http://docs.c.gov.cn/d.html");
+    assert_int_equal(l->result, LINK_OK);
+    assert_null(link_of(&r[0], "http://docs.c.gov.cn/missing-doc.html"));
+    site_report_free(&r[0]);
+
+    /* With --scope-host it is crawled, and its broken link found. */
+    o.extra_hosts = extra;
+    o.nextra_hosts = 1;
+    assert_int_equal(crawl_run(urls, 1, &o, NULL, r, &err), 0);
+    assert_int_equal(r[0].pages_crawled, 3);
+    l = link_of(&r[0], "http://docs.c.gov.cn/missing-doc.html");
+    assert_non_null(l);
+    assert_int_equal(l->result, LINK_BROKEN);
+    site_report_free(&r[0]);
+}
+
 static void test_helpers(void **state)
 {
     (void)state;
@@ -331,6 +396,7 @@ int main(void)
         cmocka_unit_test(test_two_sites),
         cmocka_unit_test(test_limits_and_all_links),
         cmocka_unit_test(test_private_refused),
+        cmocka_unit_test(test_scope_and_excludes),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
