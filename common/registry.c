@@ -367,6 +367,16 @@ static int validate_row(struct registry *reg, struct csv_reader *csv,
         rec->field[f] = strdup(v);
     }
     rec->line = line;
+    /* charset_to_utf8 wrote U+FFFD for bytes it could not decode: the value is damaged */
+    for (int f = 0; f < REG_NFIELDS; f++) {
+        if (rec->field[f] && strstr(rec->field[f], "\xEF\xBF\xBD")) {
+            add_problem(reg, line,
+                        "the %s holds bytes that are neither UTF-8 nor GBK (shown as U+FFFD): "
+                        "'%s'",
+                        header_names[f][0], rec->field[f]);
+            bad = 1;
+        }
+    }
     if ((reason = registry_check_code(rec->field[REG_CODE]))) {
         add_problem(reg, line, "%s (got '%s')", reason, rec->field[REG_CODE]);
         bad = 1;

@@ -279,6 +279,25 @@ static void cr_only_line_ends_parse(void **state)
     strbuf_release(&text);
 }
 
+/* Regression: bytes that are neither UTF-8 nor GBK were replaced by U+FFFD and the row was
+ * imported with a damaged name ("\xEF\xBF\xBD 省人民政府"), silently. Such a row is invalid. */
+static void undecodable_bytes_make_a_row_invalid(void **state)
+{
+    struct registry reg;
+    struct sc_error err = {{0}};
+    /* GBK: header, a good row, a row whose name holds 0x81 0x20 (no GBK character) */
+    const char *gbk = "\xcd\xf8\xd5\xbe\xb1\xea\xca\xb6\xc2\xeb,\xcd\xf8\xd5\xbe\xc3\xfb\xb3\xc6,"
+                      "\xca\xd7\xd2\xb3\xcd\xf8\xd6\xb7,\xd4\xcb\xd0\xd0\xd7\xb4\xcc\xac\r\n"
+                      "4300000001,\xba\xfe\xc4\xcf,http://a.hunan.gov.cn/,\xd5\xfd\xb3\xa3\r\n"
+                      "4300000002,\x81\x20\xc4\xcf,http://b.hunan.gov.cn/,\xd5\xfd\xb3\xa3\r\n";
+    assert_int_equal(registry_parse(gbk, strlen(gbk), &reg, &err), SC_OK);
+    assert_string_equal(reg.encoding, "GB18030");
+    assert_int_equal(reg.nrecords, 1);
+    assert_string_equal(reg.records[0].field[REG_NAME], "湖南");
+    assert_true(has_problem(&reg, 3, "neither UTF-8 nor GBK"));
+    registry_free(&reg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -291,6 +310,7 @@ int main(void)
         cmocka_unit_test(unreadable_files_are_refused_whole),
         cmocka_unit_test(hundred_thousand_rows_parse),
         cmocka_unit_test(cr_only_line_ends_parse),
+        cmocka_unit_test(undecodable_bytes_make_a_row_invalid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
