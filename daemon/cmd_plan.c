@@ -20,7 +20,8 @@ static void usage(FILE *out)
           "with two rounds, round 1 is drawn on the quarter's first day and round 2 six\n"
           "weeks later; a round's window lasts until the next round is drawn.\n\n"
           "Options:\n"
-          "  --rounds N       rounds a quarter, at least 2 (default 2)\n"
+          "  --rounds N       rounds a quarter, 2 to 6 (default 2; a quarter already in the\n"
+          "                   database keeps the number it was drawn with)\n"
           "  --format FMT     text (default) or json (each drawn round's draw in full)\n",
           out);
     cli_print_common_options(out);
@@ -30,6 +31,7 @@ struct plan_round {
     int number;
     char draw_date[16], window_start[16], window_end[16], state[32];
     long draw_id, replaced;
+    int stored;                 /* the round is in the database */
     struct sampler_record draw; /* loaded when draw_id */
 };
 
@@ -64,6 +66,7 @@ static int add_stored(const struct round_row *row, void *ud)
     snprintf(r->state, sizeof r->state, "%s", row->state ? row->state : "");
     r->draw_id = row->active_draw_id;
     r->replaced = row->replaced;
+    r->stored = 1;
     return 0;
 }
 
@@ -151,7 +154,7 @@ int cmd_plan(struct cli_context *ctx, int argc, char **argv)
                                              {NULL, 0, NULL, 0}};
     struct sc_error err = {{0}};
     enum output_format format = FORMAT_TEXT;
-    int rounds = SAMPLER_ROUNDS_DEFAULT, c;
+    int rounds = SAMPLER_ROUNDS_DEFAULT, rounds_given = 0, c;
     while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
         switch (c) {
         case 'h':
@@ -160,6 +163,7 @@ int cmd_plan(struct cli_context *ctx, int argc, char **argv)
         case OPT_ROUNDS:
             if (sampler_rounds_parse(optarg, &rounds, &err) < 0)
                 return cli_usage_error("plan", "--rounds: %s", err.msg);
+            rounds_given = 1;
             break;
         case OPT_FORMAT:
             if (cli_parse_format(optarg, &format, 0) < 0)
@@ -200,6 +204,25 @@ int cmd_plan(struct cli_context *ctx, int argc, char **argv)
     int rc = storage_open(ctx->db_path, &db, &err);
     if (rc == SC_OK)
         rc = storage_rounds_each(db, quarter, add_stored, p, &err);
+    /* A quarter in the database keeps the calendar it was first drawn with (as draw does):
+     * the calendar's rounds it does not have are not shown, a contradicting --rounds is
+     * refused. */
+    int nstored = 0;
+    for (int i = 0; i < p->n; i++)
+        nstored += p->rounds[i].stored;
+    if (rc == SC_OK && nstored > 0) {
+        if (rounds_given && nstored != rounds) {
+            rc = sc_fail(&err, SC_EINPUT,
+                         "%s is planned with %d rounds, not %d: a quarter keeps its calendar",
+                         quarter, nstored, rounds);
+        } else {
+            int k = 0;
+            for (int i = 0; i < p->n; i++)
+                if (p->rounds[i].stored)
+                    p->rounds[k++] = p->rounds[i];
+            p->n = k;
+        }
+    }
     qsort(p->rounds, (size_t)p->n, sizeof p->rounds[0], cmp_round);
     for (int i = 0; rc == SC_OK && i < p->n; i++)
         if (p->rounds[i].draw_id)

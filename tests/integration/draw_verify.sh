@@ -92,5 +92,14 @@ sc draw 2026Q4 2 --redraw "frame row tampered with" --seed abcdef01 --format jso
 sc verify 2026Q4 2 >/dev/null || fail "redraw does not verify"
 [ "$(status_of sc verify 2026Q4 2 --draw 2)" = 1 ] || fail "old tampered draw is still checked by id"
 sc --now 2026-11-22 plan 2026Q4 --format json | jq -e '.rounds[1].replaced_draws == 1' >/dev/null || fail "plan shows the redraw"
+# Regression: plan --rounds 3 of a quarter drawn with 2 rounds showed a third round (with
+# overlapping windows) that draw would refuse. The stored calendar wins; a contradicting
+# --rounds is refused like draw refuses it.
+[ "$(status_of sc --now 2026-11-22 plan 2026Q4 --rounds 3)" = 2 ] || fail "plan --rounds 3 of a 2-round quarter"
+grep -q "planned with 2 rounds" "$tmp/err" || fail "message for plan --rounds 3: $(cat "$tmp/err")"
+sc --now 2026-11-22 plan 2026Q4 --format json | jq -e '.rounds_per_quarter == 2 and (.rounds | length) == 2' >/dev/null \
+    || fail "plan of a drawn quarter"
+sc --now 2026-11-22 plan 2027Q2 --rounds 3 --format json | jq -e '(.rounds | length) == 3' >/dev/null \
+    || fail "plan --rounds 3 of an undrawn quarter"
 sc draw --help | grep -q -- "--redraw REASON" || fail "help"
 echo "ok: demo frame $N, samples $(jq .sample_size "$tmp/r1.json")/$(jq .sample_size "$tmp/r2.json"), $reps repeats"
