@@ -31,13 +31,13 @@ static int bad_usage(const char *msg)
     return 2;
 }
 
+/* A day YYYY-MM-DD (no time), by the one date parser (common/clock.h). */
 static int parse_day(const char *s, long *day)
 {
-    int y, m, d;
-    char tail;
-    if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || !sc_date_valid(y, m, d))
+    time_t t;
+    if (strlen(s) != 10 || sc_time_parse(s, &t) != SC_OK)
         return -1;
-    *day = sc_days_from_civil(y, m, d);
+    *day = sc_day_of(t);
     return 0;
 }
 

@@ -91,6 +91,10 @@ set +e
 "$FARM_BIN" generate --seed x --sites 3 >/dev/null 2>&1; [ $? -eq 2 ] || fail "missing --out"
 "$FARM_BIN" generate --seed x --sites 0 --out "$tmp/e" >/dev/null 2>&1; [ $? -eq 2 ] || fail "--sites 0"
 "$FARM_BIN" generate --seed x --sites 3 --out "$tmp/e" --as-of 2026-02-30 >/dev/null 2>&1; [ $? -eq 2 ] || fail "bad --as-of"
+# regression: sscanf's %d took a sign, so --as-of 2026-+1-22 was read as 2026-01-22
+for bad in 2026-+1-22 "2026- 1-22" 2026-11-2; do
+  "$FARM_BIN" generate --seed x --sites 3 --out "$tmp/e" --as-of "$bad" >/dev/null 2>&1; [ $? -eq 2 ] || fail "--as-of $bad"
+done
 "$FARM_BIN" generate --seed x --sites 3 --out "$tmp/e" --profile nope >/dev/null 2>&1; [ $? -eq 2 ] || fail "bad profile"
 "$FARM_BIN" generate --seed x --sites 9999 --out "$tmp/e" >/dev/null 2>&1; [ $? -eq 2 ] || fail "too many sites"
 "$FARM_BIN" generate --seed x --sites 3 --out "$tmp/a" >/dev/null 2>&1; [ $? -eq 2 ] || fail "non-empty --out"
