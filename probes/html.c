@@ -64,57 +64,6 @@ const char *html_charset_from_meta(const char *body, size_t n)
     return NULL;
 }
 
-const char *html_charset_detect(const char *content_type, const char *body, size_t n,
-                                size_t *bom_len)
-{
-    *bom_len = 0;
-    const unsigned char *b = (const unsigned char *)body;
-    if (n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF) {
-        *bom_len = 3;
-        return "UTF-8";
-    }
-    if (n >= 2 && b[0] == 0xFF && b[1] == 0xFE) {
-        *bom_len = 2;
-        return "UTF-16LE";
-    }
-    if (n >= 2 && b[0] == 0xFE && b[1] == 0xFF) {
-        *bom_len = 2;
-        return "UTF-16BE";
-    }
-    const char *cs = html_charset_from_content_type(content_type);
-    /* a header claiming UTF-8 for bytes that are not, under a meta naming another charset
-     * (a misconfigured server in front of a GBK site): the meta wins */
-    const char *meta = cs && strcmp(cs, "UTF-8") == 0 && !utf8_valid(body, n)
-                           ? html_charset_from_meta(body, n)
-                           : NULL;
-    if (meta && strcmp(meta, "UTF-8") != 0)
-        cs = meta;
-    if (!cs)
-        cs = html_charset_from_meta(body, n);
-    if (!cs)
-        cs = utf8_valid(body, n) ? "UTF-8" : "GB18030";
-    return cs;
-}
-
-int html_decode(const char *content_type, const char *body, size_t n, struct strbuf *out,
-                const char **charset)
-{
-    size_t bom = 0;
-    const char *cs = html_charset_detect(content_type, body, n, &bom);
-    body += bom;
-    n -= bom;
-    if (charset)
-        *charset = cs;
-    if (strcmp(cs, "UTF-8") == 0 && utf8_valid(body, n)) {
-        strbuf_add(out, body, n);
-        return out->failed ? SC_ENOMEM : 0;
-    }
-    int rc = charset_to_utf8(cs, body, n, out, NULL);
-    if (rc == SC_EINPUT) /* iconv lacks the charset: treat the bytes as UTF-8 */
-        rc = charset_to_utf8("UTF-8", body, n, out, NULL);
-    return rc;
-}
-
 /* utf8_valid() with fast paths for ASCII runs (8 bytes at a time) and for the 3-byte
  * sequences of Chinese text; anything else goes through utf8_sequence_length(). Pages are
  * validated once each, so this is on the crawl's hot path. */
@@ -146,25 +95,92 @@ static int utf8_valid_fast(const char *s, size_t n)
     return 1;
 }
 
+/* The declared charset (header, then meta), skipping a UTF-8 declaration the bytes
+ * contradict (a server that says utf-8 about GBK bytes, a real case: a reader must read
+ * through it where a browser shows mojibake). *valid caches the UTF-8 validity (-1 unknown). */
+static const char *charset_declared(const char *content_type, const char *body, size_t n,
+                                    int *valid)
+{
+    const char *from[2] = {html_charset_from_content_type(content_type),
+                           html_charset_from_meta(body, n)};
+    for (int i = 0; i < 2; i++) {
+        if (!from[i])
+            continue;
+        if (strcmp(from[i], "UTF-8") != 0)
+            return from[i];
+        if (*valid < 0)
+            *valid = utf8_valid_fast(body, n);
+        if (*valid)
+            return from[i];
+    }
+    return NULL;
+}
+
+const char *html_charset_detect(const char *content_type, const char *body, size_t n,
+                                size_t *bom_len)
+{
+    *bom_len = 0;
+    const unsigned char *b = (const unsigned char *)body;
+    if (n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF) {
+        *bom_len = 3;
+        return "UTF-8";
+    }
+    if (n >= 2 && b[0] == 0xFF && b[1] == 0xFE) {
+        *bom_len = 2;
+        return "UTF-16LE";
+    }
+    if (n >= 2 && b[0] == 0xFE && b[1] == 0xFF) {
+        *bom_len = 2;
+        return "UTF-16BE";
+    }
+    int valid = -1;
+    const char *cs = charset_declared(content_type, body, n, &valid);
+    if (cs)
+        return cs;
+    if (valid < 0)
+        valid = utf8_valid_fast(body, n);
+    return valid ? "UTF-8" : "GB18030";
+}
+
+int html_decode(const char *content_type, const char *body, size_t n, struct strbuf *out,
+                const char **charset)
+{
+    size_t bom = 0;
+    const char *cs = html_charset_detect(content_type, body, n, &bom);
+    body += bom;
+    n -= bom;
+    if (charset)
+        *charset = cs;
+    if (strcmp(cs, "UTF-8") == 0 && utf8_valid(body, n)) {
+        strbuf_add(out, body, n);
+        return out->failed ? SC_ENOMEM : 0;
+    }
+    int rc = charset_to_utf8(cs, body, n, out, NULL);
+    if (rc == SC_EINPUT) /* iconv lacks the charset: treat the bytes as UTF-8 */
+        rc = charset_to_utf8("UTF-8", body, n, out, NULL);
+    return rc;
+}
+
 int html_decode_view(const char *content_type, const char *body, size_t n, struct strbuf *out,
                      const char **text, size_t *text_len)
 {
     size_t bom = 0;
-    const unsigned char *b = (const unsigned char *)body;
     const char *cs = NULL;
+    const unsigned char *b = (const unsigned char *)body;
     if (!(n >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF))) &&
         !(n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF)) {
-        cs = html_charset_from_content_type(content_type);
-        if (!cs)
-            cs = html_charset_from_meta(body, n);
-        /* Declared UTF-8 or nothing declared: one validation decides (the sniff). */
-        if ((!cs || strcmp(cs, "UTF-8") == 0) && utf8_valid_fast(body, n)) {
-            *text = body;
-            *text_len = n;
-            return 0;
-        }
-        if (!cs)
+        int valid = -1;
+        cs = charset_declared(content_type, body, n, &valid);
+        if (!cs || strcmp(cs, "UTF-8") == 0) {
+            if (valid < 0)
+                valid = utf8_valid_fast(body, n);
+            if (valid) { /* one validation decides; no copy */
+                *text = body;
+                *text_len = n;
+                return 0;
+            }
             cs = "GB18030";
+        }
     } else {
         cs = html_charset_detect(content_type, body, n, &bom);
     }

@@ -1,7 +1,8 @@
 /* html: from the bytes of a fetched page to links a user or browser would follow.
  *
  * 1. Charset: a BOM, then the HTTP Content-Type charset, then a <meta> charset in the first
- *    1024 bytes, then a sniff (valid UTF-8 → UTF-8, else GB18030, the usual GBK).
+ *    1024 bytes, then a sniff (valid UTF-8 → UTF-8, else GB18030, the usual GBK). A UTF-8
+ *    declaration that the bytes contradict is passed over (servers do say utf-8 about GBK).
  * 2. Decoding: iconv to UTF-8 (common/charset.h); invalid bytes become U+FFFD, never an
  *    error, so gumbo always sees valid UTF-8.
  * 3. Parsing with gumbo, and link extraction from a, area, img (src, srcset), script, link,

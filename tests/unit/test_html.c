@@ -31,6 +31,16 @@ static void test_charset_detection(void **state)
                         "UTF-8");
     const char *raw_gbk = "<p>\xD6\xD0\xCE\xC4</p>";
     assert_string_equal(html_charset_detect(NULL, raw_gbk, strlen(raw_gbk), &bom), "GB18030");
+    /* A header saying utf-8 about GBK bytes is passed over for the meta, then the sniff. */
+    const char *wrong = "<meta charset=\"gbk\"><p>\xD6\xD0\xCE\xC4</p>";
+    assert_string_equal(html_charset_detect("text/html; charset=utf-8", wrong, strlen(wrong), &bom),
+                        "GB18030");
+    assert_string_equal(
+        html_charset_detect("text/html; charset=utf-8", raw_gbk, strlen(raw_gbk), &bom), "GB18030");
+    /* ... but honoured when the bytes are UTF-8. */
+    const char *utf = "<meta charset=gbk><p>\xE4\xB8\xAD</p>";
+    assert_string_equal(html_charset_detect("text/html; charset=utf-8", utf, strlen(utf), &bom),
+                        "UTF-8");
     /* A meta past the first 1024 bytes is not seen. */
     char late[1200];
     memset(late, ' ', sizeof late);
@@ -58,6 +68,20 @@ static void test_decode(void **state)
     const char *big5 = "<p>\xA4\xA4\xA4\xE5</p>"; /* 中文 in Big5 */
     assert_int_equal(html_decode("text/html;charset=big5", big5, strlen(big5), &out, &cs), 0);
     assert_non_null(strstr(out.buf, "中文"));
+    /* The no-copy view: UTF-8 in place, a wrong utf-8 header read through as GBK. */
+    strbuf_reset(&out);
+    const char *text = NULL;
+    size_t len = 0;
+    const char *utf = "<p>\xE4\xB8\xAD</p>";
+    assert_int_equal(
+        html_decode_view("text/html; charset=utf-8", utf, strlen(utf), &out, &text, &len), 0);
+    assert_ptr_equal(text, utf);
+    assert_int_equal(out.len, 0);
+    const char *wrong = "<meta charset=gbk><p>\xD6\xD0\xCE\xC4</p>";
+    assert_int_equal(
+        html_decode_view("text/html; charset=utf-8", wrong, strlen(wrong), &out, &text, &len), 0);
+    assert_ptr_equal(text, out.buf);
+    assert_non_null(strstr(text, "中文"));
     strbuf_release(&out);
 }
 
