@@ -671,8 +671,10 @@ static void on_progress(uv_timer_t *t)
 {
     struct crawl_run *run = t->data;
     double secs = (double)(uv_now(&run->loop) - run->start_ms) / 1000.0;
-    fprintf(stderr, "\r\033[K%zu pages, %zu links checked, %.0f pages/s, %zu in flight", run->pages,
-            run->checks, secs > 0 ? (double)run->pages / secs : 0.0, run->outstanding);
+    fprintf(stderr,
+            "\r\033[K%zu pages crawled, %zu links found, %zu checked, %.0f pages/s, %zu to do",
+            run->pages, run->nentries, run->checks + run->pages,
+            secs > 0 ? (double)run->pages / secs : 0.0, run->outstanding);
     fflush(stderr);
 }
 
