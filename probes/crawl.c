@@ -49,6 +49,7 @@ struct crawl_site {
     struct soft404_fingerprint fp;
     struct url_entry *home;
     int pages_queued;
+    int checks_queued;
     struct crawl_map refmap; /* url -> index+1 into refs */
     struct site_ref *refs;
     size_t nrefs, refs_alloc;
@@ -128,6 +129,7 @@ void crawl_options_default(struct crawl_options *o)
     fetch_options_default(&o->fetch);
     o->max_pages = 500;
     o->max_depth = 5;
+    o->max_links = 50000;
     o->check_external = 1;
 }
 
@@ -163,8 +165,8 @@ enum link_result crawl_classify(int status, const char *error)
     for (int i = 0; broken[i]; i++)
         if (strcmp(error, broken[i]) == 0)
             return LINK_BROKEN;
-    static const char *const skipped[] = {"scheme", "excluded", "private_address", "external",
-                                          NULL};
+    static const char *const skipped[] = {"scheme",   "excluded", "private_address",
+                                          "external", "limit",    NULL};
     for (int i = 0; skipped[i]; i++)
         if (strcmp(error, skipped[i]) == 0)
             return LINK_SKIPPED;
@@ -633,6 +635,11 @@ static void site_link_add(struct crawl_site *s, struct url_entry *page, int dept
         entry_set(e, 0, "external", NULL);
         return;
     }
+    if (o->max_links > 0 && s->checks_queued >= o->max_links) {
+        entry_set(e, 0, "limit", NULL);
+        return;
+    }
+    s->checks_queued++;
     e->depth = depth;
     submit(s, e, MODE_CHECK, depth);
 }

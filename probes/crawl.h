@@ -19,7 +19,8 @@
  *             network, 429/5xx (error http_status), too_large, bad_response
  *   skipped   mailto:/tel:/javascript:/data: (error "scheme"), excluded patterns
  *             ("excluded"), private addresses not allowed ("private_address"),
- *             external links when check_external is 0 ("external")
+ *             external links when check_external is 0 ("external"), links past
+ *             max_links ("limit")
  *
  * THE HOOK for content probes (dates, columns, sections, identity):
  *   hooks.page(page, report, user) is called for every fetched on-site HTML page that
@@ -52,6 +53,8 @@ struct crawl_options {
     size_t nextra_hosts;
     char **excludes; /* URLs containing one of these substrings are skipped */
     size_t nexcludes;
+    int max_links;      /* links checked per site besides its pages (default 50000); the
+                           rest are skipped, error "limit": no page can make a crawl endless */
     int check_external; /* check links to other hosts (default 1) */
     int all_links;      /* report every link, not only broken and suspected ones */
     int progress;       /* a progress line on stderr */

@@ -306,6 +306,19 @@ static void test_limits_and_all_links(void **state)
     assert_string_equal(r[1].unreachable_error, "bad_url");
     for (int i = 0; i < 2; i++)
         site_report_free(&r[i]);
+
+    /* Past max_links, links are skipped ("limit"), not checked. */
+    o.max_links = 1;
+    assert_int_equal(crawl_run(urls, 1, &o, NULL, r, &err), 0);
+    int limited = 0;
+    for (size_t i = 0; i < r[0].nlinks; i++) {
+        if (r[0].links[i].error && strcmp(r[0].links[i].error, "limit") == 0) {
+            assert_int_equal(r[0].links[i].result, LINK_SKIPPED);
+            limited++;
+        }
+    }
+    assert_true(limited >= 3);
+    site_report_free(&r[0]);
 }
 
 static void test_private_refused(void **state)
