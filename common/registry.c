@@ -208,6 +208,10 @@ static void add_problem(struct registry *reg, long line, const char *fmt, ...)
     va_start(ap, fmt);
     strbuf_vaddf(&sb, fmt, ap);
     va_end(ap);
+    /* the reasons quote values from the file: no control byte reaches a terminal */
+    for (size_t i = 0; i < sb.len; i++)
+        if ((unsigned char)sb.buf[i] < 0x20 || sb.buf[i] == 0x7f)
+            sb.buf[i] = '?';
     reg->problems[reg->nproblems].line = line;
     reg->problems[reg->nproblems].reason = strbuf_detach(&sb);
     reg->nproblems++;
@@ -367,8 +371,18 @@ static int validate_row(struct registry *reg, struct csv_reader *csv,
         rec->field[f] = strdup(v);
     }
     rec->line = line;
-    /* charset_to_utf8 wrote U+FFFD for bytes it could not decode: the value is damaged */
+    /* charset_to_utf8 wrote U+FFFD for bytes it could not decode: the value is damaged; a
+     * control byte (ESC, a line end inside quotes) has no place in a registry value and
+     * would reach a terminal through `spotcheck sites` */
     for (int f = 0; f < REG_NFIELDS; f++) {
+        for (const unsigned char *p = (const unsigned char *)rec->field[f]; p && *p; p++) {
+            if (*p < 0x20 || *p == 0x7f) {
+                add_problem(reg, line, "the %s holds a control character (byte 0x%02x)",
+                            header_names[f][0], *p);
+                bad = 1;
+                break;
+            }
+        }
         if (rec->field[f] && strstr(rec->field[f], "\xEF\xBF\xBD")) {
             add_problem(reg, line,
                         "the %s holds bytes that are neither UTF-8 nor GBK (shown as U+FFFD): "

@@ -41,7 +41,7 @@ fi
 
 # 3b. Regression: a value with leading or trailing blanks (kept inside quotes on import) was
 #     written unquoted, so re-importing our own CSV trimmed it and "updated" the site.
-printf '网站标识码,网站名称,首页网址,主办单位,运行状态\n4300000077,"省政府 ",http://www.hunan.gov.cn/,"\t办公厅",正常运行\n' >"$tmp/blank.csv"
+printf '网站标识码,网站名称,首页网址,主办单位,运行状态\n4300000077,"省政府 ",http://www.hunan.gov.cn/,"  办公厅",正常运行\n' >"$tmp/blank.csv"
 "$bin" --db "$tmp/blank.db" import "$tmp/blank.csv" >/dev/null || fail "blank import"
 "$bin" --db "$tmp/blank.db" sites --format csv >"$tmp/blank2.csv"
 "$bin" --db "$tmp/blank.db" import "$tmp/blank2.csv" | grep -q "0 added, 0 updated, 0 status changes" \

@@ -298,6 +298,32 @@ static void undecodable_bytes_make_a_row_invalid(void **state)
     registry_free(&reg);
 }
 
+/* Regression: control bytes (ESC, a line end inside quotes) were accepted in any value, so a
+ * hostile export could put terminal escape sequences into `spotcheck sites` output. */
+static void control_characters_make_a_row_invalid(void **state)
+{
+    struct registry reg;
+    const char *text = "code,name,url,status,sponsor\n"
+                       "4300000001,ok,http://a.hunan.gov.cn/,normal,\"a, b\"\n"
+                       "4300000002,\"\x1b]0;owned\x07x\",http://b.hunan.gov.cn/,normal,\n"
+                       "4300000003,c,http://c.hunan.gov.cn/,normal,\"two\nlines\"\n"
+                       "4300000004,d\x7f,http://d.hunan.gov.cn/,normal,\n";
+    assert_int_equal(parse(text, &reg), SC_OK);
+    assert_int_equal(reg.nrecords, 1);
+    assert_true(has_problem(&reg, 3, "control character"));
+    assert_true(has_problem(&reg, 4, "control character"));
+    assert_true(has_problem(&reg, 6, "control character"));
+    registry_free(&reg);
+    /* and the reasons, which quote values, carry none to the terminal either */
+    assert_int_equal(parse("code,name,url,status\n4300000009,n,http://e.hunan.gov.cn/,\x1b[2J\n",
+                           &reg),
+                     SC_OK);
+    assert_true(reg.nproblems >= 1);
+    for (size_t i = 0; i < reg.nproblems; i++)
+        assert_null(strchr(reg.problems[i].reason, '\x1b'));
+    registry_free(&reg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -311,6 +337,7 @@ int main(void)
         cmocka_unit_test(hundred_thousand_rows_parse),
         cmocka_unit_test(cr_only_line_ends_parse),
         cmocka_unit_test(undecodable_bytes_make_a_row_invalid),
+        cmocka_unit_test(control_characters_make_a_row_invalid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
