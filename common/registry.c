@@ -176,6 +176,8 @@ const char *registry_normalise_url(const char *url, struct strbuf *out)
     else if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
              (strcasecmp(scheme, "http") != 0 && strcasecmp(scheme, "https") != 0))
         reason = "the homepage URL must use http or https";
+    else if (curl_url_get(u, CURLUPART_USER, &full, 0) != CURLUE_NO_USER)
+        reason = "the homepage URL must not carry a user name or password";
     else if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK || !strchr(host, '.'))
         reason = "the homepage URL has no proper host name";
     else if (lower_host(u, host) != CURLUE_OK)

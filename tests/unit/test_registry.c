@@ -129,6 +129,10 @@ static void site_codes_follow_the_national_format(void **state)
     assert_non_null(registry_normalise_url("www.hunan.gov.cn", &u));
     assert_non_null(registry_normalise_url("http://localhost/", &u));
     assert_non_null(registry_normalise_url("", &u));
+    /* Regression: a user name and password in the homepage were accepted and stored (and
+     * would be sent with every probe) */
+    assert_non_null(registry_normalise_url("http://user:pw@www.hunan.gov.cn/", &u));
+    assert_non_null(registry_normalise_url("http://user@www.hunan.gov.cn/", &u));
     strbuf_release(&u);
     assert_string_equal(registry_status_canonical("正常运行"), "normal");
     assert_string_equal(registry_status_canonical("关停上移"), "moved_up");
