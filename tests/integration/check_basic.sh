@@ -33,7 +33,7 @@ cd "$site"
 python3 -u -m http.server --bind 127.0.0.1 0 > "$tmp/http.log" 2>&1 &
 pid=$!
 for _ in $(seq 50); do
-    port=$(sed -n 's/.*port \([0-9]*\).*/\1/p' "$tmp/http.log" | head -1)
+    port=$(sed -n 's/.*port \([0-9]*\).*/\1/p' "$tmp/http.log" | sed -n 1p)
     [ -n "$port" ] && break
     sleep 0.1
 done

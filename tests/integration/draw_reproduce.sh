@@ -46,10 +46,10 @@ sc --now 2026-10-01 draw 2026Q4 1 --seed "$seed1" --no-stratify --format json > 
 [ "$(jq -r .frame_size "$tmp/r1.json")" = "$N" ] || fail "frame size differs"
 n1=$(size 1500)
 [ "$(jq '.sample | length' "$tmp/r1.json")" = "$n1" ] || fail "round 1 size is not ceil(0.15 × $N)"
-rank "$seed1" | head -n "$n1" | cut -d' ' -f2 > "$tmp/expect1.txt"
+rank "$seed1" | sed -n "1,${n1}p" | cut -d' ' -f2 > "$tmp/expect1.txt"
 jq -r '.sample[].code' "$tmp/r1.json" > "$tmp/got1.txt"
 diff "$tmp/expect1.txt" "$tmp/got1.txt" || fail "round 1 is not the top $n1 by SHA-256(seed||code)"
-rank "$seed1" | head -n "$n1" | cut -d' ' -f1 > "$tmp/keys1.txt"
+rank "$seed1" | sed -n "1,${n1}p" | cut -d' ' -f1 > "$tmp/keys1.txt"
 diff "$tmp/keys1.txt" <(jq -r '.sample[].key' "$tmp/r1.json") || fail "published keys differ"
 
 # ---- round 2, unstratified, rate 0.3: earlier sites skipped beyond floor(10% × n) ----
@@ -104,7 +104,7 @@ while IFS="$(printf '\t')" read -r region type count; do
     awk -F'\t' -v r="$region" -v t="$type" '$1 == r && $2 == t { print $3 }' "$tmp/strata.txt" |
         while read -r code; do
             printf '%s %s\n' "$(printf '%s%s' "$seed3" "$code" | sha256sum | cut -c1-64)" "$code"
-        done | sort | head -n "$alloc" >> "$tmp/expect3.txt"
+        done | sort | sed -n "1,${alloc}p" >> "$tmp/expect3.txt"
 done < "$tmp/sizes.txt"
 sort "$tmp/expect3.txt" | cut -d' ' -f2 > "$tmp/expect3.codes"
 jq -r '.sample[].code' "$tmp/r3.json" > "$tmp/got3.txt"

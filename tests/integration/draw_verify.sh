@@ -54,7 +54,7 @@ sc --now 2026-11-22 plan 2026Q4 --format json > "$tmp/plan1.json"
 
 # one altered sample row: verify fails with 1 and names the rank; restored, it passes again
 code1=$(jq -r '.sample[0].code' "$tmp/r1.json")
-other=$(jq -r '.sample[].code' "$tmp/r1.json" | grep -vxFf - <(sc verify 2026Q4 1 --frame) | head -n1)
+other=$(jq -r '.sample[].code' "$tmp/r1.json" | grep -vxFf - <(sc verify 2026Q4 1 --frame) | sed -n 1p)
 sqlite3 "$tmp/x.db" "UPDATE samples SET site_code='$other' WHERE site_code='$code1' AND draw_id=1"
 [ "$(status_of sc verify 2026Q4 1)" = 1 ] || fail "altered sample verifies"
 grep -q "MISMATCH" "$tmp/out" && grep -q "rank 1: stored $other, recomputed $code1" "$tmp/out" ||
