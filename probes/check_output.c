@@ -205,6 +205,9 @@ static void text_safe(struct strbuf *out, const char *s, size_t max)
     }
 }
 
+/* Continuation lines of a link line up under its URL: 4 + status 4 + 1 + error 18 + 1. */
+#define LINK_INDENT "                            "
+
 static void text_links(struct strbuf *out, const struct site_report *r, enum link_result which,
                        const char *heading)
 {
@@ -221,9 +224,9 @@ static void text_links(struct strbuf *out, const struct site_report *r, enum lin
         char status[16] = "---";
         if (l->status)
             snprintf(status, sizeof status, "%d", l->status);
-        strbuf_addf(out, "    %-4s %-14s ", status, l->error ? l->error : "");
+        strbuf_addf(out, "    %-4s %-18s ", status, l->error ? l->error : "");
         text_safe(out, l->url, 400);
-        strbuf_adds(out, "\n         on ");
+        strbuf_adds(out, "\n" LINK_INDENT "on ");
         text_safe(out, l->found_on, 400);
         if (l->on_homepage)
             strbuf_adds(out, " (homepage)");
@@ -233,7 +236,7 @@ static void text_links(struct strbuf *out, const struct site_report *r, enum lin
             strbuf_adds(out, "»");
         }
         if (l->final_url && l->url && strcmp(l->final_url, l->url) != 0) {
-            strbuf_adds(out, "\n         redirected to ");
+            strbuf_adds(out, "\n" LINK_INDENT "redirected to ");
             text_safe(out, l->final_url, 400);
         }
         strbuf_addch(out, '\n');
