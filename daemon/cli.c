@@ -51,6 +51,14 @@ int cli_common_option(struct cli_context *ctx, int code, const char *arg)
     }
 }
 
+int cli_other_option(struct cli_context *ctx, const char *cmd, int code, const char *arg)
+{
+    int r = cli_common_option(ctx, code, arg);
+    if (r > 0)
+        return 0;
+    return r < 0 ? EXIT_USAGE : cli_usage_error(cmd, "unknown option");
+}
+
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;

@@ -30,6 +30,9 @@ enum { OPT_DB = 1000, OPT_CONFIG, OPT_NOW, OPT_HELP, OPT_FIRST_COMMAND_OPTION = 
 /* Handles a common option code from getopt_long. Returns 1 if handled, 0 if the code is
  * not a common option, or -1 after printing an error (bad --now). 'h' is not handled. */
 int cli_common_option(struct cli_context *ctx, int code, const char *arg);
+/* The default branch of every command's option switch: handles a common option and returns
+ * 0, or returns the exit status for a bad or unknown one (after saying so). */
+int cli_other_option(struct cli_context *ctx, const char *cmd, int code, const char *arg);
 /* Prints "spotcheck CMD: <message>" and a hint to use --help; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints the common options block used at the end of every command's --help. */

@@ -83,19 +83,18 @@ int cmd_draw(struct cli_context *ctx, int argc, char **argv)
                 return cli_usage_error("draw", "--format must be text or json");
             break;
         default: {
-            int r = cli_common_option(ctx, c, optarg);
-            if (r <= 0)
-                return r < 0 ? EXIT_USAGE : cli_usage_error("draw", "unknown option");
+            int r = cli_other_option(ctx, "draw", c, optarg);
+            if (r)
+                return r;
         }
         }
     }
     if (argc - optind != 2)
         return cli_usage_error("draw", "give a quarter and a round, e.g. 2026Q4 1");
     struct sampler_quarter q;
-    if (sampler_quarter_parse(argv[optind], &q, &err) < 0)
-        return cli_usage_error("draw", "%s", err.msg);
+    char quarter[8];
     int round;
-    if (sampler_round_parse(argv[optind + 1], &round, &err) < 0)
+    if (sampler_quarter_round_parse(argv[optind], argv[optind + 1], &q, quarter, &round, &err) < 0)
         return cli_usage_error("draw", "%s", err.msg);
 
     /* The seed comes first: chosen by the office, or from the secure random source. */
@@ -107,8 +106,6 @@ int cmd_draw(struct cli_context *ctx, int argc, char **argv)
         return cli_report_error("draw", SC_ERUNTIME, err.msg);
     }
 
-    char quarter[8];
-    sampler_quarter_format(q, quarter);
     struct sampler_round_plan plan[SAMPLER_ROUNDS_MAX];
     if (sampler_calendar(q, rounds, plan, &err) < 0)
         return cli_usage_error("draw", "%s", err.msg);

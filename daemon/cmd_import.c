@@ -43,9 +43,9 @@ int cmd_import(struct cli_context *ctx, int argc, char **argv)
         } else if (c == OPT_DRY) {
             dry_run = 1;
         } else {
-            int r = cli_common_option(ctx, c, optarg);
-            if (r <= 0)
-                return r < 0 ? EXIT_USAGE : cli_usage_error("import", "unknown option");
+            int r = cli_other_option(ctx, "import", c, optarg);
+            if (r)
+                return r;
         }
     }
     if (optind != argc - 1)

@@ -170,9 +170,9 @@ int cmd_plan(struct cli_context *ctx, int argc, char **argv)
                 return cli_usage_error("plan", "--format must be text or json");
             break;
         default: {
-            int r = cli_common_option(ctx, c, optarg);
-            if (r <= 0)
-                return r < 0 ? EXIT_USAGE : cli_usage_error("plan", "unknown option");
+            int r = cli_other_option(ctx, "plan", c, optarg);
+            if (r)
+                return r;
         }
         }
     }

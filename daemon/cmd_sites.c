@@ -33,8 +33,7 @@ static void csv_field(struct strbuf *out, const char *s, int last)
     size_t n = strlen(s);
     /* quoted when it holds a separator, a quote or a line end, or begins or ends with a
      * blank (the importer trims unquoted fields) */
-    if (strpbrk(s, ",\"\r\n") ||
-        (n && (strchr(" \t", s[0]) || strchr(" \t", s[n - 1])))) {
+    if (strpbrk(s, ",\"\r\n") || (n && (strchr(" \t", s[0]) || strchr(" \t", s[n - 1])))) {
         strbuf_addch(out, '"');
         for (; *s; s++) {
             if (*s == '"')
@@ -150,9 +149,9 @@ int cmd_sites(struct cli_context *ctx, int argc, char **argv)
                 return cli_usage_error("sites", "--format must be text, csv or json");
             break;
         default: {
-            int r = cli_common_option(ctx, c, optarg);
-            if (r <= 0)
-                return r < 0 ? EXIT_USAGE : cli_usage_error("sites", "unknown option");
+            int r = cli_other_option(ctx, "sites", c, optarg);
+            if (r)
+                return r;
         }
         }
     }

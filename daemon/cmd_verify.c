@@ -93,22 +93,19 @@ int cmd_verify(struct cli_context *ctx, int argc, char **argv)
                 return cli_usage_error("verify", "--format must be text or json");
             break;
         default: {
-            int r = cli_common_option(ctx, c, optarg);
-            if (r <= 0)
-                return r < 0 ? EXIT_USAGE : cli_usage_error("verify", "unknown option");
+            int r = cli_other_option(ctx, "verify", c, optarg);
+            if (r)
+                return r;
         }
         }
     }
     if (argc - optind != 2)
         return cli_usage_error("verify", "give a quarter and a round, e.g. 2026Q4 1");
     struct sampler_quarter q;
-    if (sampler_quarter_parse(argv[optind], &q, &err) < 0)
-        return cli_usage_error("verify", "%s", err.msg);
-    int round;
-    if (sampler_round_parse(argv[optind + 1], &round, &err) < 0)
-        return cli_usage_error("verify", "%s", err.msg);
     char quarter[8];
-    sampler_quarter_format(q, quarter);
+    int round;
+    if (sampler_quarter_round_parse(argv[optind], argv[optind + 1], &q, quarter, &round, &err) < 0)
+        return cli_usage_error("verify", "%s", err.msg);
 
     struct storage *db = NULL;
     int rc = storage_open(ctx->db_path, &db, &err);

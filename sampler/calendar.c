@@ -1,6 +1,7 @@
 /* calendar: quarters and the default round calendar (see calendar.h). */
 #include "sampler/calendar.h"
 #include "common/clock.h"
+#include "common/number.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,21 +63,10 @@ int sampler_rounds_check(int rounds, struct sc_error *err)
     return SC_OK;
 }
 
-/* A decimal integer within lo..hi, or -1. */
-static int parse_small(const char *s, int lo, int hi, int *out)
-{
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (!*s || *end || v < lo || v > hi)
-        return -1;
-    *out = (int)v;
-    return 0;
-}
-
 int sampler_rounds_parse(const char *s, int *rounds, struct sc_error *err)
 {
     int v;
-    if (parse_small(s, -1000, 1000, &v) < 0)
+    if (sc_int_parse(s, -1000, 1000, &v) < 0)
         return sc_fail(err, SC_EINPUT, "'%s' is not a number of rounds", s);
     if (sampler_rounds_check(v, err) < 0)
         return SC_EINPUT;
@@ -86,8 +76,17 @@ int sampler_rounds_parse(const char *s, int *rounds, struct sc_error *err)
 
 int sampler_round_parse(const char *s, int *round, struct sc_error *err)
 {
-    if (parse_small(s, 1, 99, round) < 0)
+    if (sc_int_parse(s, 1, 99, round) < 0)
         return sc_fail(err, SC_EINPUT, "'%s' is not a round number (1, 2, ...)", s);
+    return SC_OK;
+}
+
+int sampler_quarter_round_parse(const char *qs, const char *rs, struct sampler_quarter *q,
+                                char *quarter, int *round, struct sc_error *err)
+{
+    if (sampler_quarter_parse(qs, q, err) < 0 || sampler_round_parse(rs, round, err) < 0)
+        return SC_EINPUT;
+    sampler_quarter_format(*q, quarter);
     return SC_OK;
 }
 

@@ -44,6 +44,10 @@ int sampler_rounds_check(int rounds, struct sc_error *err);
 int sampler_rounds_parse(const char *s, int *rounds, struct sc_error *err);
 /* Parses a round number (1..99; whether the quarter has it is for the caller). 0 or SC_EINPUT. */
 int sampler_round_parse(const char *s, int *round, struct sc_error *err);
+/* Parses a command's "QUARTER ROUND" arguments into *q, its canonical text ("2026Q4", into
+ * quarter: at least 8 bytes) and the round number. 0 or SC_EINPUT with err set. */
+int sampler_quarter_round_parse(const char *qs, const char *rs, struct sampler_quarter *q,
+                                char *quarter, int *round, struct sc_error *err);
 /* Fills plan[0..rounds-1] with the default calendar of a quarter. Returns 0 or SC_EINPUT
  * (rounds outside SAMPLER_ROUNDS_MIN..SAMPLER_ROUNDS_MAX). */
 int sampler_calendar(struct sampler_quarter q, int rounds, struct sampler_round_plan *plan,

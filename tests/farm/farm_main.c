@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "common/clock.h"
+#include "common/number.h"
 #include "tests/farm/farm.h"
 
 static const char usage[] =
@@ -38,16 +39,6 @@ static int parse_day(const char *s, long *day)
     if (strlen(s) != 10 || sc_time_parse(s, &t) != SC_OK)
         return -1;
     *day = sc_day_of(t);
-    return 0;
-}
-
-static int parse_int(const char *s, int lo, int hi, int *out)
-{
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (!*s || *end || v < lo || v > hi)
-        return -1;
-    *out = (int)v;
     return 0;
 }
 
@@ -109,7 +100,7 @@ int main(int argc, char **argv)
             o.seed = optarg;
             break;
         case 'n':
-            if (parse_int(optarg, 1, 100000, &o.nsites))
+            if (sc_int_parse(optarg, 1, 100000, &o.nsites))
                 return bad_usage("--sites wants a positive number");
             break;
         case 'o':
@@ -130,7 +121,7 @@ int main(int argc, char **argv)
                 return bad_usage("--profile is demo, test or bench");
             break;
         case 'b':
-            if (parse_int(optarg, 1, 10000000, &o.bench_pages))
+            if (sc_int_parse(optarg, 1, 10000000, &o.bench_pages))
                 return bad_usage("--bench-pages wants a positive number");
             break;
         case 'f': {
@@ -144,7 +135,7 @@ int main(int argc, char **argv)
             so.dir = optarg;
             break;
         case 'P':
-            if (parse_int(optarg, 0, 65535, &so.port))
+            if (sc_int_parse(optarg, 0, 65535, &so.port))
                 return bad_usage("--port wants 0..65535");
             break;
         case 'R':

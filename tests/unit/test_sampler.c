@@ -92,6 +92,14 @@ static void default_calendar_of_2026q4(void **state)
     assert_int_equal(sampler_round_parse("0", &r, &err), SC_EINPUT);
     assert_int_equal(sampler_round_parse("2x", &r, &err), SC_EINPUT);
     assert_int_equal(sampler_round_parse("2", &r, &err), SC_OK);
+    /* Regression: strtol took blanks and a sign, so round " 1", "+1" and --rounds " 3" passed */
+    assert_int_equal(sampler_round_parse(" 1", &r, &err), SC_EINPUT);
+    assert_int_equal(sampler_round_parse("+1", &r, &err), SC_EINPUT);
+    assert_int_equal(sampler_round_parse("99999999999999999999", &r, &err), SC_EINPUT);
+    assert_int_equal(sampler_round_parse("-1", &r, &err), SC_EINPUT);
+    assert_int_equal(sampler_rounds_parse(" 3", &r, &err), SC_EINPUT);
+    assert_int_equal(sampler_rounds_parse("-2", &r, &err), SC_EINPUT);
+    assert_non_null(strstr(err.msg, "fewer than the rules allow"));
 }
 
 /* Every quarter of a decade, every allowed number of rounds: the windows tile the quarter,
