@@ -96,6 +96,8 @@ static void *httpd_conn_main(void *arg)
             if (n <= 0)
                 goto done;
             strbuf_add(&in, buf, (size_t)n);
+            if (in.buf[0] < 'A' || in.buf[0] > 'Z')
+                goto done; /* not HTTP (a TLS ClientHello): hang up */
         }
         size_t head_len = (size_t)(end - in.buf) + 4;
         char method[16] = "", path[1024] = "", host[512] = "";

@@ -148,7 +148,7 @@ static void on_done(struct fetch_result *res, void *user)
 }
 
 static struct httpd *srv;
-static char mapping[128];
+static char mapping[128], mapping_tls[128];
 
 static int setup(void **state)
 {
@@ -157,6 +157,8 @@ static int setup(void **state)
     srv = httpd_start(handler);
     port_of_server = srv->port;
     snprintf(mapping, sizeof mapping, "www.a.gov.cn:80:127.0.0.1:%d", srv->port);
+    /* https to a server that speaks plain HTTP: the TLS handshake fails */
+    snprintf(mapping_tls, sizeof mapping_tls, "www.a.gov.cn:443:127.0.0.1:%d", srv->port);
     return 0;
 }
 
@@ -169,11 +171,12 @@ static int teardown(void **state)
 
 static void base_options(struct fetch_options *o)
 {
-    static char *map[1];
+    static char *map[2];
     fetch_options_default(o);
     map[0] = mapping;
+    map[1] = mapping_tls;
     o->connect_to = map;
-    o->nconnect_to = 1;
+    o->nconnect_to = 2;
     o->delay_ms = 0;
     o->per_host = 4;
     o->retry_base_ms = 50;
@@ -325,13 +328,16 @@ static void test_private_and_dns(void **state)
     base_options(&o);
     char url[64];
     snprintf(url, sizeof url, "http://127.0.0.1:%d/ok.html", srv->port);
-    const char *urls[] = {url, "http://unmapped.example.org/x", "ftp://www.a.gov.cn/x"};
-    struct got g[3];
-    run(&o, urls, NULL, 3, g);
+    const char *urls[] = {url, "http://unmapped.example.org/x", "ftp://www.a.gov.cn/x",
+                          "https://www.a.gov.cn/ok.html"};
+    struct got g[4];
+    run(&o, urls, NULL, 4, g);
     assert_string_equal(g[0].error, "private_address");
     assert_string_equal(g[1].error, "dns");
     assert_int_equal(g[1].attempts, 0); /* no request, no lookup */
     assert_string_equal(g[2].error, "bad_url");
+    assert_string_equal(g[3].error, "tls");
+    assert_false(g[3].transient);
     /* Allowed explicitly. */
     o.allow_private = 1;
     run(&o, urls, NULL, 1, g);
