@@ -1,11 +1,13 @@
 /* cmd_verify: `spotcheck verify QUARTER ROUND`: recompute a stored draw from its own frame and
  * seed and say whether it is identical (exit 0) or what differs (exit 1, as a failed check). */
 #include "common/json.h"
+#include "common/number.h"
 #include "common/strbuf.h"
 #include "daemon/cli.h"
 #include "sampler/calendar.h"
 #include "storage/draws.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,10 +81,10 @@ int cmd_verify(struct cli_context *ctx, int argc, char **argv)
             usage(stdout);
             return EXIT_OK;
         case OPT_DRAW: {
-            char *end;
-            draw_id = strtol(optarg, &end, 10);
-            if (!*optarg || *end || draw_id < 1)
+            int id;
+            if (sc_int_parse(optarg, 1, INT_MAX, &id) < 0)
                 return cli_usage_error("verify", "--draw: '%s' is not a draw id", optarg);
+            draw_id = id;
             break;
         }
         case OPT_FRAME:

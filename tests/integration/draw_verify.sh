@@ -101,5 +101,8 @@ sc --now 2026-11-22 plan 2026Q4 --format json | jq -e '.rounds_per_quarter == 2 
     || fail "plan of a drawn quarter"
 sc --now 2026-11-22 plan 2027Q2 --rounds 3 --format json | jq -e '(.rounds | length) == 3' >/dev/null \
     || fail "plan --rounds 3 of an undrawn quarter"
+for bad in " 2" "+2" 0 -1 2x 99999999999999999999; do
+    [ "$(status_of sc verify 2026Q4 2 --draw "$bad")" = 2 ] || fail "verify --draw '$bad'"
+done
 sc draw --help | grep -q -- "--redraw REASON" || fail "help"
 echo "ok: demo frame $N, samples $(jq .sample_size "$tmp/r1.json")/$(jq .sample_size "$tmp/r2.json"), $reps repeats"
