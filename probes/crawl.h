@@ -28,7 +28,8 @@
  *   (page->is_homepage), then its pages one level below (depth 1: the column list pages)
  *   and so on. It runs ON THE LOOP THREAD, one call at a time, so it may write `report`
  *   (the site's struct site_report) freely; it must not keep page->html or page->doc
- *   after returning (both are freed). To have a page fetched and observed that the limits
+ *   after returning (both are freed), and must treat the tree as read-only (gumbo built it
+ *   in an arena: never gumbo_destroy_output it). To have a page fetched and observed that the limits
  *   would skip (a column's "更多" list page deeper than max_depth, or past max_pages), call
  *   crawl_site_want(page->site, url) from inside the hook.
  *   hooks.site_done(report, user) is called once per site after every page and link of
