@@ -7,7 +7,9 @@
  *     tests/fuzz/fuzz_registry.c common/registry.c common/csv.c common/charset.c \
  *     common/utf8.c common/strbuf.c common/error.c common/sha256.c -lcurl -lcrypto \
  *     -o /tmp/fuzz_registry
- *   /tmp/fuzz_registry -max_total_time=180 -max_len=8192 -timeout=5 CORPUS docs/demo */
+ *   mkdir -p /tmp/reg-corpus
+ *   /tmp/fuzz_registry -max_total_time=180 -max_len=8192 -timeout=5 /tmp/reg-corpus docs/demo
+ * (libFuzzer writes new inputs into the FIRST directory: never name a tracked one first). */
 #include "common/registry.h"
 
 #include <stdint.h>
