@@ -201,7 +201,7 @@ int cmd_plan(struct cli_context *ctx, int argc, char **argv)
 
     struct storage *db = NULL;
     int status = EXIT_OK;
-    int rc = storage_open(ctx->db_path, &db, &err);
+    int rc = storage_open_existing(ctx->db_path, &db, &err);
     if (rc == SC_OK)
         rc = storage_rounds_each(db, quarter, add_stored, p, &err);
     /* A quarter in the database keeps the calendar it was first drawn with (as draw does):

@@ -160,7 +160,7 @@ int cmd_sites(struct cli_context *ctx, int argc, char **argv)
 
     struct sc_error err = {{0}};
     struct storage *db = NULL;
-    int rc = storage_open(ctx->db_path, &db, &err);
+    int rc = storage_open_existing(ctx->db_path, &db, &err);
     if (rc < 0)
         return cli_report_error("sites", rc, err.msg);
     if (history) {

@@ -110,7 +110,7 @@ int cmd_verify(struct cli_context *ctx, int argc, char **argv)
         return cli_usage_error("verify", "%s", err.msg);
 
     struct storage *db = NULL;
-    int rc = storage_open(ctx->db_path, &db, &err);
+    int rc = storage_open_existing(ctx->db_path, &db, &err);
     if (rc < 0)
         return cli_report_error("verify", rc, err.msg);
     struct sampler_record rec;

@@ -178,6 +178,16 @@ int storage_open(const char *path, struct storage **out, struct sc_error *err)
     return storage_open_at_version(path, storage_migration_count, out, err);
 }
 
+int storage_open_existing(const char *path, struct storage **out, struct sc_error *err)
+{
+    *out = NULL;
+    if (access(path, F_OK) != 0)
+        return sc_fail(err, SC_ENOTFOUND,
+                       "no database at %s (spotcheck import FILE.csv creates it; --db names it)",
+                       path);
+    return storage_open(path, out, err);
+}
+
 void storage_close(struct storage *db)
 {
     if (!db)

@@ -20,6 +20,10 @@ int storage_schema_latest(void);
 /* Opens (creating if needed) and migrates the database at path. Returns 0, SC_ERUNTIME
  * (cannot open, not a database, newer schema) or SC_ENOMEM; err says which and why. */
 int storage_open(const char *path, struct storage **out, struct sc_error *err);
+/* As storage_open, for commands that only read: a database that does not exist is not
+ * created but refused with SC_ENOTFOUND (a mistyped --db would otherwise answer from an
+ * empty new database). */
+int storage_open_existing(const char *path, struct storage **out, struct sc_error *err);
 /* As storage_open, but migrates only up to `version` (for tests of the migrations). */
 int storage_open_at_version(const char *path, int version, struct storage **out,
                             struct sc_error *err);

@@ -134,6 +134,17 @@ set -e
 ls "$ro" | grep -qv '^r.db$' && fail "a read-only open left files behind: $(ls "$ro")"
 chmod 755 "$ro"
 
+# 10. Regression: a reading command given a database that does not exist (a mistyped --db)
+#     created an empty one and answered from it ("0 sites", "not drawn"). It is refused with
+#     exit 2 and nothing is created.
+for cmd in "sites" "plan 2026Q4" "verify 2026Q4 1"; do
+  set +e
+  "$bin" --db "$tmp/typo.db" $cmd >/dev/null 2>"$tmp/err"; rc=$?
+  set -e
+  [ $rc -eq 2 ] && grep -q "no database" "$tmp/err" || fail "$cmd on a missing database: exit $rc $(cat "$tmp/err")"
+  [ ! -e "$tmp/typo.db" ] || fail "$cmd created $tmp/typo.db"
+done
+
 "$bin" --help | grep -q "import" || fail "--help"
 "$bin" import --help | grep -q "skip-invalid" || fail "import --help"
 # every document a --help names exists (it named docs/configuration.md, which does not)
