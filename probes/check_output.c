@@ -130,6 +130,13 @@ static void json_site(struct json_writer *w, const struct site_report *r)
             json_null(w);
         json_kv_string(w, "error", l->error);
         json_kv_string(w, "final_url", l->final_url);
+        if (l->nredirects) { /* only when redirected: the document only grows */
+            json_key(w, "redirects");
+            json_array_begin(w);
+            for (size_t k = 0; k < l->nredirects; k++)
+                json_string(w, l->redirects[k]);
+            json_array_end(w);
+        }
         json_object_end(w);
     }
     json_array_end(w);
@@ -235,7 +242,14 @@ static void text_links(struct strbuf *out, const struct site_report *r, enum lin
             text_safe(out, l->anchor, 80);
             strbuf_adds(out, "»");
         }
-        if (l->final_url && l->url && strcmp(l->final_url, l->url) != 0) {
+        if (l->nredirects && (which == LINK_BROKEN || which == LINK_SUSPECTED)) {
+            strbuf_adds(out, "\n" LINK_INDENT "via ");
+            for (size_t k = 0; k < l->nredirects; k++) {
+                if (k)
+                    strbuf_adds(out, " → ");
+                text_safe(out, l->redirects[k], 400);
+            }
+        } else if (l->final_url && l->url && strcmp(l->final_url, l->url) != 0) {
             strbuf_adds(out, "\n" LINK_INDENT "redirected to ");
             text_safe(out, l->final_url, 400);
         }

@@ -28,6 +28,8 @@ struct url_entry {
     int status;
     const char *error;
     enum link_result result;
+    char **redirects; /* the chain of the fetch that gave final_url: the URLs redirected to */
+    size_t nredirects;
 };
 
 /* A site's first sighting of a URL: where, with what anchor, and whether on the homepage. */
@@ -209,6 +211,46 @@ static void entry_set(struct url_entry *e, int status, const char *error, const 
     e->result = crawl_classify(status, error);
     if (final_url && strcmp(final_url, e->url) != 0 && !e->final_url)
         e->final_url = strdup(final_url);
+}
+
+/* Copies the n URLs of a redirect chain into a new array at *dst, counting each in *ndst
+ * once copied (so a partial copy frees cleanly). Returns 0 or SC_ENOMEM. */
+static int chain_copy(char ***dst, size_t *ndst, const char *const *src, size_t n)
+{
+    *ndst = 0;
+    if (n == 0)
+        return 0;
+    if (!(*dst = calloc(n, sizeof **dst)))
+        return SC_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        if (!((*dst)[i] = strdup(src[i])))
+            return SC_ENOMEM;
+        (*ndst)++;
+    }
+    return 0;
+}
+
+static void entry_chain_free(struct url_entry *e)
+{
+    for (size_t i = 0; i < e->nredirects; i++)
+        free(e->redirects[i]);
+    free(e->redirects);
+    e->redirects = NULL;
+    e->nredirects = 0;
+}
+
+/* Records what a fetch of e's URL found. The final URL and the redirect chain are the
+ * latest fetch's, like the status, so a record never mixes two fetches. Returns 0 or
+ * SC_ENOMEM. */
+static int entry_set_fetched(struct url_entry *e, const struct fetch_result *res)
+{
+    free(e->final_url);
+    e->final_url = NULL;
+    entry_chain_free(e);
+    entry_set(e, res->status, res->error, res->final_url);
+    if (res->final_url && strcmp(res->final_url, e->url) != 0 && !e->final_url)
+        return SC_ENOMEM;
+    return chain_copy(&e->redirects, &e->nredirects, res->redirects, res->nredirects);
 }
 
 static int site_ref_add(struct crawl_site *s, struct url_entry *e, const char *found_on,
@@ -508,7 +550,8 @@ static void on_fetched(struct fetch_result *res, void *user)
             site_start_home(s);
     } else if (c->mode == MODE_CHECK) {
         if (!e->page_requested || !e->done) {
-            entry_set(e, res->status, res->error, res->final_url);
+            if (entry_set_fetched(e, res) < 0)
+                run->oom = 1;
             if (ok2xx && res->nredirects > 0 && s->fp.landing &&
                 strcmp(res->final_url, s->fp.landing) == 0) {
                 e->error = "soft_404";
@@ -521,7 +564,8 @@ static void on_fetched(struct fetch_result *res, void *user)
             submit(e->page_wanted_by, e, MODE_PAGE, e->page_wanted_depth);
         }
     } else {
-        entry_set(e, res->status, res->error, res->final_url);
+        if (entry_set_fetched(e, res) < 0)
+            run->oom = 1;
         int is_home = e == s->home;
         if (is_home) {
             s->report->reachable = ok2xx;
@@ -755,6 +799,9 @@ static int site_report_fill(struct crawl_site *s, int all_links)
         l->final_url = strdup(e->final_url ? e->final_url : e->url);
         if (!l->url || !l->found_on || !l->final_url || (e->error && !l->error))
             return SC_ENOMEM;
+        if (chain_copy(&l->redirects, &l->nredirects, (const char *const *)e->redirects,
+                       e->nredirects) < 0)
+            return SC_ENOMEM;
     }
     return 0;
 }
@@ -846,6 +893,7 @@ int crawl_run(const char *const *urls, size_t n, const struct crawl_options *opt
     for (size_t i = 0; i < run->nentries; i++) {
         free(run->entries[i]->url);
         free(run->entries[i]->final_url);
+        entry_chain_free(run->entries[i]);
         free(run->entries[i]);
     }
     free(run->entries);

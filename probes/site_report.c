@@ -64,6 +64,9 @@ void site_report_free(struct site_report *r)
         free(r->links[i].anchor);
         free(r->links[i].error);
         free(r->links[i].final_url);
+        for (size_t k = 0; k < r->links[i].nredirects; k++)
+            free(r->links[i].redirects[k]);
+        free(r->links[i].redirects);
     }
     for (size_t i = 0; i < r->ncolumns; i++) {
         free(r->columns[i].name);

@@ -23,6 +23,10 @@ struct link_record {
     int status;      /* final HTTP status, 0 if none */
     char *error;     /* "http_status", "soft_404", "dns", ... or NULL when ok */
     char *final_url; /* after redirects, or NULL */
+    /* The URLs redirected to, in order, not counting url (the last is final_url); NULL
+     * when there was no redirect. */
+    char **redirects;
+    size_t nredirects;
 };
 
 enum column_category {

@@ -1,12 +1,62 @@
 /* test_crawl: the crawler on two local sites: breadth-first crawl within scope, each URL
  * fetched once per run (shared across sites), classification (404, soft 404 by phrase and
  * by fingerprint, dns, HEAD refused, redirects to good pages, dot segments, fragments,
- * Chinese paths), limits, unreachable sites, and the content-probe hooks. */
+ * Chinese paths), limits, unreachable sites, the content-probe hooks, and the redirect
+ * chain each link record carries (to a 404, a loop, an endless chain, a 503) into the
+ * JSON and text output. */
 #include "testutil.h"
 #include "crawl_httpd.h"
 
 #include "probes/check_output.h"
 #include "probes/crawl.h"
+
+static void redirect_to(struct httpd_response *r, int status, const char *location)
+{
+    r->status = status;
+    strbuf_addf(&r->headers, "Location: %s\r\n", location);
+}
+
+/* www.d.gov.cn: redirect chains. */
+static void redirect_handler(const char *path, struct httpd_response *r)
+{
+    int n;
+    char loc[128];
+    if (strcmp(path, "/") == 0) {
+        httpd_html(r, "<title>D</title>"
+                      "<a href=\"/chain/start.html\">三跳到404</a>"
+                      "<a href=\"/loop/a.html\">循环</a>"
+                      "<a href=\"/endless/go.html\">无尽</a>"
+                      "<a href=\"/busy/old.html\">忙</a>"
+                      "<a href=\"/moved.html\">搬家</a>"
+                      "<a href=\"/plain-missing.html\">直接404</a>");
+    } else if (strcmp(path, "/chain/start.html") == 0) {
+        redirect_to(r, 301, "/chain/hop1.html");
+    } else if (strcmp(path, "/chain/hop1.html") == 0) {
+        redirect_to(r, 302, "http://www.d.gov.cn/chain/./hop2.html"); /* normalised */
+    } else if (strcmp(path, "/chain/hop2.html") == 0) {
+        redirect_to(r, 307, "/新闻/gone.html"); /* raw UTF-8: percent-encoded */
+    } else if (strcmp(path, "/loop/a.html") == 0) {
+        redirect_to(r, 302, "/loop/b.html");
+    } else if (strcmp(path, "/loop/b.html") == 0) {
+        redirect_to(r, 302, "/loop/a.html");
+    } else if (strcmp(path, "/endless/go.html") == 0) {
+        redirect_to(r, 302, "/endless/go.html?n=1");
+    } else if (sscanf(path, "/endless/go.html?n=%d", &n) == 1) {
+        snprintf(loc, sizeof loc, "/endless/go.html?n=%d", n + 1);
+        redirect_to(r, 302, loc);
+    } else if (strcmp(path, "/busy/old.html") == 0) {
+        redirect_to(r, 302, "/busy/now.html");
+    } else if (strcmp(path, "/busy/now.html") == 0) {
+        r->status = 503;
+    } else if (strcmp(path, "/moved.html") == 0) {
+        redirect_to(r, 301, "/list.html");
+    } else if (strcmp(path, "/list.html") == 0) {
+        httpd_html(r, "<title>列表</title><p>正常内容</p>");
+    } else {
+        r->status = 404;
+        httpd_html(r, "<title>404</title>");
+    }
+}
 
 static void handler(const char *method, const char *host, const char *path, int count,
                     struct httpd_response *r)
@@ -90,6 +140,12 @@ static void handler(const char *method, const char *host, const char *path, int 
             httpd_html(r, "<title>docs</title><a href=\"/missing-doc.html\">x</a>");
         else
             r->status = 404;
+    } else if (strcmp(host, "www.d.gov.cn") == 0) {
+        redirect_handler(path, r);
+    } else if (strcmp(host, "www.e.gov.cn") == 0 && strcmp(path, "/") == 0) {
+        httpd_html(r, "<title>E</title>"
+                      "<a href=\"http://www.d.gov.cn/chain/start.html\">D的跳转</a>"
+                      "<a href=\"http://www.d.gov.cn/loop/a.html\">D的循环</a>");
     } else {
         r->status = 500;
     }
@@ -383,6 +439,145 @@ static void test_scope_and_excludes(void **state)
     site_report_free(&r[0]);
 }
 
+/* Asserts that l carries exactly the hops given (NULL-terminated). */
+static void assert_hops(const struct link_record *l, const char *const *hops)
+{
+    assert_non_null(l);
+    size_t n = 0;
+    while (hops[n])
+        n++;
+    assert_int_equal(l->nredirects, n);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(l->redirects[i], hops[i]);
+}
+
+#define D "http://www.d.gov.cn"
+
+/* The redirect chain of every link, shared by every site that links to the URL, in the
+ * records and in both outputs. */
+static void test_redirect_chains(void **state)
+{
+    (void)state;
+    struct crawl_options o;
+    options(&o);
+    o.fetch.nconnect_to = 3; /* www.d and www.e through the catch-all mapping */
+    o.fetch.max_redirects = 3;
+    o.all_links = 1;
+    const char *urls[] = {D "/", "http://www.e.gov.cn/"};
+    struct site_report r[2];
+    struct sc_error err;
+    assert_int_equal(crawl_run(urls, 2, &o, NULL, r, &err), 0);
+    assert_true(r[0].reachable);
+    assert_true(r[1].reachable);
+
+    static const char *const to404[] = {D "/chain/hop1.html", D "/chain/hop2.html",
+                                        D "/%e6%96%b0%e9%97%bb/gone.html", NULL};
+    static const char *const loop[] = {D "/loop/b.html", NULL};
+    static const char *const endless[] = {D "/endless/go.html?n=1", D "/endless/go.html?n=2",
+                                          D "/endless/go.html?n=3", NULL};
+    static const char *const busy[] = {D "/busy/now.html", NULL};
+    static const char *const moved[] = {D "/list.html", NULL};
+    static const char *const none[] = {NULL};
+
+    /* A chain to a 404: every hop, in order, the last one the final URL. */
+    const struct link_record *l = link_of(&r[0], D "/chain/start.html");
+    assert_hops(l, to404);
+    assert_int_equal(l->result, LINK_BROKEN);
+    assert_int_equal(l->status, 404);
+    assert_string_equal(l->final_url, to404[2]);
+    /* A loop: the hops up to the URL that repeats. */
+    l = link_of(&r[0], D "/loop/a.html");
+    assert_hops(l, loop);
+    assert_int_equal(l->result, LINK_BROKEN);
+    assert_string_equal(l->error, "redirect_loop");
+    /* An endless chain: exactly max_redirects hops. */
+    l = link_of(&r[0], D "/endless/go.html");
+    assert_hops(l, endless);
+    assert_string_equal(l->error, "too_many_redirects");
+    /* Suspected (503 after the retries), redirected on the way. */
+    l = link_of(&r[0], D "/busy/old.html");
+    assert_hops(l, busy);
+    assert_int_equal(l->result, LINK_SUSPECTED);
+    assert_int_equal(l->status, 503);
+    /* A working redirect (listed with --all-links) and links without any redirect. */
+    l = link_of(&r[0], D "/moved.html");
+    assert_hops(l, moved);
+    assert_int_equal(l->result, LINK_OK);
+    l = link_of(&r[0], D "/plain-missing.html");
+    assert_hops(l, none);
+    assert_null(l->redirects);
+    assert_int_equal(l->result, LINK_BROKEN);
+
+    /* Site E checks two of D's URLs (HEAD): the one result per URL, chain included, is
+     * copied into its records too; each URL fetched once in the run. */
+    assert_hops(link_of(&r[1], D "/chain/start.html"), to404);
+    assert_hops(link_of(&r[1], D "/loop/a.html"), loop);
+    assert_ptr_not_equal(link_of(&r[1], D "/loop/a.html")->redirects,
+                         link_of(&r[0], D "/loop/a.html")->redirects);
+    assert_int_equal(httpd_requests(srv, NULL, "www.d.gov.cn", "/chain/start.html"), 1);
+    assert_int_equal(httpd_requests(srv, NULL, "www.d.gov.cn", "/loop/a.html"), 1);
+
+    /* JSON: "redirects" on a redirected link only. */
+    struct strbuf js = STRBUF_INIT, tx = STRBUF_INIT;
+    assert_int_equal(check_output_json(r, 2, &js), 0);
+    const char *p = strstr(js.buf, "\"url\": \"" D "/chain/start.html\"");
+    assert_non_null(p);
+    const char *end = strchr(p, '}');
+    const char *rd = strstr(p, "\"redirects\": [");
+    assert_true(rd && rd < end);
+    const char *h1 = strstr(rd, to404[0]), *h2 = strstr(rd, to404[1]), *h3 = strstr(rd, to404[2]);
+    assert_true(h1 && h2 && h3 && h1 < h2 && h2 < h3 && h3 < end);
+    p = strstr(js.buf, "\"url\": \"" D "/plain-missing.html\"");
+    assert_non_null(p);
+    rd = strstr(p, "\"redirects\"");
+    assert_true(!rd || rd > strchr(p, '}'));
+    /* Text: a "via" line under each redirected broken or suspected link. */
+    assert_int_equal(check_output_text(r, 2, &tx), 0);
+    assert_non_null(strstr(tx.buf, "via " D "/chain/hop1.html → " D "/chain/hop2.html → " D
+                                   "/%e6%96%b0%e9%97%bb/gone.html\n"));
+    assert_non_null(strstr(tx.buf, "via " D "/loop/b.html\n"));
+    assert_non_null(strstr(tx.buf, "via " D "/busy/now.html\n"));
+    assert_null(strstr(tx.buf, "via " D "/list.html")); /* working: "redirected to" */
+    assert_non_null(strstr(tx.buf, "redirected to " D "/list.html"));
+    strbuf_release(&js);
+    strbuf_release(&tx);
+    for (int i = 0; i < 2; i++)
+        site_report_free(&r[i]);
+}
+
+/* What a hop holds reaches both outputs escaped. */
+static void test_redirect_output_escaped(void **state)
+{
+    (void)state;
+    struct site_report r;
+    site_report_init(&r, "http://www.x.gov.cn/");
+    r.reachable = 1;
+    struct link_record *l = site_report_add_link(&r);
+    assert_non_null(l);
+    l->url = strdup("http://www.x.gov.cn/a");
+    l->found_on = strdup("http://www.x.gov.cn/");
+    l->result = LINK_BROKEN;
+    l->status = 404;
+    l->error = strdup("http_status");
+    l->final_url = strdup("http://www.x.gov.cn/b\"\x1b[31m");
+    l->redirects = calloc(2, sizeof *l->redirects);
+    assert_non_null(l->redirects);
+    l->redirects[0] = strdup("http://www.x.gov.cn/\xff");
+    l->redirects[1] = strdup("http://www.x.gov.cn/b\"\x1b[31m");
+    l->nredirects = 2;
+    struct strbuf js = STRBUF_INIT, tx = STRBUF_INIT;
+    assert_int_equal(check_output_json(&r, 1, &js), 0);
+    assert_non_null(strstr(js.buf, "http://www.x.gov.cn/b\\\"\\u001b[31m"));
+    assert_null(strchr(js.buf, '\x1b'));
+    assert_int_equal(check_output_text(&r, 1, &tx), 0);
+    assert_non_null(strstr(tx.buf, "via http://www.x.gov.cn/\xEF\xBF\xBD → "
+                                   "http://www.x.gov.cn/b\"?[31m\n"));
+    assert_null(strchr(tx.buf, '\x1b'));
+    strbuf_release(&js);
+    strbuf_release(&tx);
+    site_report_free(&r); /* frees the chain too (ASan/LSan would say otherwise) */
+}
+
 static void test_helpers(void **state)
 {
     (void)state;
@@ -410,6 +605,8 @@ int main(void)
         cmocka_unit_test(test_limits_and_all_links),
         cmocka_unit_test(test_private_refused),
         cmocka_unit_test(test_scope_and_excludes),
+        cmocka_unit_test(test_redirect_chains),
+        cmocka_unit_test(test_redirect_output_escaped),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
