@@ -36,6 +36,59 @@ static int site_pages(const struct farm_site *s)
     return n;
 }
 
+/* The veto items (domain.md, 单项否决) this site's planted facts trigger, and so its
+ * verdict: an independent restatement of the national rules, not a call into the
+ * project's rule table, so a test can hold the two against each other. Counting choices:
+ * a blank column counts toward the blank-column veto only, not as a stale column; the
+ * consultation channel is the 互动交流 section and the services channel 办事服务, required of
+ * every site. Deductions are not modelled: the farm plants too few of them to bring a site
+ * under 60 points, so a site with no veto passes. */
+static void verdict_truth(const struct farm_model *m, const struct farm_site *s,
+                          struct json_writer *w)
+{
+    const char *vetoes[6];
+    int n = 0;
+    if (s->down) {
+        vetoes[n++] = "unreachable";
+    } else {
+        long hl = farm_site_home_latest(s);
+        if (hl < 0 || m->opts.as_of - hl > 14)
+            vetoes[n++] = "homepage_stale";
+        int stale_news_notice = 0, stale_all = 0, blank = 0;
+        for (int i = 0; i < s->ncols; i++) {
+            const struct farm_column *c = &s->cols[i];
+            long latest = farm_column_latest(c);
+            int lim = farm_cat_limit(c->cat);
+            const char *cat = farm_cat_name(c->cat);
+            if (c->nitems == 0) {
+                blank++;
+            } else if (lim > 0 && (latest < 0 || m->opts.as_of - latest > lim)) {
+                stale_all++;
+                stale_news_notice += !strcmp(cat, "news") || !strcmp(cat, "notice") ||
+                                     !strcmp(cat, "policy");
+            }
+        }
+        if (stale_news_notice >= 5 || stale_all >= 10)
+            vetoes[n++] = "columns_not_updated";
+        if (blank >= 5)
+            vetoes[n++] = "blank_columns";
+        for (int i = 0; i < FARM_NSECTIONS; i++) {
+            if (s->sections[i].present)
+                continue;
+            if (!strcmp(s->sections[i].name, "办事服务"))
+                vetoes[n++] = "no_services";
+            if (!strcmp(s->sections[i].name, "互动交流"))
+                vetoes[n++] = "no_interaction";
+        }
+    }
+    json_key(w, "vetoes");
+    json_array_begin(w);
+    for (int i = 0; i < n; i++)
+        json_string(w, vetoes[i]);
+    json_array_end(w);
+    json_kv_string(w, "verdict", n ? "fail" : "pass");
+}
+
 static void site_truth(const struct farm_model *m, const struct farm_site *s, struct json_writer *w)
 {
     char buf[300];
@@ -53,6 +106,8 @@ static void site_truth(const struct farm_model *m, const struct farm_site *s, st
     json_kv_bool(w, "down", s->down);
     json_kv_double(w, "flaky", s->flaky);
     if (!s->served) {
+        if (s->down)
+            verdict_truth(m, s, w);
         json_object_end(w);
         return;
     }
@@ -131,6 +186,7 @@ static void site_truth(const struct farm_model *m, const struct farm_site *s, st
         }
         json_array_end(w);
     }
+    verdict_truth(m, s, w);
     json_object_end(w);
 }
 

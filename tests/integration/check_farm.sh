@@ -37,7 +37,7 @@ for spec in "1 3" "7 12" "23 8"; do
         --max-pages 5000 --max-depth 50 > "$tmp/out-$seed.json" 2> "$tmp/err-$seed.txt"
     rc=$?
     set -e
-    secs=$(echo "$(date +%s.%N) - $start" | bc)
+    secs=$(awk -v a="$(date +%s.%N)" -v b="$start" 'BEGIN { printf "%.2f", a - b }')
     farm_stop
     [ $rc -le 1 ] || { cat "$tmp/err-$seed.txt"; fail "seed $seed: exit status $rc"; }
     out=$tmp/out-$seed.json

@@ -3,7 +3,8 @@
 # the farm's ground truth (truth.json): stale columns, blank columns, missing sections, stale
 # homepages and missing site codes, over at least 40 served farm sites with every layout
 # (div, table, tabs) and date style. Also counts columns found with the right latest date
-# and category. Prints the figures; fails below 100% (the farm is the easy case).
+# and category, and each site's verdict against the truth's (its planted veto items).
+# Prints the figures; fails below 100% (the farm is the easy case).
 set -euo pipefail
 : "${SPOTCHECK_BIN:?}" "${SPOTCHECK_BUILD:?}" "${SPOTCHECK_SRC:?}"
 # shellcheck source=lib/farm.sh
@@ -43,7 +44,8 @@ for spec in "${specs[@]}"; do
         ( .columns[] | "column \($s.url) \(.url) \(.name) \(.category) \(.latest)" ),
         ( .sections[] | select(.present | not) | "missing_section \($s.url) \(.name)" ),
         ( select(.homepage.stale) | "stale_homepage \($s.url) -" ),
-        ( select(.site_code_shown | not) | "missing_site_code \($s.url) -" )' \
+        ( select(.site_code_shown | not) | "missing_site_code \($s.url) -" ),
+        "verdict \(.url) \(.verdict)"' \
         "$dir/truth.json" >> "$tmp/truth.txt"
     jq -r '.sites[] | . as $s |
         ( .columns[] | select(.stale and (.blank | not)) | "stale_column \($s.url) \(.url)" ),
@@ -53,7 +55,8 @@ for spec in "${specs[@]}"; do
             .name == "政策解读" or .name == "办事服务" or .name == "互动交流") |
             "missing_section \($s.url) \(.name)" ),
         ( select(.homepage.stale) | "stale_homepage \($s.url) -" ),
-        ( select(.site_code == null) | "missing_site_code \($s.url) -" )' \
+        ( select(.site_code == null) | "missing_site_code \($s.url) -" ),
+        "verdict \(.url) \(.verdict)"' \
         "$tmp/out-$seed.json" >> "$tmp/got.txt"
 done
 sort -u "$tmp/truth.txt" -o "$tmp/truth.txt"
@@ -63,15 +66,16 @@ echo "content_farm: $nsites served sites"
 # figures SET: prints precision/recall per kind over truth.SET / got.SET; returns 1 unless 100%
 figures() {
     local set=$1 rc=0 kind want got both p r label
-    for kind in stale_column blank_column missing_section stale_homepage missing_site_code column; do
+    for kind in stale_column blank_column missing_section stale_homepage missing_site_code column verdict; do
         want=$(grep -c "^$kind " "$tmp/truth.$set" || true)
         got=$(grep -c "^$kind " "$tmp/got.$set" || true)
         both=$(comm -12 <(grep "^$kind " "$tmp/truth.$set" || true) \
                         <(grep "^$kind " "$tmp/got.$set" || true) | wc -l)
-        p=$([ "$got" -gt 0 ] && echo "scale=1; 100*$both/$got" | bc || echo 100)
-        r=$([ "$want" -gt 0 ] && echo "scale=1; 100*$both/$want" | bc || echo 100)
+        p=$(awk -v b="$both" -v n="$got" 'BEGIN { printf "%.1f", n ? 100 * b / n : 100 }')
+        r=$(awk -v b="$both" -v n="$want" 'BEGIN { printf "%.1f", n ? 100 * b / n : 100 }')
         label=$kind
         [ "$kind" = column ] && label="columns (name url category latest)"
+        [ "$kind" = verdict ] && label="verdicts (pass/fail by the vetoes)"
         printf '  %-36s truth %4d reported %4d agree %4d  precision %5s%%  recall %5s%%\n' \
             "$label" "$want" "$got" "$both" "$p" "$r"
         if [ "$both" -ne "$want" ] || [ "$both" -ne "$got" ]; then
