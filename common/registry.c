@@ -373,6 +373,12 @@ static int validate_row(struct registry *reg, struct csv_reader *csv,
         rec->field[f] = strdup(v);
     }
     rec->line = line;
+    for (int f = 0; f < REG_NFIELDS; f++) {
+        if (!rec->field[f]) {
+            add_problem(reg, line, "out of memory reading the row");
+            return -1;
+        }
+    }
     /* charset_to_utf8 wrote U+FFFD for bytes it could not decode: the value is damaged; a
      * control byte (ESC, a line end inside quotes) has no place in a registry value and
      * would reach a terminal through `spotcheck sites` */
@@ -438,9 +444,6 @@ static int validate_row(struct registry *reg, struct csv_reader *csv,
         add_problem(reg, line, "%s (got '%s')", reason, rec->field[REG_EMAIL]);
         bad = 1;
     }
-    for (int f = 0; f < REG_NFIELDS; f++)
-        if (!rec->field[f])
-            bad = 1;
     return bad ? -1 : 0;
 }
 

@@ -232,6 +232,11 @@ static int check_drawable(struct storage *db, const struct draw_request *req, lo
     sqlite3_reset(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return storage_fail(db, err, "looking for an earlier draw");
+    if (rc == SQLITE_DONE && req->redraw_reason)
+        return sc_fail(err, SC_EINPUT,
+                       "round %d of %s has not been drawn: --redraw replaces an existing "
+                       "draw; draw it without --redraw",
+                       req->round, req->quarter);
 
     if (!(st = storage_stmt(db, SQL_LATER_DRAWN, err)))
         return SC_ERUNTIME;

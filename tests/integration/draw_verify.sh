@@ -73,6 +73,10 @@ grep -q "frame hash: stored" "$tmp/out" || fail "frame hash difference not named
 [ "$(status_of sc draw 2026Q4 1)" = 2 ] || fail "a round drawn twice"
 grep -q "already drawn" "$tmp/err" || fail "message for a second draw"
 [ "$(status_of sc draw 2026Q4 1 --redraw "wrong seed")" = 2 ] || fail "redraw under a later round"
+[ "$(status_of sc draw 2027Q1 1 --redraw "never drawn")" = 2 ] || fail "redraw of a round never drawn"
+grep -q "has not been drawn" "$tmp/err" || fail "message for a redraw of a round never drawn"
+[ "$(sqlite3 "$tmp/x.db" "SELECT count(*) FROM draws WHERE redraw_reason='never drawn'")" = 0 ] ||
+    fail "a refused redraw stored its reason"
 [ "$(status_of sc draw 2027Q1 1 --rate 0.1)" = 2 ] || fail "rate below 15%"
 grep -q "below the rule" "$tmp/err" || fail "message for a low rate"
 [ "$(status_of sc draw 2027Q1 1 --rounds 1)" = 2 ] || fail "one round a quarter"
