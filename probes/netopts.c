@@ -1,17 +1,16 @@
 /* netopts: parsing the shared network options into crawl options (see netopts.h). */
 #include "probes/netopts.h"
 
-#include <errno.h>
+#include "common/number.h"
+
 #include <stdlib.h>
 #include <string.h>
 
-/* Parses a whole decimal number in [lo, hi]. */
+/* Parses a whole decimal number in [lo, hi] (strictly: no blank, no '+', nothing after). */
 static int parse_long(const char *s, long lo, long hi, long *out)
 {
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > hi)
+    int v;
+    if (sc_int_parse(s, (int)lo, (int)hi, &v) < 0)
         return -1;
     *out = v;
     return 0;

@@ -124,5 +124,15 @@ for args in "" "--format xml http://a/" "--connect-to bogus http://a/" "--max-pa
     set -e
     [ $rc -eq 2 ] || fail "'check $args' exit $rc, want 2"
 done
+# Numbers are strict: no blank, no '+', no trailing text (strtol let these through).
+for opt in "--max-pages= 5" "--max-pages=+5" "--timeout=+1" "--delay= 0" "--retries=1x" \
+           "--concurrency=+8" "--max-body= 2048"; do
+    set +e
+    "$BIN" check http://a/ --no-dns --timeout 1 --retries 0 "$opt" > /dev/null 2> num.err
+    rc=$?
+    set -e
+    [ $rc -eq 2 ] || fail "'check $opt' exit $rc, want 2"
+    grep -q -- "${opt%%=*}" num.err || fail "'check $opt': message does not name the option"
+done
 "$BIN" check --help | grep -q -- "--connect-to" || fail "help"
 echo "check_basic: ok"
