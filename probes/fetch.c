@@ -693,6 +693,8 @@ static void xfer_done(struct fetch_engine *e, struct xfer *x, CURLcode rc)
         xfer_finish(e, x, word, 0);
     else if (status >= 300 && status < 400 && loc)
         xfer_redirect(e, x, loc);
+    else if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308)
+        xfer_finish(e, x, "bad_redirect", 0); /* a redirect with no (usable) Location */
     else if (x->method == FETCH_HEAD && (status >= 400 || status == 0)) {
         x->method = FETCH_GET; /* HEAD refused or lying: ask again with GET */
         host_enqueue(e, x->host, x, 1);

@@ -68,6 +68,16 @@ static void handler(const char *method, const char *host, const char *path, int 
     } else if (strcmp(path, "/to-private") == 0) {
         r->status = 302;
         strbuf_addf(&r->headers, "Location: http://127.0.0.1:%d/ok.html\r\n", port_of_server);
+    } else if (strcmp(path, "/noloc") == 0) {
+        r->status = 302; /* a redirect that names no target */
+    } else if (strcmp(path, "/emptyloc") == 0) {
+        r->status = 301;
+        strbuf_adds(&r->headers, "Location: \r\n");
+    } else if (strcmp(path, "/fileloc") == 0) {
+        r->status = 302;
+        strbuf_adds(&r->headers, "Location: file:///etc/passwd\r\n");
+    } else if (strcmp(path, "/notmod") == 0) {
+        r->status = 304;
     } else if (strcmp(path, "/flaky429") == 0) {
         if (count == 1) {
             r->status = 429;
@@ -268,6 +278,30 @@ static void test_redirects(void **state)
     assert_string_equal(g[3].error, "private_address");
 }
 
+/* A 3xx whose Location is missing, empty or not http(s) leads nowhere: a broken link
+ * (bad_redirect), not an ok one; 304 (not a redirect) is left as it is. */
+static void test_redirects_nowhere(void **state)
+{
+    (void)state;
+    struct fetch_options o;
+    base_options(&o);
+    const char *urls[] = {"http://www.a.gov.cn/noloc", "http://www.a.gov.cn/emptyloc",
+                          "http://www.a.gov.cn/fileloc", "http://www.a.gov.cn/notmod",
+                          "http://www.a.gov.cn/noloc"};
+    int methods[] = {FETCH_GET, FETCH_GET, FETCH_GET, FETCH_GET, FETCH_HEAD};
+    struct got g[5];
+    run(&o, urls, methods, 5, g);
+    assert_int_equal(g[0].status, 302);
+    assert_string_equal(g[0].error, "bad_redirect");
+    assert_int_equal(g[1].status, 301);
+    assert_string_equal(g[1].error, "bad_redirect");
+    assert_string_equal(g[2].error, "bad_redirect");
+    assert_int_equal(g[3].status, 304);
+    assert_string_equal(g[3].error, "");
+    assert_string_equal(g[4].error, "bad_redirect");
+    assert_false(g[0].transient);
+}
+
 static void test_retries(void **state)
 {
     (void)state;
@@ -427,11 +461,11 @@ static void test_helpers(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_helpers),       cmocka_unit_test(test_statuses_and_bodies),
-        cmocka_unit_test(test_head_fallback), cmocka_unit_test(test_redirects),
-        cmocka_unit_test(test_retries),       cmocka_unit_test(test_timeout),
-        cmocka_unit_test(test_limits),        cmocka_unit_test(test_private_and_dns),
-        cmocka_unit_test(test_politeness),
+        cmocka_unit_test(test_helpers),           cmocka_unit_test(test_statuses_and_bodies),
+        cmocka_unit_test(test_head_fallback),     cmocka_unit_test(test_redirects),
+        cmocka_unit_test(test_redirects_nowhere), cmocka_unit_test(test_retries),
+        cmocka_unit_test(test_timeout),           cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_private_and_dns),   cmocka_unit_test(test_politeness),
     };
     int rc = cmocka_run_group_tests(tests, setup, teardown);
     strbuf_release(&gzip_bomb);
