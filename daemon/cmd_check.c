@@ -96,16 +96,8 @@ int cmd_check(struct cli_context *ctx, int argc, char **argv)
             }
             continue;
         default:
-            break;
-        }
-        r = cli_common_option(ctx, c, optarg);
-        if (r == 0) {
-            status = cli_usage_error("check", "unknown option");
-            goto out;
-        }
-        if (r < 0) {
-            status = EXIT_USAGE;
-            goto out;
+            if ((status = cli_other_option(ctx, "check", c, optarg)) != 0)
+                goto out;
         }
     }
     if (optind >= argc) {
