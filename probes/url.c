@@ -191,7 +191,8 @@ static int resolve(const struct url_base *b, const char *base, const char *ref, 
     } else {
         /* curl_url accepts "http:///x" as host "x"; a host is what we require. */
         char *host = NULL;
-        if (curl_url_get(u, CURLUPART_HOST, &host, 0) || !host || !host[0])
+        if (curl_url_get(u, CURLUPART_HOST, &host, 0) || !host || !host[0] ||
+            strlen(s) > URL_MAX_LENGTH)
             status = URL_BAD;
         curl_free(host);
         if (status == URL_OK) {

@@ -10,6 +10,10 @@
 
 #include "common/error.h"
 
+/* The longest URL accepted (bytes, normal form); a longer one is URL_BAD. Far above any real
+ * link (servers commonly refuse 8 KB), far below what makes curl fail the request. */
+#define URL_MAX_LENGTH 65536
+
 enum url_status {
     URL_OK = 0,        /* *out holds an http(s) URL in normal form */
     URL_SKIP = 1,      /* another scheme (mailto:, tel:, javascript:, data:, ftp: ...) */

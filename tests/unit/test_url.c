@@ -58,6 +58,25 @@ static void test_special_references(void **state)
     expect(b, "#main", URL_SAME_PAGE, NULL);
     expect(b, "   ", URL_SAME_PAGE, NULL);
     expect(b, "http://a b/", URL_BAD, NULL);
+    /* An absurdly long href is not a URL anyone can follow: bad (curl failed it as
+     * out of memory, which the crawler reported as a suspected link, error "oom"). */
+    size_t n = 3u << 20;
+    char *huge = malloc(n + 2);
+    assert_non_null(huge);
+    huge[0] = '/';
+    memset(huge + 1, 'A', n);
+    huge[n + 1] = '\0';
+    expect(b, huge, URL_BAD, NULL);
+    size_t cut = URL_MAX_LENGTH - (strlen(b) - 1); /* "http://www.a.gov.cn" + cut bytes */
+    huge[cut] = '\0';                              /* the longest accepted: exactly the limit */
+    char *out = NULL;
+    assert_int_equal(url_resolve(b, huge, &out), URL_OK);
+    assert_int_equal(strlen(out), URL_MAX_LENGTH);
+    free(out);
+    huge[cut] = 'A';
+    huge[cut + 1] = '\0'; /* one byte more */
+    expect(b, huge, URL_BAD, NULL);
+    free(huge);
     expect(b, "http://", URL_BAD, NULL);
     expect(NULL, "/relative/without/base", URL_BAD, NULL);
 }
