@@ -3,6 +3,7 @@
 #include "common/charset.h"
 #include "common/error.h"
 #include "common/utf8.h"
+#include "probes/html_depth.h"
 #include "probes/url.h"
 
 #include <ctype.h>
@@ -281,12 +282,24 @@ struct html_doc *html_parse(const char *utf8, size_t n)
     struct html_doc *d = calloc(1, sizeof *d);
     if (!d)
         return NULL;
+    /* Hostile nesting would make gumbo quadratic: flatten it first (html_depth.h). */
+    struct strbuf flat = STRBUF_INIT;
+    int rc = html_depth_limit(utf8, n, HTML_MAX_DEPTH, &flat);
+    if (rc < 0) {
+        free(d);
+        return NULL;
+    }
     GumboOptions opt = kGumboDefaultOptions;
     opt.max_errors = 0;
     opt.allocator = arena_alloc;
     opt.deallocator = arena_free;
     opt.userdata = d;
-    d->out = gumbo_parse_with_options(&opt, utf8, n);
+    /* the tree's original_* pieces point into the text parsed: the copy lives as long */
+    d->flat_len = flat.len;
+    d->flat = rc ? strbuf_detach(&flat) : NULL;
+    strbuf_release(&flat);
+    d->out = d->flat ? gumbo_parse_with_options(&opt, d->flat, d->flat_len)
+                     : gumbo_parse_with_options(&opt, utf8, n);
     return d;
 }
 
@@ -294,6 +307,7 @@ void html_parse_free(struct html_doc *doc)
 {
     if (doc) {
         chunks_put(doc->chunks);
+        free(doc->flat);
         free(doc);
     }
 }

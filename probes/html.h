@@ -41,6 +41,8 @@ struct html_arena_chunk;
 struct html_doc {
     GumboOutput *out;
     struct html_arena_chunk *chunks;
+    char *flat; /* the text parsed when hostile nesting was flattened (html_depth.h), or NULL */
+    size_t flat_len;
 };
 
 /* Like html_decode, but when the page already is valid UTF-8 without a BOM (declared so,

@@ -4,6 +4,7 @@
 
 #include "probes/crawl_soft404.h"
 #include "probes/html.h"
+#include "probes/html_depth.h"
 #include "probes/url.h"
 
 #include <stdlib.h>
@@ -205,6 +206,96 @@ static void test_hostile_input(void **state)
     strbuf_release(&a);
 }
 
+/* The depth of the deepest element of a tree (iteratively: the tree may be deep). */
+static size_t tree_depth(const GumboNode *root)
+{
+    size_t max = 0, n = 0, alloc = 1024;
+    struct {
+        const GumboNode *node;
+        size_t depth;
+    } *st = malloc(alloc * sizeof *st);
+    assert_non_null(st);
+    st[n].node = root;
+    st[n++].depth = 1;
+    while (n) {
+        const GumboNode *node = st[--n].node;
+        size_t depth = st[n].depth;
+        if (depth > max)
+            max = depth;
+        if (node->type != GUMBO_NODE_ELEMENT)
+            continue;
+        const GumboVector *kids = &node->v.element.children;
+        for (unsigned i = 0; i < kids->length; i++) {
+            if (n == alloc) {
+                alloc *= 2;
+                st = realloc(st, alloc * sizeof *st);
+                assert_non_null(st);
+            }
+            st[n].node = kids->data[i];
+            st[n++].depth = depth + 1;
+        }
+    }
+    free(st);
+    return max;
+}
+
+/* Hostile nesting is flattened to HTML_MAX_DEPTH before gumbo, whose tree builder is
+ * quadratic in it: two million nested <div>s, or <b><i><u> repeated, took hours to parse. */
+static void test_hostile_depth(void **state)
+{
+    (void)state;
+    const char *patterns[] = {"<div>", "<b><i><u>", "<span/>", "<table><tr><td>", "<x-y>"};
+    for (size_t k = 0; k < sizeof patterns / sizeof *patterns; k++) {
+        struct strbuf h = STRBUF_INIT;
+        for (size_t i = 0; i < 30000; i++)
+            strbuf_adds(&h, patterns[k]);
+        strbuf_adds(&h, "<a href=\"/deep.html\">deep</a>");
+        struct html_doc *doc = html_parse(h.buf, h.len);
+        assert_non_null(doc);
+        size_t depth = tree_depth(doc->out->root);
+        if (depth > 4 * HTML_MAX_DEPTH + 8) /* table, tbody, tr, td: one counted */
+            fail_msg("'%s' x 30000 parsed %zu deep", patterns[k], depth);
+        struct html_links L = {0};
+        assert_int_equal(html_links_extract(doc->out, "http://www.a.gov.cn/", &L), 0);
+        assert_int_equal(L.n, 1); /* the link inside is still found */
+        assert_string_equal(L.v[0].url, "http://www.a.gov.cn/deep.html");
+        html_links_free(&L);
+        html_parse_free(doc);
+        strbuf_release(&h);
+    }
+    /* Pages within the limit, or deep only in what is not nested markup, are untouched. */
+    struct strbuf text = STRBUF_INIT, out = STRBUF_INIT;
+    strbuf_adds(&text, "<html><body><div><svg>");
+    for (int i = 0; i < 2000; i++)
+        strbuf_adds(&text, "<path d='M0 0'/>");
+    strbuf_adds(&text, "</svg><script>var s = '");
+    for (int i = 0; i < 2000; i++)
+        strbuf_adds(&text, "<div>");
+    strbuf_adds(&text, "';</script><!--");
+    for (int i = 0; i < 2000; i++)
+        strbuf_adds(&text, "<div>");
+    strbuf_adds(&text, "--><ul>");
+    for (int i = 0; i < 2000; i++)
+        strbuf_adds(&text, "<li><p>item <a href='/x'>x</a><br><img src=a.png>");
+    strbuf_adds(&text, "</ul><textarea><div><div></textarea>");
+    for (int i = 0; i < HTML_MAX_DEPTH - 1; i++)
+        strbuf_adds(&text, "<span title='>'>");
+    strbuf_adds(&text, "</div></body></html>");
+    assert_int_equal(html_depth_limit(text.buf, text.len, HTML_MAX_DEPTH, &out), 0);
+    assert_int_equal(out.len, 0);
+    /* One more level: that start tag goes, with one end tag, and nothing else. */
+    strbuf_reset(&text);
+    for (int i = 0; i < 3; i++)
+        strbuf_adds(&text, "<div class='a>b'>");
+    strbuf_adds(&text, "<em>x<a href=/y>y</a></em></div>tail</div></div>");
+    assert_int_equal(html_depth_limit(text.buf, text.len, 3, &out), 1);
+    assert_string_equal(out.buf,
+                        "<div class='a>b'><div class='a>b'><div class='a>b'>x<a href=/y>y</a>"
+                        "</div>tail</div></div>");
+    strbuf_release(&text);
+    strbuf_release(&out);
+}
+
 static void test_soft404(void **state)
 {
     (void)state;
@@ -248,6 +339,7 @@ int main(void)
         cmocka_unit_test(test_decode),
         cmocka_unit_test(test_links),
         cmocka_unit_test(test_hostile_input),
+        cmocka_unit_test(test_hostile_depth),
         cmocka_unit_test(test_soft404),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
