@@ -49,20 +49,42 @@ static size_t name_read(const char *html, size_t n, size_t i, char *name)
 }
 
 /* From inside a tag, the index after its '>' (quoted attribute values may hold '>');
- * *self_closed tells whether it ended with "/>". */
-static size_t tag_end(const char *html, size_t n, size_t i, int *self_closed)
+ * *self_closed tells whether it ended with "/>", *cut where its attribute number
+ * HTML_MAX_ATTRIBUTES + 1 starts (0 when it has no more than that). */
+static size_t tag_end(const char *html, size_t n, size_t i, int *self_closed, size_t *cut)
 {
+    enum { BEFORE_NAME, IN_NAME, AFTER_NAME, BEFORE_VALUE, UNQUOTED } st = BEFORE_NAME;
     char quote = 0, prev = 0;
+    size_t count = 0;
+    *cut = 0;
     for (; i < n; i++) {
         char c = html[i];
+        int space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
         if (quote) {
-            if (c == quote)
+            if (c == quote) {
                 quote = 0;
-        } else if (c == '"' || c == '\'') {
-            quote = c;
+                st = BEFORE_NAME;
+            }
         } else if (c == '>') {
             *self_closed = prev == '/';
             return i + 1;
+        } else if (st == BEFORE_VALUE && (c == '"' || c == '\'')) {
+            quote = c;
+        } else if (space) {
+            if (st == IN_NAME)
+                st = AFTER_NAME;
+            else if (st == UNQUOTED)
+                st = BEFORE_NAME;
+        } else if (c == '=' && (st == IN_NAME || st == AFTER_NAME)) {
+            st = BEFORE_VALUE;
+        } else if (c == '/' && st != BEFORE_VALUE && st != UNQUOTED) {
+            st = BEFORE_NAME;
+        } else if (st == BEFORE_VALUE) {
+            st = UNQUOTED;
+        } else if (st == BEFORE_NAME || st == AFTER_NAME) {
+            st = IN_NAME; /* an attribute's name starts */
+            if (++count == HTML_MAX_ATTRIBUTES + 1)
+                *cut = i;
         }
         prev = c;
     }
@@ -105,10 +127,12 @@ struct depth {
     size_t copied; /* html[0..copied) has been dealt with in out */
     struct strbuf *out;
     int dropped_any;
+    size_t cut_from, cut_to; /* attributes of the current tag to drop if the tag is kept */
 };
 
 static void drop(struct depth *d, size_t from, size_t to)
 {
+    d->cut_from = d->cut_to = 0; /* the tag goes whole, or its attribute cut is done */
     strbuf_add(d->out, d->html + d->copied, from - d->copied);
     d->copied = to;
     d->dropped_any = 1;
@@ -116,11 +140,13 @@ static void drop(struct depth *d, size_t from, size_t to)
 
 int html_depth_limit(const char *html, size_t n, size_t limit, struct strbuf *out)
 {
-    struct depth d = {html, 0, out, 0};
+    struct depth d = {html, 0, out, 0, 0, 0};
     size_t depth = 0, dropped = 0, foreign = 0, i = 0;
     size_t start_len = out->len;
     char name[NAME_MAX_KEPT];
     while (i < n) {
+        if (d.cut_to) /* the previous tag was kept: drop its extra attributes */
+            drop(&d, d.cut_from, d.cut_to);
         const char *p = memchr(html + i, '<', n - i);
         if (!p)
             break;
@@ -133,8 +159,9 @@ int html_depth_limit(const char *html, size_t n, size_t limit, struct strbuf *ou
             continue;
         }
         int self_closed;
+        size_t cut;
         if (html[i] == '!' || html[i] == '?') {
-            i = tag_end(html, n, i, &self_closed);
+            i = tag_end(html, n, i, &self_closed, &cut);
             continue;
         }
         int closing = html[i] == '/';
@@ -143,7 +170,11 @@ int html_depth_limit(const char *html, size_t n, size_t limit, struct strbuf *ou
         if (i >= n || !is_alpha(html[i]))
             continue; /* a '<' in text */
         i = name_read(html, n, i, name);
-        i = tag_end(html, n, i, &self_closed);
+        i = tag_end(html, n, i, &self_closed, &cut);
+        if (cut && html[i - 1] == '>') { /* gumbo checks each attribute against all before it */
+            d.cut_from = cut;
+            d.cut_to = i - 1;
+        }
         int raw = in_list(name, rawtext);
         int counted = !raw && !in_list(name, uncounted) && strcmp(name, "plaintext") != 0;
         if (closing) {
@@ -176,6 +207,8 @@ int html_depth_limit(const char *html, size_t n, size_t limit, struct strbuf *ou
             foreign += svg_math;
         }
     }
+    if (d.cut_to)
+        drop(&d, d.cut_from, d.cut_to);
     if (!d.dropped_any)
         return 0;
     strbuf_add(out, html + d.copied, n - d.copied);

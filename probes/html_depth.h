@@ -8,7 +8,8 @@
  * void elements, elements that close themselves such as <p> and <li>, and self-closed tags
  * inside <svg>/<math> not counted) and drops the start tags that would go deeper than the
  * limit, with as many end tags, as browsers flatten such pages. Links in the dropped tags'
- * content are kept; a page within the limit is passed through untouched. */
+ * content are kept; a page within the limit is passed through untouched. Attributes past
+ * HTML_MAX_ATTRIBUTES in one tag are dropped the same way. */
 #ifndef SPOTCHECK_HTML_DEPTH_H
 #define SPOTCHECK_HTML_DEPTH_H
 
@@ -17,6 +18,9 @@
 #include "common/strbuf.h"
 
 #define HTML_MAX_DEPTH 512 /* like Chromium's parser */
+/* Attributes kept in one tag: gumbo compares each with all before it (quadratic), and a tag
+ * of 300,000 attributes parsed for minutes. */
+#define HTML_MAX_ATTRIBUTES 256
 
 /* Scans html[0..n). Returns 0 when no tag goes deeper than limit (out untouched), 1 when
  * out received a copy without the tags that did, or SC_ENOMEM. */

@@ -292,6 +292,36 @@ static void test_hostile_depth(void **state)
     assert_string_equal(out.buf,
                         "<div class='a>b'><div class='a>b'><div class='a>b'>x<a href=/y>y</a>"
                         "</div>tail</div></div>");
+    /* A tag of 30,000 attributes keeps HTML_MAX_ATTRIBUTES (gumbo compares each attribute
+     * with all before it: 300,000 kept check parsing one page for minutes). */
+    strbuf_reset(&text);
+    strbuf_adds(&text, "<div");
+    for (int i = 0; i < 30000; i++)
+        strbuf_addf(&text, i % 3 ? " a%d" : " a%d = 'x>y'", i);
+    strbuf_adds(&text, "><a href=\"/q.html\">q</a></div>");
+    struct html_doc *doc = html_parse(text.buf, text.len);
+    assert_non_null(doc);
+    const GumboNode *body = doc->out->root->v.element.children.data[1];
+    const GumboNode *div = body->v.element.children.data[0];
+    assert_int_equal(div->v.element.tag, GUMBO_TAG_DIV);
+    assert_int_equal(div->v.element.attributes.length, HTML_MAX_ATTRIBUTES);
+    struct html_links L = {0};
+    assert_int_equal(html_links_extract(doc->out, "http://www.a.gov.cn/", &L), 0);
+    assert_int_equal(L.n, 1);
+    html_links_free(&L);
+    html_parse_free(doc);
+    /* A tag both too deep and too long goes whole; the one kept loses its extra attributes. */
+    strbuf_reset(&text);
+    strbuf_reset(&out);
+    for (int k = 0; k < 2; k++) {
+        strbuf_adds(&text, "<p><div");
+        for (int i = 0; i < HTML_MAX_ATTRIBUTES + 2; i++)
+            strbuf_adds(&text, " b");
+        strbuf_adds(&text, ">");
+    }
+    assert_int_equal(html_depth_limit(text.buf, text.len, 1, &out), 1);
+    /* "<p><div b b ... b >" (the blank before the first dropped one stays), then "<p>" */
+    assert_int_equal(out.len, strlen("<p><div") + 2 * HTML_MAX_ATTRIBUTES + strlen(" ><p>"));
     strbuf_release(&text);
     strbuf_release(&out);
 }
