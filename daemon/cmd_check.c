@@ -9,6 +9,7 @@
 #include "probes/content_run.h"
 #include "probes/crawl.h"
 #include "probes/netopts.h"
+#include "probes/url.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +104,19 @@ int cmd_check(struct cli_context *ctx, int argc, char **argv)
     if (optind >= argc) {
         status = cli_usage_error("check", "no URL given");
         goto out;
+    }
+    for (int i = optind; i < argc; i++) {
+        char *norm = NULL;
+        int st = url_normalise(argv[i], &norm);
+        free(norm);
+        if (st == SC_ENOMEM) {
+            status = cli_report_error("check", SC_ENOMEM, "out of memory");
+            goto out;
+        }
+        if (st != URL_OK) {
+            status = cli_usage_error("check", "'%s' is not an http:// or https:// URL", argv[i]);
+            goto out;
+        }
     }
     opt.progress = ctx->verbosity >= 0 && isatty(STDERR_FILENO);
 

@@ -116,7 +116,8 @@ jq -e '.sites[0].reachable' ap.json > /dev/null || fail "--allow-private"
 
 # Usage errors: exit 2.
 for args in "" "--format xml http://a/" "--connect-to bogus http://a/" "--max-pages 0 http://a/" \
-            "--delay -1 http://a/" "--bogus http://a/" "--now 2026-13-01 http://a/"; do
+            "--delay -1 http://a/" "--bogus http://a/" "--now 2026-13-01 http://a/" \
+            "ftp://www.test.gov.cn/" "http://" "--no-dns http://a/ www.test.gov.cn"; do
     set +e
     # shellcheck disable=SC2086
     "$BIN" check $args > /dev/null 2>&1
