@@ -154,7 +154,7 @@ static int port_field_ok(const char *s, size_t n)
     for (size_t i = 0; i < n; i++)
         if (s[i] < '0' || s[i] > '9')
             return 0;
-    return n == 0 || atoi(s) <= 65535;
+    return n == 0 || (atoi(s) >= 1 && atoi(s) <= 65535); /* port 0 is no port */
 }
 
 int fetch_connect_to_valid(const char *s)

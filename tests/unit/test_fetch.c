@@ -411,6 +411,9 @@ static void test_helpers(void **state)
     assert_false(fetch_connect_to_valid("www.a.gov.cn:80:127.0.0.1"));
     assert_false(fetch_connect_to_valid("www.a.gov.cn:http:127.0.0.1:80"));
     assert_false(fetch_connect_to_valid("a:80:b:99999"));
+    assert_false(fetch_connect_to_valid("a:80:b:0")); /* port 0 is no port */
+    assert_false(fetch_connect_to_valid("a:0:b:80"));
+    assert_false(fetch_connect_to_valid("a:80:b:00000"));
     assert_false(fetch_connect_to_valid("a:80:b:1:extra"));
     char *entries[] = {"www.a.gov.cn:80:127.0.0.1:8080", "::10.0.0.1:80"};
     assert_true(fetch_connect_to_maps(entries, 1, "www.a.gov.cn", 80));
