@@ -5,11 +5,11 @@
 #include "common/error.h"
 #include "common/strbuf.h"
 #include "common/clock.h"
-#include "probes/check_output.h"
-#include "probes/content_run.h"
-#include "probes/crawl.h"
-#include "probes/netopts.h"
-#include "probes/url.h"
+#include "probes/verdict/check_output.h"
+#include "probes/content/content_run.h"
+#include "probes/net/crawl.h"
+#include "probes/net/netopts.h"
+#include "probes/net/url.h"
 
 #include <stdlib.h>
 #include <string.h>

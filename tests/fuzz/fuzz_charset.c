@@ -2,7 +2,7 @@
  * conversion to UTF-8: the first line of the input is used as the Content-Type header, the
  * rest as the body; the output must always be valid UTF-8. */
 #include "common/utf8.h"
-#include "probes/html.h"
+#include "probes/net/html.h"
 
 #include <stdint.h>
 #include <stdlib.h>

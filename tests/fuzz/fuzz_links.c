@@ -1,9 +1,9 @@
 /* fuzz_links: libFuzzer target for decoding, gumbo parsing and link extraction of a page
- * (probes/html.c) and the soft-404 text checks: any bytes must give valid output, no crash,
+ * (probes/net/html.c) and the soft-404 text checks: any bytes must give valid output, no crash,
  * no leak, every link a normalised http(s) URL or a reference marked skipped/bad. */
-#include "probes/crawl_soft404.h"
-#include "probes/html.h"
-#include "probes/url.h"
+#include "probes/net/crawl_soft404.h"
+#include "probes/net/html.h"
+#include "probes/net/url.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -4,10 +4,10 @@
 #include "testutil.h"
 #include "common/clock.h"
 #include "common/strbuf.h"
-#include "probes/columns.h"
-#include "probes/columns_items.h"
-#include "probes/content.h"
-#include "probes/content_run.h"
+#include "probes/content/columns.h"
+#include "probes/content/columns_items.h"
+#include "probes/content/content.h"
+#include "probes/content/content_run.h"
 
 #include <gumbo.h>
 #include <stdio.h>

@@ -8,10 +8,10 @@
 #include "common/charset.h"
 #include "common/clock.h"
 #include "common/strbuf.h"
-#include "probes/columns.h"
-#include "probes/content.h"
-#include "probes/identity.h"
-#include "probes/sections.h"
+#include "probes/content/columns.h"
+#include "probes/content/content.h"
+#include "probes/content/identity.h"
+#include "probes/content/sections.h"
 
 #include <gumbo.h>
 #include <stdio.h>

@@ -7,8 +7,8 @@
 #include "testutil.h"
 #include "crawl_httpd.h"
 
-#include "probes/check_output.h"
-#include "probes/crawl.h"
+#include "probes/verdict/check_output.h"
+#include "probes/net/crawl.h"
 
 static void redirect_to(struct httpd_response *r, int status, const char *location)
 {

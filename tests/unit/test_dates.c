@@ -4,7 +4,7 @@
 #include "testutil.h"
 #include "common/clock.h"
 #include "common/strbuf.h"
-#include "probes/dates.h"
+#include "probes/content/dates.h"
 
 #include <stdio.h>
 #include <string.h>

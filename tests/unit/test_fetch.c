@@ -4,7 +4,7 @@
 #include "testutil.h"
 #include "crawl_httpd.h"
 
-#include "probes/fetch.h"
+#include "probes/net/fetch.h"
 
 #include <zlib.h>
 

@@ -1,11 +1,11 @@
 /* test_html: charset detection and decoding, gumbo parsing, link extraction, soft-404
- * phrases and text signatures (probes/html.h, probes/crawl_soft404.h). */
+ * phrases and text signatures (probes/net/html.h, probes/net/crawl_soft404.h). */
 #include "testutil.h"
 
-#include "probes/crawl_soft404.h"
-#include "probes/html.h"
-#include "probes/html_depth.h"
-#include "probes/url.h"
+#include "probes/net/crawl_soft404.h"
+#include "probes/net/html.h"
+#include "probes/net/html_depth.h"
+#include "probes/net/url.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* test_identity: reading the footer identity (site code, ICP, 公安备案, badge, 找错, 主办单位)
  * from the regression footer page and from the other places a site code hides. */
 #include "testutil.h"
-#include "probes/identity.h"
+#include "probes/content/identity.h"
 
 #include <gumbo.h>
 #include <stdio.h>

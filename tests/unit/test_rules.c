@@ -2,8 +2,8 @@
  * numbers on errors) and the judge (vetoes, deductions, caps, score and verdict). */
 #include "testutil.h"
 #include "common/clock.h"
-#include "probes/rules.h"
-#include "probes/sections.h"
+#include "probes/verdict/rules.h"
+#include "probes/content/sections.h"
 
 #include <stdio.h>
 #include <stdlib.h>

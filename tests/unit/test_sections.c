@@ -2,8 +2,8 @@
  * content_finish's rule that a section is present only when its page loads. */
 #include "testutil.h"
 #include "common/clock.h"
-#include "probes/content.h"
-#include "probes/sections.h"
+#include "probes/content/content.h"
+#include "probes/content/sections.h"
 
 #include <gumbo.h>
 #include <stdio.h>

@@ -1,8 +1,8 @@
-/* test_url: URL joining and normalisation through curl_url (probes/url.h). */
+/* test_url: URL joining and normalisation through curl_url (probes/net/url.h). */
 #include "testutil.h"
 
-#include "probes/url.h"
-#include "probes/url_cache.h"
+#include "probes/net/url.h"
+#include "probes/net/url_cache.h"
 
 #include <stdlib.h>
 #include <stdio.h>

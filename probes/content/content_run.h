@@ -9,9 +9,9 @@
 
 #include <stddef.h>
 
-#include "probes/content.h"
-#include "probes/crawl.h"
-#include "probes/rules.h"
+#include "probes/content/content.h"
+#include "probes/net/crawl.h"
+#include "probes/verdict/rules.h"
 
 struct content_run {
     const char *const *urls;     /* the sites as asked, urls[i] for reports[i] */

@@ -1,5 +1,5 @@
 /* rules: the rule table, its config overrides, and the judge (see rules.h, docs/rules.md). */
-#include "probes/rules.h"
+#include "probes/verdict/rules.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -10,8 +10,8 @@
 
 #include "common/clock.h"
 #include "common/strbuf.h"
-#include "probes/sections.h"
-#include "probes/url.h"
+#include "probes/content/sections.h"
+#include "probes/net/url.h"
 
 #define ONOFF 0, 1, 1
 #define DAYS 0, 3660, 1

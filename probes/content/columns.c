@@ -6,7 +6,7 @@
  * like panels (same tag, and the same class or holding dated rows) is a tab group: panel i
  * takes tab title i. The 更多 link comes from the heading (one per tab when there are as
  * many as tabs), then from inside the panel, then from the title's own link. */
-#include "probes/columns.h"
+#include "probes/content/columns.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -14,10 +14,10 @@
 
 #include "common/error.h"
 #include "common/strbuf.h"
-#include "probes/columns_items.h"
-#include "probes/content_dom.h"
-#include "probes/dates.h"
-#include "probes/url.h"
+#include "probes/content/columns_items.h"
+#include "probes/content/content_dom.h"
+#include "probes/content/dates.h"
+#include "probes/net/url.h"
 
 #define MAX_LABELS 16
 #define MAX_CLIMB 9

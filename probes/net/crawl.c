@@ -1,11 +1,11 @@
 /* crawl: breadth-first crawling, link checking and classification for a run of sites
  * (see crawl.h for the contract and the content-probe hook). */
-#include "probes/crawl.h"
+#include "probes/net/crawl.h"
 #include "common/strbuf.h"
-#include "probes/crawl_map.h"
-#include "probes/crawl_soft404.h"
-#include "probes/html.h"
-#include "probes/url.h"
+#include "probes/net/crawl_map.h"
+#include "probes/net/crawl_soft404.h"
+#include "probes/net/html.h"
+#include "probes/net/url.h"
 
 #include <stdio.h>
 #include <stdlib.h>

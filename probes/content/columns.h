@@ -14,7 +14,7 @@
 #include <gumbo.h>
 #include <stddef.h>
 
-#include "probes/site_report.h"
+#include "probes/verdict/site_report.h"
 
 /* One column found on a homepage. */
 struct column_found {

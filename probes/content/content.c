@@ -1,14 +1,14 @@
 /* content: running the content probes over a crawl's parsed pages (see content.h). */
-#include "probes/content.h"
+#include "probes/content/content.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/error.h"
-#include "probes/columns.h"
-#include "probes/identity.h"
-#include "probes/sections.h"
-#include "probes/url.h"
+#include "probes/content/columns.h"
+#include "probes/content/identity.h"
+#include "probes/content/sections.h"
+#include "probes/net/url.h"
 
 struct list_slot {
     char *url; /* as resolved from the homepage */

@@ -12,7 +12,7 @@
 
 #include <gumbo.h>
 
-#include "probes/site_report.h"
+#include "probes/verdict/site_report.h"
 
 /* Fills id from a parsed homepage (strings are heap copies; absent fields stay NULL/0).
  * Fields already set are freed and replaced. Returns 0 or SC_ENOMEM. */

@@ -1,5 +1,5 @@
 /* crawl_soft404: soft-404 fingerprints and phrases (see crawl_soft404.h). */
-#include "probes/crawl_soft404.h"
+#include "probes/net/crawl_soft404.h"
 
 #include <ctype.h>
 #include <stdlib.h>

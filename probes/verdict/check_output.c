@@ -1,5 +1,5 @@
 /* check_output: JSON and text rendering of `spotcheck check` results (see check_output.h). */
-#include "probes/check_output.h"
+#include "probes/verdict/check_output.h"
 #include "common/clock.h"
 #include "common/error.h"
 #include "common/json.h"

@@ -11,7 +11,7 @@
 #include <stdio.h>
 
 #include "common/error.h"
-#include "probes/crawl.h"
+#include "probes/net/crawl.h"
 
 enum {
     NETOPT_CONNECT_TO = 1200,

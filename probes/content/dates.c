@@ -3,7 +3,7 @@
  * The scanner reads the text one character at a time through ch_at(), which folds the
  * full-width digits and separators into ASCII and 年/月/日/号 into private codes, so one
  * grammar covers every written form without first copying the text. */
-#include "probes/dates.h"
+#include "probes/content/dates.h"
 
 #include <string.h>
 

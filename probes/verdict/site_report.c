@@ -1,5 +1,5 @@
 /* site_report: construction, growth and freeing of a site's findings (see site_report.h). */
-#include "probes/site_report.h"
+#include "probes/verdict/site_report.h"
 
 #include <stdlib.h>
 #include <string.h>

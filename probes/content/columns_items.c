@@ -4,7 +4,7 @@
  * block element holding only that link, else the link itself (its date then sits in the
  * next sibling). Rows that hold their own nested lists (drop-down menus) are not items.
  * A <script> inside a <ul> that document.write()s a link is a row too (TRS-style CMSs). */
-#include "probes/columns_items.h"
+#include "probes/content/columns_items.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -12,9 +12,9 @@
 
 #include "common/error.h"
 #include "common/strbuf.h"
-#include "probes/content_dom.h"
-#include "probes/dates.h"
-#include "probes/site_report.h"
+#include "probes/content/content_dom.h"
+#include "probes/content/dates.h"
+#include "probes/verdict/site_report.h"
 
 int columns_is_more_text(const char *text)
 {

@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 #include "common/strbuf.h"
-#include "probes/site_report.h"
+#include "probes/verdict/site_report.h"
 
 /* Appends the JSON document for reports[0..n) to out; returns 0 or SC_ENOMEM. */
 int check_output_json(const struct site_report *reports, size_t n, struct strbuf *out);

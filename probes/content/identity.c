@@ -1,7 +1,7 @@
 /* identity: reading the footer's site identity from a parsed homepage (see identity.h).
  * Everything is read from the page's squashed visible text plus a few attributes, so it
  * does not matter whether the footer is a div, a table or a run of spans. */
-#include "probes/identity.h"
+#include "probes/content/identity.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -10,7 +10,7 @@
 
 #include "common/error.h"
 #include "common/strbuf.h"
-#include "probes/content_dom.h"
+#include "probes/content/content_dom.h"
 
 int identity_code_valid(const char *c)
 {

@@ -2,7 +2,7 @@
  * (see sections.h). For each section the best link wins: its text equal to a synonym,
  * then a short text containing one, then an entry-point URL such as /xxgk/ or
  * /zcjd/index.html; the first link in document order wins among equals. */
-#include "probes/sections.h"
+#include "probes/content/sections.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -10,8 +10,8 @@
 
 #include "common/error.h"
 #include "common/strbuf.h"
-#include "probes/content_dom.h"
-#include "probes/url.h"
+#include "probes/content/content_dom.h"
+#include "probes/net/url.h"
 
 static const char *const disclosure_words[] = {"政府信息公开", "信息公开",         "政务公开",
                                                "政府公开",     "政府信息公开专栏", NULL};

@@ -1,6 +1,6 @@
 /* url: joining and normalising URLs with curl_url() (see url.h). */
-#include "probes/url.h"
-#include "probes/url_cache.h"
+#include "probes/net/url.h"
+#include "probes/net/url_cache.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>

@@ -15,8 +15,8 @@
 #include <gumbo.h>
 #include <stddef.h>
 
-#include "probes/rules.h"
-#include "probes/site_report.h"
+#include "probes/verdict/rules.h"
+#include "probes/verdict/site_report.h"
 
 struct content_state;
 

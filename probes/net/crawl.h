@@ -43,8 +43,8 @@
 #include <stddef.h>
 
 #include "common/error.h"
-#include "probes/fetch.h"
-#include "probes/site_report.h"
+#include "probes/net/fetch.h"
+#include "probes/verdict/site_report.h"
 
 struct crawl_options {
     struct fetch_options fetch;

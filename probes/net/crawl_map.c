@@ -1,5 +1,5 @@
 /* crawl_map: string-keyed open-addressing hash map (see crawl_map.h). */
-#include "probes/crawl_map.h"
+#include "probes/net/crawl_map.h"
 #include "common/error.h"
 
 #include <stdlib.h>

@@ -1,9 +1,9 @@
 /* fetch: libcurl multi + libuv HTTP engine with politeness, redirects, retries and limits
  * (see fetch.h; the libuv marriage follows curl's docs/examples/multi-uv.c). */
-#include "probes/fetch.h"
+#include "probes/net/fetch.h"
 #include "common/strbuf.h"
-#include "probes/crawl_map.h"
-#include "probes/url.h"
+#include "probes/net/crawl_map.h"
+#include "probes/net/url.h"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>

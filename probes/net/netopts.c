@@ -1,5 +1,5 @@
 /* netopts: parsing the shared network options into crawl options (see netopts.h). */
-#include "probes/netopts.h"
+#include "probes/net/netopts.h"
 
 #include "common/number.h"
 

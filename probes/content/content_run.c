@@ -1,12 +1,12 @@
 /* content_run: the crawl hooks that run the content probes and judge each site
  * (see content_run.h). */
-#include "probes/content_run.h"
+#include "probes/content/content_run.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/error.h"
-#include "probes/url.h"
+#include "probes/net/url.h"
 
 static struct content_state **state_for(struct content_run *run, const struct site_report *r,
                                         size_t *index)

@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 #include "common/error.h"
-#include "probes/site_report.h"
+#include "probes/verdict/site_report.h"
 
 enum rule_id {
     /* update windows, days (0 = the category is not judged) */

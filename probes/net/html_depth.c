@@ -1,5 +1,5 @@
 /* html_depth: dropping the tags that nest deeper than a limit (see html_depth.h). */
-#include "probes/html_depth.h"
+#include "probes/net/html_depth.h"
 #include "common/error.h"
 
 #include <string.h>

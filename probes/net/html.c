@@ -1,10 +1,10 @@
 /* html: charset detection, decoding, gumbo parsing and link extraction (see html.h). */
-#include "probes/html.h"
+#include "probes/net/html.h"
 #include "common/charset.h"
 #include "common/error.h"
 #include "common/utf8.h"
-#include "probes/html_depth.h"
-#include "probes/url.h"
+#include "probes/net/html_depth.h"
+#include "probes/net/url.h"
 
 #include <ctype.h>
 #include <pthread.h>

@@ -1,6 +1,6 @@
 /* url_cache: per-thread memo of resolved references (see url_cache.h). */
-#include "probes/url_cache.h"
-#include "probes/crawl_map.h"
+#include "probes/net/url_cache.h"
+#include "probes/net/crawl_map.h"
 
 #include <stdlib.h>
 #include <string.h>

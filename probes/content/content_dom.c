@@ -1,5 +1,5 @@
 /* content_dom: read-only helpers over a gumbo tree for the content probes (see content_dom.h). */
-#include "probes/content_dom.h"
+#include "probes/content/content_dom.h"
 
 #include <stdint.h>
 #include <stdlib.h>
