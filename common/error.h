@@ -11,7 +11,8 @@ enum {
     SC_EINPUT = -2,   /* bad usage, configuration or input: exit status 2 */
     SC_ERUNTIME = -3, /* database, disk, network stack: exit status 3 */
     SC_ENOMEM = -4,   /* out of memory: exit status 3 */
-    SC_ENOTFOUND = -5 /* the thing asked for does not exist */
+    SC_ENOTFOUND = -5, /* the thing asked for does not exist */
+    SC_ECANCELED = -6  /* the work was cancelled before it finished (a crawl, a fetch) */
 };
 
 struct sc_error {

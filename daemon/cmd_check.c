@@ -36,6 +36,59 @@ static void check_usage(FILE *out)
           out);
 }
 
+/* The crawl on check's own loop: a progress line on a terminal, and every site's status. */
+struct check_state {
+    int progress_shown;
+    int status;
+    size_t failed_index;
+};
+
+static void check_progress(const struct crawl_progress *p, void *user)
+{
+    struct check_state *st = user;
+    fprintf(stderr,
+            "\r\033[K%zu pages crawled, %zu links found, %zu checked, %.0f pages/s, %zu to do",
+            p->pages, p->urls, p->checks + p->pages,
+            p->seconds > 0 ? (double)p->pages / p->seconds : 0.0, p->to_do);
+    fflush(stderr);
+    st->progress_shown = 1;
+}
+
+static void check_site_finished(struct crawl *c, size_t index, struct site_report *r, int status,
+                                void *user)
+{
+    struct check_state *st = user;
+    if (status < 0 && st->status == 0) {
+        st->status = status;
+        st->failed_index = index;
+    }
+}
+
+static int check_crawl(const char *const *urls, size_t n, const struct crawl_options *opt,
+                       const struct crawl_hooks *hooks, struct site_report *reports, int progress,
+                       struct sc_error *err)
+{
+    uv_loop_t loop;
+    if (uv_loop_init(&loop) != 0)
+        return sc_fail(err, SC_ERUNTIME, "cannot start the event loop");
+    struct check_state st = {0, 0, 0};
+    struct crawl_callbacks cbs = {check_site_finished, NULL, progress ? check_progress : NULL,
+                                  &st};
+    struct crawl *c;
+    int rc = crawl_start(&loop, urls, n, opt, hooks, &cbs, reports, &c, err);
+    if (rc == 0) {
+        uv_run(&loop, UV_RUN_DEFAULT);
+        if (st.progress_shown)
+            fprintf(stderr, "\r\033[K");
+        if (st.status < 0)
+            rc = sc_fail(err, st.status, "%s: out of memory while checking it",
+                         urls[st.failed_index]);
+    }
+    if (uv_loop_close(&loop) != 0 && rc == 0)
+        rc = sc_fail(err, SC_ERUNTIME, "event loop still had open handles");
+    return rc;
+}
+
 static int list_add(char ***list, size_t *n, const char *s)
 {
     char **p = realloc(*list, (*n + 1) * sizeof *p);
@@ -118,7 +171,7 @@ int cmd_check(struct cli_context *ctx, int argc, char **argv)
             goto out;
         }
     }
-    opt.progress = ctx->verbosity >= 0 && isatty(STDERR_FILENO);
+    int progress = ctx->verbosity >= 0 && isatty(STDERR_FILENO);
 
     size_t n = (size_t)(argc - optind);
     struct site_report *reports = calloc(n, sizeof *reports);
@@ -138,9 +191,8 @@ int cmd_check(struct cli_context *ctx, int argc, char **argv)
     else
         memset(&run, 0, sizeof run);
     if (rc == 0)
-        rc = crawl_run((const char *const *)(argv + optind), n, &opt, &hooks, reports, &err);
-    if (rc == 0 && run.failed)
-        rc = sc_fail(&err, SC_ENOMEM, "out of memory in the content probes");
+        rc = check_crawl((const char *const *)(argv + optind), n, &opt, &hooks, reports, progress,
+                         &err);
     content_run_release(&run);
     if (rc < 0) {
         status = rc == SC_EINPUT ? cli_usage_error("check", "%s", err.msg)

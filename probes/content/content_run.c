@@ -30,34 +30,31 @@ static int same_host(const char *a, const char *b)
     return same;
 }
 
-static void on_page(const struct crawl_page *page, struct site_report *report, void *user)
+static int on_page(const struct crawl_page *page, struct site_report *report, void *user)
 {
     struct content_run *run = user;
     size_t i;
     struct content_state **st = state_for(run, report, &i);
     if (!st || (!*st && !page->is_homepage))
-        return;
+        return 0;
     if (!*st) {
         *st = content_state_new(run->urls[i] ? run->urls[i] : page->url, run->as_of);
-        if (!*st) {
-            run->failed = 1;
-            return;
-        }
+        if (!*st)
+            return SC_ENOMEM;
         if (run->portal && run->portal[i] >= 0)
             content_set_portal(*st, run->portal[i]);
     }
-    if (content_observe_page(*st, page->url, page->is_homepage ? 0 : page->depth, page->doc) < 0) {
-        run->failed = 1;
-        return;
-    }
+    if (content_observe_page(*st, page->url, page->is_homepage ? 0 : page->depth, page->doc) < 0)
+        return SC_ENOMEM;
     if (page->is_homepage) {
         size_t n;
         const char *const *wanted = content_wanted_urls(*st, &n);
         for (size_t k = 0; k < n; k++)
             if (same_host(page->url, wanted[k]) &&
                 crawl_site_want(page->site, wanted[k]) == SC_ENOMEM)
-                run->failed = 1;
+                return SC_ENOMEM;
     }
+    return 0;
 }
 
 /* A section's page loads unless the crawler recorded its link as broken; a suspected
@@ -78,7 +75,7 @@ static int link_status(void *user, const char *url)
     return 1;
 }
 
-static void on_site_done(struct site_report *report, void *user)
+static int on_site_done(struct site_report *report, void *user)
 {
     struct content_run *run = user;
     size_t i;
@@ -86,12 +83,17 @@ static void on_site_done(struct site_report *report, void *user)
     if (st && run->expected_codes && run->expected_codes[i] && !report->expected_code) {
         report->expected_code = strdup(run->expected_codes[i]);
         if (!report->expected_code)
-            run->failed = 1;
+            return SC_ENOMEM;
     }
     if (st && *st && content_finish(*st, report, &run->rules, link_status, report) < 0)
-        run->failed = 1;
-    if (rules_judge(&run->rules, report) < 0)
-        run->failed = 1;
+        return SC_ENOMEM;
+    int rc = rules_judge(&run->rules, report);
+    /* The site's probe state is no longer needed: a long crawl frees it site by site. */
+    if (st) {
+        content_state_free(*st);
+        *st = NULL;
+    }
+    return rc;
 }
 
 int content_run_init(struct content_run *run, const char *const *urls, size_t n,

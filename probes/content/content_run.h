@@ -3,7 +3,8 @@
  * For `spotcheck check` (and the daemon's crawls): one content_state per site, fed by the
  * crawler's page hook; the homepage's column list pages are asked for with
  * crawl_site_want(); when a site is done, content_finish() fills its report and
- * rules_judge() gives the defects, score and verdict. */
+ * rules_judge() gives the defects, score and verdict. A hook that runs out of memory
+ * returns SC_ENOMEM, which ends that site (crawl.h), not the others. */
 #ifndef SPOTCHECK_CONTENT_RUN_H
 #define SPOTCHECK_CONTENT_RUN_H
 
@@ -20,7 +21,6 @@ struct content_run {
     struct content_state **states; /* one per site, made at its homepage */
     long as_of;                    /* the check day */
     struct rules rules;
-    int failed; /* an allocation failed inside a hook: the results are incomplete */
     /* Optional, set after content_run_init by a caller that has the registry (the daemon):
      * portal[i] 1 portal, 0 department, -1 guess from the host; expected_codes[i] the
      * registry's site code, compared with the one the homepage shows (or NULL). */

@@ -1,5 +1,5 @@
-/* crawl: breadth-first crawling, link checking and classification for a run of sites
- * (see crawl.h for the contract and the content-probe hook). */
+/* crawl: breadth-first crawling, link checking and classification for a crawl of some
+ * sites on the caller's loop (see crawl.h for the API, the contract and the hooks). */
 #include "probes/net/crawl.h"
 #include "common/strbuf.h"
 #include "probes/net/crawl_map.h"
@@ -16,13 +16,15 @@
 #include <unistd.h>
 
 #define TEXT_SIG_MAX (64 * 1024) /* bytes of page text the soft-404 signature covers */
+#define PROGRESS_EVERY_MS 200
 
-/* One unique URL of the run, shared by every site that links to it. */
+/* One unique URL of the crawl, shared by every site that links to it. */
 struct url_entry {
     char *url;
     char *final_url;
     int depth;
     unsigned page_requested : 1, check_requested : 1, done : 1;
+    int busy; /* fetches (checks, pages with their parse) queued or running for it */
     struct crawl_site *page_wanted_by; /* a site wants it crawled once its check says ok */
     int page_wanted_depth;
     int status;
@@ -35,15 +37,14 @@ struct url_entry {
 /* A site's first sighting of a URL: where, with what anchor, and whether on the homepage. */
 struct site_ref {
     struct url_entry *e;
-    const char *found_on; /* an entry's URL string, alive for the run */
+    const char *found_on; /* an entry's URL string, alive for the crawl */
     char *anchor;
     int on_homepage;
 };
 
-struct crawl_run;
-
 struct crawl_site {
-    struct crawl_run *run;
+    struct crawl *crawl;
+    size_t index;
     struct site_report *report;
     char *home_url;
     char **hosts; /* scope */
@@ -55,26 +56,33 @@ struct crawl_site {
     struct crawl_map refmap; /* url -> index+1 into refs */
     struct site_ref *refs;
     size_t nrefs, refs_alloc;
+    size_t ref_cursor; /* refs before it are done */
+    size_t outstanding; /* this site's fetches, waiting pages and parse jobs */
+    int status;         /* 0, or SC_ENOMEM once the site ran out of memory */
+    unsigned finishing : 1, finished : 1, delivered : 1;
 };
 
-struct crawl_run {
-    uv_loop_t loop;
+struct crawl {
+    uv_loop_t *loop;
     struct fetch_engine *eng;
-    const struct crawl_options *opt;
-    const struct crawl_hooks *hooks;
+    struct crawl_options opt; /* excludes deep-copied; extra_hosts not kept */
+    struct crawl_hooks hooks;
+    struct crawl_callbacks cbs;
     struct crawl_map urls;
     struct url_entry **entries;
     size_t nentries, entries_alloc;
     struct crawl_site *sites;
-    size_t nsites;
-    size_t outstanding;
+    size_t nsites, sites_done;
+    size_t outstanding;                      /* every site's, plus the shared parse jobs */
     struct page_wait *wait_head, *wait_tail; /* page fetches waiting for room */
     size_t pages_inflight;                   /* page fetches and parses running */
     size_t pages_inflight_max;
-    int oom;
-    uv_timer_t progress;
-    int progress_on;
-    uint64_t start_ms;
+    struct parse_job *jobs; /* on the thread pool, for crawl_cancel() */
+    uv_timer_t kick;        /* runs deliver() outside every other callback */
+    int cancelled;
+    int ending;        /* the engine is being closed */
+    int engine_closed; /* ... and is gone: done comes at the next kick with nothing left */
+    uint64_t start_ms, progress_ms;
     size_t pages, checks;
 };
 
@@ -100,6 +108,7 @@ struct fetch_ctx {
 /* A page (or the soft-404 probe) parsed on the thread pool. */
 struct parse_job {
     uv_work_t work;
+    struct parse_job *prev, *next; /* in crawl->jobs */
     struct crawl_site *site;
     struct url_entry *e;
     enum fetch_mode mode;
@@ -122,8 +131,6 @@ struct parse_job {
     uint64_t text_sig;
     int failed;
 };
-
-static void page_finished(struct crawl_run *run);
 
 void crawl_options_default(struct crawl_options *o)
 {
@@ -175,30 +182,74 @@ enum link_result crawl_classify(int status, const char *error)
     return LINK_SUSPECTED;
 }
 
+/* ---- bookkeeping: the work of each site, and when it is finished ---- */
+
+static void kick_soon(struct crawl *c);
+
+/* Ends the site with an error (out of memory): it takes no new work; what it has in
+ * flight finishes, then it is handed over with that status. */
+static void site_fail(struct crawl_site *s, int code)
+{
+    if (!s->status)
+        s->status = code;
+}
+
+/* 1 when the site may take new work. */
+static int site_open(const struct crawl_site *s)
+{
+    return !s->status && !s->crawl->cancelled && !s->finishing;
+}
+
+static void op_begin(struct crawl_site *s)
+{
+    s->outstanding++;
+    s->crawl->outstanding++;
+}
+
+static void op_end(struct crawl_site *s)
+{
+    s->outstanding--;
+    s->crawl->outstanding--;
+    if (s->outstanding == 0)
+        kick_soon(s->crawl);
+}
+
+/* 1 when every URL the site refers to has its result, or never will (nothing in flight
+ * for it: its fetch was refused or dropped; it is reported "cancelled"). */
+static int site_refs_settled(struct crawl_site *s)
+{
+    while (s->ref_cursor < s->nrefs) {
+        struct url_entry *e = s->refs[s->ref_cursor].e;
+        if (!e->done && e->busy > 0)
+            return 0;
+        s->ref_cursor++;
+    }
+    return 1;
+}
 /* ---- URL table and site references ---- */
 
-static struct url_entry *entry_get(struct crawl_run *run, const char *url, int *created)
+static struct url_entry *entry_get(struct crawl *c, const char *url, int *created)
 {
     *created = 0;
-    struct url_entry *e = crawl_map_get(&run->urls, url);
+    struct url_entry *e = crawl_map_get(&c->urls, url);
     if (e)
         return e;
-    if (run->nentries == run->entries_alloc) {
-        size_t na = run->entries_alloc ? run->entries_alloc * 2 : 256;
-        struct url_entry **p = realloc(run->entries, na * sizeof *p);
+    if (c->nentries == c->entries_alloc) {
+        size_t na = c->entries_alloc ? c->entries_alloc * 2 : 256;
+        struct url_entry **p = realloc(c->entries, na * sizeof *p);
         if (!p)
             return NULL;
-        run->entries = p;
-        run->entries_alloc = na;
+        c->entries = p;
+        c->entries_alloc = na;
     }
     e = calloc(1, sizeof *e);
-    if (!e || !(e->url = strdup(url)) || crawl_map_put(&run->urls, e->url, e) < 0) {
+    if (!e || !(e->url = strdup(url)) || crawl_map_put(&c->urls, e->url, e) < 0) {
         if (e)
             free(e->url);
         free(e);
         return NULL;
     }
-    run->entries[run->nentries++] = e;
+    c->entries[c->nentries++] = e;
     *created = 1;
     return e;
 }
@@ -311,84 +362,111 @@ static int site_scope_add(struct crawl_site *s, const char *host)
 
 /* ---- fetching ---- */
 
-static void run_maybe_finish(struct crawl_run *run);
 static void on_fetched(struct fetch_result *res, void *user);
-
 static void fetch_now(struct crawl_site *s, struct url_entry *e, enum fetch_mode mode, int depth);
 
-/* Starts waiting page fetches while there is room. */
-static void pages_pump(struct crawl_run *run)
+static void maybe_progress(struct crawl *c)
 {
-    while (run->wait_head && run->pages_inflight < run->pages_inflight_max) {
-        struct page_wait *w = run->wait_head;
-        run->wait_head = w->next;
-        if (!run->wait_head)
-            run->wait_tail = NULL;
-        run->pages_inflight++;
-        run->outstanding--; /* fetch_now counts it again */
-        fetch_now(w->site, w->e, MODE_PAGE, w->depth);
+    if (!c->cbs.progress)
+        return;
+    uint64_t now = uv_now(c->loop);
+    if (now - c->progress_ms < PROGRESS_EVERY_MS)
+        return;
+    c->progress_ms = now;
+    struct crawl_progress p = {c->pages,  c->checks, c->nentries, c->outstanding,
+                               c->sites_done, c->nsites, (double)(now - c->start_ms) / 1000.0};
+    c->cbs.progress(&p, c->cbs.user);
+}
+
+/* A page's work (its wait, fetch and parse) is over. */
+static void page_op_end(struct crawl_site *s, struct url_entry *e)
+{
+    e->busy--;
+    op_end(s);
+}
+
+/* Starts waiting page fetches while there is room; drops those of sites that stopped. */
+static void pages_pump(struct crawl *c)
+{
+    while (c->wait_head && c->pages_inflight < c->pages_inflight_max) {
+        struct page_wait *w = c->wait_head;
+        c->wait_head = w->next;
+        if (!c->wait_head)
+            c->wait_tail = NULL;
+        if (site_open(w->site)) {
+            c->pages_inflight++;
+            fetch_now(w->site, w->e, MODE_PAGE, w->depth);
+        } else {
+            page_op_end(w->site, w->e);
+        }
         free(w);
     }
 }
 
-static void page_finished(struct crawl_run *run)
+/* A page fetch (and its parse, if any) is over: make room for the next. */
+static void page_finished(struct crawl_site *s, struct url_entry *e)
 {
-    run->pages_inflight--;
-    pages_pump(run);
+    struct crawl *c = s->crawl;
+    c->pages_inflight--;
+    page_op_end(s, e);
+    pages_pump(c);
 }
 
 static void submit(struct crawl_site *s, struct url_entry *e, enum fetch_mode mode, int depth)
 {
-    struct crawl_run *run = s->run;
+    struct crawl *c = s->crawl;
+    if (!site_open(s))
+        return;
     if (mode == MODE_PAGE) {
         struct page_wait *w = calloc(1, sizeof *w);
         if (!w) {
-            run->oom = 1;
+            site_fail(s, SC_ENOMEM);
             return;
         }
         w->site = s;
         w->e = e;
         w->depth = depth;
-        if (run->wait_tail)
-            run->wait_tail->next = w;
+        if (c->wait_tail)
+            c->wait_tail->next = w;
         else
-            run->wait_head = w;
-        run->wait_tail = w;
-        run->outstanding++;
+            c->wait_head = w;
+        c->wait_tail = w;
+        op_begin(s);
+        e->busy++;
         e->page_requested = 1;
         s->pages_queued++;
-        pages_pump(run);
+        pages_pump(c);
         return;
     }
     fetch_now(s, e, mode, depth);
 }
 
+/* Hands the request to the engine. A page's wait already counts as its op (and its
+ * pages_inflight place is taken); a check becomes an op here. */
 static void fetch_now(struct crawl_site *s, struct url_entry *e, enum fetch_mode mode, int depth)
 {
-    struct crawl_run *run = s->run;
-    struct fetch_ctx *c = calloc(1, sizeof *c);
-    if (!c) {
-        run->oom = 1;
-        if (mode == MODE_PAGE)
-            run->pages_inflight--;
-        return;
-    }
-    c->site = s;
-    c->e = e;
-    c->mode = mode;
-    c->depth = depth;
+    struct crawl *c = s->crawl;
+    struct fetch_ctx *x = calloc(1, sizeof *x);
     struct fetch_request req = {e->url, mode == MODE_CHECK ? FETCH_HEAD : FETCH_GET,
                                 mode != MODE_CHECK};
-    if (fetch_submit(run->eng, &req, on_fetched, c) < 0) {
-        free(c);
-        run->oom = 1;
+    if (x) {
+        x->site = s;
+        x->e = e;
+        x->mode = mode;
+        x->depth = depth;
+    }
+    if (!x || !c->eng || fetch_submit(c->eng, &req, on_fetched, x) < 0) {
+        free(x);
+        site_fail(s, SC_ENOMEM);
         if (mode == MODE_PAGE)
-            run->pages_inflight--;
+            page_finished(s, e);
         return;
     }
-    run->outstanding++;
-    if (mode == MODE_CHECK)
+    if (mode == MODE_CHECK) {
+        op_begin(s);
+        e->busy++;
         e->check_requested = 1;
+    }
 }
 
 static int looks_like_html(const char *content_type, const char *body, size_t n)
@@ -403,6 +481,8 @@ static int looks_like_html(const char *content_type, const char *body, size_t n)
     return 0;
 }
 
+/* On the thread pool: decode, parse, fingerprint and extract links. Reads the site's
+ * soft-404 fingerprint, which is written only before the site's first page is queued. */
 static void parse_work(uv_work_t *w)
 {
     struct parse_job *j = w->data;
@@ -426,18 +506,19 @@ static void parse_work(uv_work_t *w)
      * phrase check needs no more than SOFT404_SHORT_PAGE bytes. */
     html_text(j->doc->out, &text,
               j->mode == MODE_PROBE || j->site->fp.active ? TEXT_SIG_MAX : SOFT404_SHORT_PAGE + 16);
-    if (j->mode == MODE_PROBE) {
+    if (title.failed || text.failed)
+        j->failed = 1;
+    else if (j->mode == MODE_PROBE)
         j->text_sig = soft404_text_sig(text.buf, text.len);
-    } else if (!j->is_homepage) {
+    else if (!j->is_homepage)
         j->soft404 = soft404_page_match(&j->site->fp, j->final_url, j->redirected, title.buf,
                                         text.buf, text.len);
-    }
     strbuf_release(&title);
     strbuf_release(&text);
-    if (j->mode == MODE_PAGE && !j->soft404 &&
+    if (!j->failed && j->mode == MODE_PAGE && !j->soft404 &&
         html_links_extract(j->doc->out, j->final_url, &j->links) < 0)
         j->failed = 1;
-    if (!j->keep_doc || j->soft404) {
+    if (!j->keep_doc || j->soft404 || j->failed) {
         html_parse_free(j->doc);
         j->doc = NULL;
         strbuf_release(&j->html);
@@ -466,57 +547,69 @@ static void parse_done(uv_work_t *w, int status)
 {
     struct parse_job *j = w->data;
     struct crawl_site *s = j->site;
-    struct crawl_run *run = s->run;
-    (void)status;
-    if (j->failed)
-        run->oom = 1;
+    struct crawl *c = s->crawl;
+    if (j->prev)
+        j->prev->next = j->next;
+    else
+        c->jobs = j->next;
+    if (j->next)
+        j->next->prev = j->prev;
+    int ran = status == 0; /* UV_ECANCELED: crawl_cancel() took it off the queue */
+    if (ran && j->failed)
+        site_fail(s, SC_ENOMEM);
     if (j->mode == MODE_PROBE) {
-        s->fp.active = !j->failed;
-        s->fp.text_sig = j->text_sig;
+        if (ran && !j->failed) {
+            s->fp.active = 1;
+            s->fp.text_sig = j->text_sig;
+        }
         site_start_home(s);
-    } else {
+    } else if (ran) {
         struct url_entry *e = j->e;
         if (j->soft404) {
             entry_set(e, j->status, "soft_404", NULL);
             e->result = LINK_BROKEN;
-        }
-        if (!j->soft404 && !j->failed) {
+        } else if (!j->failed && site_open(s)) {
             s->report->pages_crawled++;
-            run->pages++;
-            if (run->hooks && run->hooks->page && j->doc) {
-                struct crawl_page p = {j->final_url, e->url,         j->status,
-                                       j->depth,     j->is_homepage, j->text,
-                                       j->text_len,  j->doc->out,    s};
-                run->hooks->page(&p, s->report, run->hooks->user);
+            c->pages++;
+            if (c->hooks.page && j->doc) {
+                struct crawl_page p = {j->final_url, e->url,      j->status,   j->depth,
+                                       j->is_homepage, j->text,   j->text_len, j->doc->out,
+                                       s,              s->index};
+                int rc = c->hooks.page(&p, s->report, c->hooks.user);
+                if (rc < 0)
+                    site_fail(s, rc);
             }
             site_links_add(s, e, j->depth, j->is_homepage, &j->links);
         }
     }
     int was_page = j->mode == MODE_PAGE;
-    parse_job_free(j);
-    run->outstanding--;
+    struct url_entry *e = j->e;
+    parse_job_free(j); /* the fetch's op, which the job carried, ends here */
     if (was_page)
-        page_finished(run);
-    run_maybe_finish(run);
+        page_finished(s, e);
+    else
+        op_end(s);
+    maybe_progress(c);
 }
 
-/* Hands the page to the thread pool; returns 1 when queued. */
-static int queue_parse(struct crawl_site *s, struct fetch_ctx *c, struct fetch_result *res)
+/* Hands the page to the thread pool; returns 1 when queued (the fetch's op then lives on
+ * in the job). */
+static int queue_parse(struct crawl_site *s, struct fetch_ctx *x, struct fetch_result *res)
 {
-    struct crawl_run *run = s->run;
+    struct crawl *c = s->crawl;
     struct parse_job *j = calloc(1, sizeof *j);
     if (!j) {
-        run->oom = 1;
+        site_fail(s, SC_ENOMEM);
         return 0;
     }
     strbuf_init(&j->html);
     j->work.data = j;
     j->site = s;
-    j->e = c->e;
-    j->mode = c->mode;
-    j->depth = c->depth;
-    j->is_homepage = c->e == s->home;
-    j->keep_doc = run->hooks && run->hooks->page;
+    j->e = x->e;
+    j->mode = x->mode;
+    j->depth = x->depth;
+    j->is_homepage = x->e && x->e == s->home;
+    j->keep_doc = c->hooks.page != NULL;
     j->redirected = res->nredirects > 0;
     j->status = res->status;
     j->body = res->body;
@@ -524,93 +617,122 @@ static int queue_parse(struct crawl_site *s, struct fetch_ctx *c, struct fetch_r
     res->body = NULL;
     j->content_type = res->content_type ? strdup(res->content_type) : NULL;
     j->final_url = strdup(res->final_url);
-    if (!j->final_url || uv_queue_work(&run->loop, &j->work, parse_work, parse_done) != 0) {
-        run->oom = 1;
+    if (!j->final_url || (res->content_type && !j->content_type) ||
+        uv_queue_work(c->loop, &j->work, parse_work, parse_done) != 0) {
+        site_fail(s, SC_ENOMEM);
         parse_job_free(j);
         return 0;
     }
-    run->outstanding++;
+    j->next = c->jobs;
+    if (c->jobs)
+        c->jobs->prev = j;
+    c->jobs = j;
     return 1;
+}
+
+static void on_probe_fetched(struct crawl_site *s, struct fetch_ctx *x, struct fetch_result *res,
+                             int ok2xx)
+{
+    if (ok2xx && res->nredirects > 0 && !s->fp.landing && !(s->fp.landing = strdup(res->final_url)))
+        site_fail(s, SC_ENOMEM);
+    if (ok2xx && res->body && site_open(s) &&
+        looks_like_html(res->content_type, res->body, res->body_len) && queue_parse(s, x, res))
+        return; /* parse_done starts the homepage and ends the op */
+    site_start_home(s);
+    op_end(s);
+}
+
+static void on_check_fetched(struct crawl_site *s, struct url_entry *e, struct fetch_result *res,
+                             int ok2xx)
+{
+    struct crawl *c = s->crawl;
+    if (!e->page_requested || !e->done) {
+        if (entry_set_fetched(e, res) < 0)
+            site_fail(s, SC_ENOMEM);
+        if (ok2xx && res->nredirects > 0 && s->fp.landing &&
+            strcmp(res->final_url, s->fp.landing) == 0) {
+            e->error = "soft_404";
+            e->result = LINK_BROKEN;
+        }
+    }
+    c->checks++;
+    /* Found as a crawlable page while its check ran: now crawl it, if it is fine. */
+    struct crawl_site *want = e->page_wanted_by;
+    e->page_wanted_by = NULL;
+    if (want && !e->page_requested && e->result == LINK_OK) {
+        e->depth = e->page_wanted_depth;
+        submit(want, e, MODE_PAGE, e->page_wanted_depth);
+    }
+    e->busy--;
+    op_end(s);
+}
+
+static void on_page_fetched(struct crawl_site *s, struct fetch_ctx *x, struct fetch_result *res,
+                            int ok2xx)
+{
+    struct crawl *c = s->crawl;
+    struct url_entry *e = x->e;
+    if (entry_set_fetched(e, res) < 0)
+        site_fail(s, SC_ENOMEM);
+    int is_home = e == s->home;
+    if (is_home) {
+        s->report->reachable = ok2xx;
+        if (!ok2xx) {
+            free(s->report->unreachable_error);
+            s->report->unreachable_error = strdup(res->error ? res->error : "http_status");
+            if (!s->report->unreachable_error)
+                site_fail(s, SC_ENOMEM);
+        } else {
+            char *host = NULL;
+            int port;
+            if (url_host_port(res->final_url, &host, &port) < 0 || site_scope_add(s, host) < 0)
+                site_fail(s, SC_ENOMEM);
+            free(host);
+        }
+    }
+    /* A redirect lands on a page that may be crawled on its own: parse it once. */
+    int seen = 0;
+    if (ok2xx && res->nredirects > 0) {
+        int created;
+        struct url_entry *fe = entry_get(c, res->final_url, &created);
+        if (!fe)
+            site_fail(s, SC_ENOMEM);
+        else if (fe != e && fe->page_requested)
+            seen = 1;
+        else if (fe != e) {
+            fe->page_requested = 1;
+            entry_set(fe, res->status, NULL, NULL);
+        }
+    }
+    int parsing = ok2xx && !seen && res->body && site_open(s) &&
+                  (is_home || site_in_scope(s, res->final_url)) &&
+                  looks_like_html(res->content_type, res->body, res->body_len) &&
+                  queue_parse(s, x, res);
+    if (!parsing)
+        page_finished(s, e);
 }
 
 static void on_fetched(struct fetch_result *res, void *user)
 {
-    struct fetch_ctx *c = user;
-    struct crawl_site *s = c->site;
-    struct crawl_run *run = s->run;
-    struct url_entry *e = c->e;
+    struct fetch_ctx *x = user;
+    struct crawl_site *s = x->site;
     int ok2xx = !res->error && res->status >= 200 && res->status < 300;
-
-    if (c->mode == MODE_PROBE) {
-        if (ok2xx && res->nredirects > 0)
-            s->fp.landing = strdup(res->final_url);
-        if (ok2xx && res->body && looks_like_html(res->content_type, res->body, res->body_len))
-            queue_parse(s, c, res);
-        else
-            site_start_home(s);
-    } else if (c->mode == MODE_CHECK) {
-        if (!e->page_requested || !e->done) {
-            if (entry_set_fetched(e, res) < 0)
-                run->oom = 1;
-            if (ok2xx && res->nredirects > 0 && s->fp.landing &&
-                strcmp(res->final_url, s->fp.landing) == 0) {
-                e->error = "soft_404";
-                e->result = LINK_BROKEN;
-            }
-        }
-        run->checks++;
-        if (e->page_wanted_by && !e->page_requested && e->result == LINK_OK) {
-            e->depth = e->page_wanted_depth;
-            submit(e->page_wanted_by, e, MODE_PAGE, e->page_wanted_depth);
-        }
-    } else {
-        if (entry_set_fetched(e, res) < 0)
-            run->oom = 1;
-        int is_home = e == s->home;
-        if (is_home) {
-            s->report->reachable = ok2xx;
-            if (!ok2xx) {
-                free(s->report->unreachable_error);
-                s->report->unreachable_error = strdup(res->error ? res->error : "http_status");
-            } else {
-                char *host = NULL;
-                int port;
-                if (url_host_port(res->final_url, &host, &port) == 0)
-                    site_scope_add(s, host);
-                free(host);
-            }
-        }
-        /* A redirect lands on a page that may be crawled on its own: parse it once. */
-        int seen = 0;
-        if (ok2xx && res->nredirects > 0) {
-            int created;
-            struct url_entry *fe = entry_get(run, res->final_url, &created);
-            if (!fe)
-                run->oom = 1;
-            else if (fe != e && fe->page_requested)
-                seen = 1;
-            else if (fe != e) {
-                fe->page_requested = 1;
-                entry_set(fe, res->status, NULL, NULL);
-            }
-        }
-        int parsing =
-            ok2xx && !seen && res->body && (is_home || site_in_scope(s, res->final_url)) &&
-            looks_like_html(res->content_type, res->body, res->body_len) && queue_parse(s, c, res);
-        if (!parsing)
-            page_finished(run);
-    }
-    free(c);
-    run->outstanding--;
-    run_maybe_finish(run);
+    if (x->mode == MODE_PROBE)
+        on_probe_fetched(s, x, res, ok2xx);
+    else if (x->mode == MODE_CHECK)
+        on_check_fetched(s, x->e, res, ok2xx);
+    else
+        on_page_fetched(s, x, res, ok2xx);
+    free(x);
+    maybe_progress(s->crawl);
 }
 
 static void site_start_home(struct crawl_site *s)
 {
     int created;
-    struct url_entry *e = entry_get(s->run, s->home_url, &created);
+    struct url_entry *e = entry_get(s->crawl, s->home_url, &created);
     if (!e) {
-        s->run->oom = 1;
+        site_fail(s, SC_ENOMEM);
         return;
     }
     s->home = e;
@@ -625,21 +747,20 @@ static int url_excluded(const struct crawl_options *o, const char *url)
             return 1;
     return 0;
 }
-
 static void site_link_add(struct crawl_site *s, struct url_entry *page, int depth, int on_home,
                           const struct html_link *l)
 {
-    struct crawl_run *run = s->run;
-    const struct crawl_options *o = run->opt;
+    struct crawl *c = s->crawl;
+    const struct crawl_options *o = &c->opt;
     int created;
-    struct url_entry *e = entry_get(run, l->url, &created);
+    struct url_entry *e = entry_get(c, l->url, &created);
     if (!e) {
-        run->oom = 1;
+        site_fail(s, SC_ENOMEM);
         return;
     }
     const char *found_on = page->final_url ? page->final_url : page->url;
     if (site_ref_add(s, e, found_on, l->anchor, on_home) < 0) {
-        run->oom = 1;
+        site_fail(s, SC_ENOMEM);
         return;
     }
     if (created && l->status == URL_SKIP) {
@@ -691,7 +812,7 @@ static void site_link_add(struct crawl_site *s, struct url_entry *page, int dept
 static void site_links_add(struct crawl_site *s, struct url_entry *page, int depth, int on_home,
                            struct html_links *links)
 {
-    for (size_t i = 0; i < links->n && !s->run->oom; i++)
+    for (size_t i = 0; i < links->n && site_open(s); i++)
         site_link_add(s, page, depth + 1, on_home, &links->v[i]);
 }
 
@@ -704,44 +825,19 @@ int crawl_site_want(struct crawl_site *s, const char *url)
     if (st != URL_OK)
         return SC_EINPUT;
     int created;
-    struct url_entry *e = entry_get(s->run, abs, &created);
+    struct url_entry *e = entry_get(s->crawl, abs, &created);
     free(abs);
     if (!e)
         return SC_ENOMEM;
     if (!e->page_requested) {
         if (created)
-            e->depth = s->run->opt->max_depth;
-        submit(s, e, MODE_PAGE, s->run->opt->max_depth);
+            e->depth = s->crawl->opt.max_depth;
+        submit(s, e, MODE_PAGE, s->crawl->opt.max_depth);
     }
-    return s->run->oom ? SC_ENOMEM : 0;
+    return s->status == SC_ENOMEM ? SC_ENOMEM : 0;
 }
 
-/* ---- the run ---- */
-
-static void on_progress(uv_timer_t *t)
-{
-    struct crawl_run *run = t->data;
-    double secs = (double)(uv_now(&run->loop) - run->start_ms) / 1000.0;
-    fprintf(stderr,
-            "\r\033[K%zu pages crawled, %zu links found, %zu checked, %.0f pages/s, %zu to do",
-            run->pages, run->nentries, run->checks + run->pages,
-            secs > 0 ? (double)run->pages / secs : 0.0, run->outstanding);
-    fflush(stderr);
-}
-
-static void run_maybe_finish(struct crawl_run *run)
-{
-    if (run->outstanding > 0 || !run->eng)
-        return;
-    fetch_engine_close(run->eng);
-    run->eng = NULL;
-    if (run->progress_on) {
-        uv_timer_stop(&run->progress);
-        uv_close((uv_handle_t *)&run->progress, NULL);
-        fprintf(stderr, "\r\033[K");
-        run->progress_on = 0;
-    }
-}
+/* ---- a site's start and end ---- */
 
 static void site_probe_start(struct crawl_site *s)
 {
@@ -754,24 +850,30 @@ static void site_probe_start(struct crawl_site *s)
     snprintf(path, sizeof path, "/spotcheck-404-%02x%02x%02x%02x%02x%02x%02x%02x.html", rnd[0],
              rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
     char *probe = NULL;
-    if (url_resolve(s->home_url, path, &probe) != URL_OK) {
+    int st = url_resolve(s->home_url, path, &probe);
+    if (st != URL_OK) {
+        if (st == SC_ENOMEM)
+            site_fail(s, SC_ENOMEM);
+        free(probe);
         site_start_home(s);
         return;
     }
-    struct fetch_ctx *c = calloc(1, sizeof *c);
+    struct fetch_ctx *x = calloc(1, sizeof *x);
     struct fetch_request req = {probe, FETCH_GET, 1};
-    if (!c || fetch_submit(s->run->eng, &req, on_fetched, c) < 0) {
-        free(c);
-        s->run->oom = 1;
+    if (x) {
+        x->site = s;
+        x->mode = MODE_PROBE;
+    }
+    if (!x || fetch_submit(s->crawl->eng, &req, on_fetched, x) < 0) {
+        free(x);
+        site_fail(s, SC_ENOMEM);
     } else {
-        c->site = s;
-        c->mode = MODE_PROBE;
-        s->run->outstanding++;
+        op_begin(s);
     }
     free(probe);
 }
 
-/* Moves what the run found into each site's report. */
+/* Moves what the crawl found into the site's report. */
 static int site_report_fill(struct crawl_site *s, int all_links)
 {
     struct site_report *r = s->report;
@@ -779,7 +881,7 @@ static int site_report_fill(struct crawl_site *s, int all_links)
     for (size_t i = 0; i < s->nrefs; i++) {
         struct site_ref *ref = &s->refs[i];
         struct url_entry *e = ref->e;
-        if (!e->done) /* never finished: the run was cut short */
+        if (!e->done) /* never finished: the crawl was cut short */
             entry_set(e, e->status, "cancelled", NULL);
         if (e->result != LINK_SKIPPED)
             r->links_checked++;
@@ -806,100 +908,294 @@ static int site_report_fill(struct crawl_site *s, int all_links)
     return 0;
 }
 
-static void site_free(struct crawl_site *s)
+/* Frees what the site holds; its report stays. */
+static void site_release(struct crawl_site *s)
 {
     free(s->home_url);
+    s->home_url = NULL;
     for (size_t i = 0; i < s->nhosts; i++)
         free(s->hosts[i]);
     free(s->hosts);
+    s->hosts = NULL;
+    s->nhosts = 0;
     soft404_fingerprint_free(&s->fp);
     for (size_t i = 0; i < s->nrefs; i++)
         free(s->refs[i].anchor);
     free(s->refs);
+    s->refs = NULL;
+    s->nrefs = s->refs_alloc = 0;
     crawl_map_release(&s->refmap);
+}
+
+/* The site has nothing in flight and every URL it refers to is settled (or it stopped):
+ * fill its report, judge it and hand it over. */
+static void site_finish(struct crawl_site *s)
+{
+    struct crawl *c = s->crawl;
+    s->finishing = 1;
+    int status = s->status;
+    if (!status && c->cancelled)
+        status = SC_ECANCELED;
+    if (site_report_fill(s, c->opt.all_links) < 0 && !status)
+        status = SC_ENOMEM;
+    if (!status && c->hooks.site_done) {
+        int rc = c->hooks.site_done(s->report, c->hooks.user);
+        if (rc < 0)
+            status = rc;
+    }
+    site_release(s);
+    s->finished = 1;
+    c->sites_done++;
+    if (c->cbs.site_finished)
+        c->cbs.site_finished(c, s->index, s->report, status, c->cbs.user);
+}
+
+/* ---- the crawl's life cycle ---- */
+
+static void on_kick(uv_timer_t *t);
+
+static void kick_soon(struct crawl *c)
+{
+    if (!uv_is_active((uv_handle_t *)&c->kick) && !uv_is_closing((uv_handle_t *)&c->kick))
+        uv_timer_start(&c->kick, on_kick, 0, 0);
+}
+
+static void crawl_free(struct crawl *c)
+{
+    for (size_t i = 0; i < c->nsites; i++)
+        site_release(&c->sites[i]);
+    free(c->sites);
+    for (size_t i = 0; i < c->nentries; i++) {
+        free(c->entries[i]->url);
+        free(c->entries[i]->final_url);
+        entry_chain_free(c->entries[i]);
+        free(c->entries[i]);
+    }
+    free(c->entries);
+    crawl_map_release(&c->urls);
+    for (size_t i = 0; i < c->opt.nexcludes; i++)
+        free(c->opt.excludes[i]);
+    free(c->opt.excludes);
+    free(c);
+}
+
+static void on_kick_closed(uv_handle_t *h)
+{
+    struct crawl *c = h->data;
+    struct crawl_callbacks cbs = c->cbs;
+    int status = c->cancelled ? SC_ECANCELED : 0;
+    if (cbs.done)
+        cbs.done(c, status, cbs.user);
+    crawl_free(c);
+}
+
+static void on_engine_closed(void *user)
+{
+    struct crawl *c = user;
+    c->engine_closed = 1;
+    kick_soon(c);
+}
+
+/* Stops what can be stopped: waiting pages are dropped, queued parse jobs taken off the
+ * thread pool (running ones finish), transfers cancelled by closing the engine. */
+static void crawl_stop_work(struct crawl *c)
+{
+    while (c->wait_head) {
+        struct page_wait *w = c->wait_head;
+        c->wait_head = w->next;
+        page_op_end(w->site, w->e);
+        free(w);
+    }
+    c->wait_tail = NULL;
+    for (struct parse_job *j = c->jobs; j; j = j->next)
+        uv_cancel((uv_req_t *)&j->work); /* fails for a job already running: it finishes */
+    if (c->eng && !c->ending) {
+        struct fetch_engine *eng = c->eng;
+        c->eng = NULL;
+        c->ending = 1;
+        fetch_engine_close(eng, on_engine_closed, c); /* delivers "cancelled" to on_fetched */
+    }
+}
+
+/* Runs outside every other callback: hands over the sites that are finished, stops the
+ * work of a cancelled crawl, and closes the crawl once nothing is left. */
+static void on_kick(uv_timer_t *t)
+{
+    struct crawl *c = t->data;
+    if (c->cancelled)
+        crawl_stop_work(c);
+    for (size_t i = 0; i < c->nsites; i++) {
+        struct crawl_site *s = &c->sites[i];
+        if (s->finishing || s->outstanding > 0)
+            continue;
+        if (s->status || c->cancelled || site_refs_settled(s))
+            site_finish(s);
+    }
+    if (c->sites_done < c->nsites || c->outstanding > 0)
+        return;
+    if (!c->ending) {
+        struct fetch_engine *eng = c->eng;
+        c->eng = NULL;
+        c->ending = 1;
+        fetch_engine_close(eng, on_engine_closed, c);
+    } else if (c->engine_closed && !uv_is_closing((uv_handle_t *)&c->kick)) {
+        uv_close((uv_handle_t *)&c->kick, on_kick_closed);
+    }
+}
+
+void crawl_cancel(struct crawl *c)
+{
+    if (c->cancelled)
+        return;
+    c->cancelled = 1;
+    kick_soon(c);
+}
+
+/* Copies a list of strings; returns 0 or SC_ENOMEM (what was copied is counted in *nout). */
+static int strings_copy(char ***out, size_t *nout, char *const *in, size_t n)
+{
+    *out = NULL;
+    *nout = 0;
+    if (n == 0)
+        return 0;
+    if (!(*out = calloc(n, sizeof **out)))
+        return SC_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        if (!((*out)[i] = strdup(in[i])))
+            return SC_ENOMEM;
+        (*nout)++;
+    }
+    return 0;
+}
+
+/* Sets up site i; a URL that is not http(s) is a finding (bad_url), not an error. */
+static int site_init(struct crawl *c, size_t i, const char *url, const struct crawl_options *opt)
+{
+    struct crawl_site *s = &c->sites[i];
+    s->crawl = c;
+    s->index = i;
+    crawl_map_init(&s->refmap);
+    int st = url_normalise(url, &s->home_url);
+    if (st == SC_ENOMEM)
+        return SC_ENOMEM;
+    char *host = NULL;
+    int port;
+    if (st != URL_OK || url_host_port(s->home_url, &host, &port) < 0) {
+        free(s->home_url);
+        s->home_url = NULL;
+        s->report->reachable = 0;
+        if (!(s->report->unreachable_error = strdup("bad_url")))
+            return SC_ENOMEM;
+        return 0; /* nothing to fetch: judged and handed over at the first kick */
+    }
+    int rc = site_scope_add(s, host);
+    free(host);
+    for (size_t k = 0; rc == 0 && k < opt->nextra_hosts; k++)
+        rc = site_scope_add(s, opt->extra_hosts[k]);
+    return rc;
+}
+
+int crawl_start(uv_loop_t *loop, const char *const *urls, size_t n,
+                const struct crawl_options *opt, const struct crawl_hooks *hooks,
+                const struct crawl_callbacks *cbs, struct site_report *reports,
+                struct crawl **out, struct sc_error *err)
+{
+    *out = NULL;
+    for (size_t i = 0; i < n; i++)
+        site_report_init(&reports[i], urls[i]);
+    struct crawl *c = calloc(1, sizeof *c);
+    if (!c)
+        return sc_fail(err, SC_ENOMEM, "out of memory");
+    c->loop = loop;
+    c->opt = *opt;
+    c->opt.extra_hosts = NULL;
+    c->opt.nextra_hosts = 0;
+    if (hooks)
+        c->hooks = *hooks;
+    if (cbs)
+        c->cbs = *cbs;
+    c->pages_inflight_max = (size_t)(opt->fetch.concurrency > 0 ? opt->fetch.concurrency : 1) + 8;
+    crawl_map_init(&c->urls);
+    int rc = strings_copy(&c->opt.excludes, &c->opt.nexcludes, opt->excludes, opt->nexcludes);
+    c->sites = calloc(n ? n : 1, sizeof *c->sites);
+    if (rc < 0 || !c->sites) {
+        crawl_free(c);
+        return sc_fail(err, SC_ENOMEM, "out of memory");
+    }
+    c->nsites = n;
+    for (size_t i = 0; i < n; i++)
+        c->sites[i].report = &reports[i];
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = site_init(c, i, urls[i], opt);
+    if (rc < 0) {
+        crawl_free(c);
+        return sc_fail(err, rc, "out of memory");
+    }
+    rc = fetch_engine_new(loop, &opt->fetch, &c->eng, err);
+    if (rc < 0) {
+        crawl_free(c);
+        return rc;
+    }
+    uv_timer_init(loop, &c->kick);
+    c->kick.data = c;
+    c->start_ms = c->progress_ms = uv_now(loop);
+    for (size_t i = 0; i < n; i++)
+        if (c->sites[i].home_url)
+            site_probe_start(&c->sites[i]);
+    kick_soon(c); /* sites with nothing to do (bad URLs, no memory) finish at once */
+    *out = c;
+    return 0;
+}
+
+/* ---- crawl_run: the blocking convenience ---- */
+
+struct run_state {
+    int status;
+    size_t failed_index;
+    int done;
+};
+
+static void run_site_finished(struct crawl *c, size_t index, struct site_report *r, int status,
+                              void *user)
+{
+    struct run_state *st = user;
+    if (status < 0 && st->status == 0) {
+        st->status = status;
+        st->failed_index = index;
+    }
+}
+
+static void run_done(struct crawl *c, int status, void *user)
+{
+    struct run_state *st = user;
+    st->done = 1;
+    if (status < 0 && st->status == 0)
+        st->status = status;
 }
 
 int crawl_run(const char *const *urls, size_t n, const struct crawl_options *opt,
               const struct crawl_hooks *hooks, struct site_report *reports, struct sc_error *err)
 {
-    for (size_t i = 0; i < n; i++)
-        site_report_init(&reports[i], urls[i]);
-    struct crawl_run *run = calloc(1, sizeof *run);
-    if (!run)
-        return sc_fail(err, SC_ENOMEM, "out of memory");
-    int rc = 0;
-    run->opt = opt;
-    run->hooks = hooks;
-    run->pages_inflight_max = (size_t)opt->fetch.concurrency + 8;
-    crawl_map_init(&run->urls);
-    if (uv_loop_init(&run->loop) != 0) {
-        free(run);
+    uv_loop_t loop;
+    if (uv_loop_init(&loop) != 0) {
+        for (size_t i = 0; i < n; i++)
+            site_report_init(&reports[i], urls[i]);
         return sc_fail(err, SC_ERUNTIME, "cannot start the event loop");
     }
-    rc = fetch_engine_new(&run->loop, &opt->fetch, &run->eng, err);
-    run->sites = calloc(n ? n : 1, sizeof *run->sites);
-    if (rc == 0 && !run->sites)
-        rc = sc_fail(err, SC_ENOMEM, "out of memory");
-    run->nsites = rc == 0 ? n : 0;
-    for (size_t i = 0; rc == 0 && i < n; i++) {
-        struct crawl_site *s = &run->sites[i];
-        s->run = run;
-        s->report = &reports[i];
-        crawl_map_init(&s->refmap);
-        int st = url_normalise(urls[i], &s->home_url);
-        char *host = NULL;
-        int port;
-        if (st == SC_ENOMEM) {
-            rc = sc_fail(err, SC_ENOMEM, "out of memory");
-            break;
-        }
-        if (st != URL_OK || url_host_port(s->home_url, &host, &port) < 0) {
-            free(s->home_url);
-            s->home_url = NULL;
-            s->report->reachable = 0;
-            s->report->unreachable_error = strdup("bad_url");
-            continue;
-        }
-        site_scope_add(s, host);
-        free(host);
-        for (size_t k = 0; k < opt->nextra_hosts; k++)
-            site_scope_add(s, opt->extra_hosts[k]);
-        site_probe_start(s);
-    }
+    struct run_state st = {0, 0, 0};
+    struct crawl_callbacks cbs = {run_site_finished, run_done, NULL, &st};
+    struct crawl *c;
+    int rc = crawl_start(&loop, urls, n, opt, hooks, &cbs, reports, &c, err);
     if (rc == 0) {
-        run->start_ms = uv_now(&run->loop);
-        if (opt->progress) {
-            uv_timer_init(&run->loop, &run->progress);
-            run->progress.data = run;
-            uv_timer_start(&run->progress, on_progress, 500, 500);
-            run->progress_on = 1;
-        }
-        run_maybe_finish(run); /* nothing to do at all (every URL bad) */
-        uv_run(&run->loop, UV_RUN_DEFAULT);
-        if (run->oom)
-            rc = sc_fail(err, SC_ENOMEM, "out of memory while crawling");
-    } else if (run->eng) {
-        fetch_engine_close(run->eng);
-        uv_run(&run->loop, UV_RUN_DEFAULT);
+        uv_run(&loop, UV_RUN_DEFAULT);
+        if (st.status == SC_ENOMEM)
+            rc = sc_fail(err, SC_ENOMEM, "out of memory while crawling %s",
+                         urls[st.failed_index]);
+        else if (st.status < 0)
+            rc = sc_fail(err, st.status, "the crawl of %s did not finish",
+                         urls[st.failed_index]);
     }
-    for (size_t i = 0; rc == 0 && i < run->nsites; i++)
-        if (site_report_fill(&run->sites[i], opt->all_links) < 0)
-            rc = sc_fail(err, SC_ENOMEM, "out of memory");
-    for (size_t i = 0; rc == 0 && hooks && hooks->site_done && i < n; i++)
-        hooks->site_done(&reports[i], hooks->user);
-    for (size_t i = 0; i < run->nsites; i++)
-        site_free(&run->sites[i]);
-    free(run->sites);
-    for (size_t i = 0; i < run->nentries; i++) {
-        free(run->entries[i]->url);
-        free(run->entries[i]->final_url);
-        entry_chain_free(run->entries[i]);
-        free(run->entries[i]);
-    }
-    free(run->entries);
-    crawl_map_release(&run->urls);
-    if (uv_loop_close(&run->loop) != 0 && rc == 0)
+    if (uv_loop_close(&loop) != 0 && rc == 0)
         rc = sc_fail(err, SC_ERUNTIME, "event loop still had open handles");
-    free(run);
     return rc;
 }

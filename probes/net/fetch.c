@@ -79,8 +79,11 @@ struct fetch_engine {
     size_t active, pending;
     CURL **pool; /* idle easy handles */
     size_t npool;
-    int closing;
+    int closing; /* fetch_engine_close() has begun: new submits end "cancelled" */
+    int closed;  /* ... and delivered every callback: a submit now is refused */
     int open_handles; /* libuv handles not yet closed */
+    void (*on_closed)(void *user);
+    void *on_closed_user;
 };
 
 static const char *const private_error = "private_address";
@@ -736,13 +739,22 @@ static void on_poll(uv_poll_t *p, int status, int events)
     check_multi_info(e);
 }
 
+/* The last libuv handle of a closed engine is closed: free it and tell its owner. */
+static void engine_handle_gone(struct fetch_engine *e)
+{
+    if (--e->open_handles > 0)
+        return;
+    void (*cb)(void *) = e->on_closed;
+    void *user = e->on_closed_user;
+    crawl_map_release(&e->hosts);
+    free(e);
+    if (cb)
+        cb(user);
+}
+
 static void on_handle_closed(uv_handle_t *h)
 {
-    struct fetch_engine *e = h->data;
-    if (--e->open_handles == 0) {
-        crawl_map_release(&e->hosts);
-        free(e);
-    }
+    engine_handle_gone(h->data);
 }
 
 static void on_sock_closed(uv_handle_t *h)
@@ -750,10 +762,7 @@ static void on_sock_closed(uv_handle_t *h)
     struct sock_ctx *s = h->data;
     struct fetch_engine *e = s->eng;
     free(s);
-    if (--e->open_handles == 0) {
-        crawl_map_release(&e->hosts);
-        free(e);
-    }
+    engine_handle_gone(e);
 }
 
 static int on_curl_socket(CURL *c, curl_socket_t fd, int action, void *userp, void *socketp)
@@ -887,6 +896,8 @@ err:
 int fetch_submit(struct fetch_engine *e, const struct fetch_request *req, fetch_done_fn done,
                  void *user)
 {
+    if (e->closed)
+        return SC_ERUNTIME; /* every callback was delivered: this one never would be */
     struct xfer *x = calloc(1, sizeof *x);
     if (!x)
         return SC_ENOMEM;
@@ -903,6 +914,12 @@ int fetch_submit(struct fetch_engine *e, const struct fetch_request *req, fetch_
         return SC_ENOMEM;
     }
     e->pending++;
+    if (e->closing) {
+        /* A callback delivered by fetch_engine_close() asked for more: it ends cancelled,
+         * delivered by the same close, so its callback still runs exactly once. */
+        xfer_finish(e, x, "cancelled", 0);
+        return 0;
+    }
     int http = strncasecmp(x->url, "http://", 7) == 0 || strncasecmp(x->url, "https://", 8) == 0;
     struct fetch_host *h = http ? host_get(e, x->url) : NULL;
     if (!h) {
@@ -920,9 +937,11 @@ size_t fetch_pending(const struct fetch_engine *e)
     return e->pending;
 }
 
-void fetch_engine_close(struct fetch_engine *e)
+void fetch_engine_close(struct fetch_engine *e, void (*on_closed)(void *user), void *user)
 {
     e->closing = 1;
+    e->on_closed = on_closed;
+    e->on_closed_user = user;
     /* Running transfers, queued ones and delayed ones all end as "cancelled". */
     for (struct fetch_host *h = e->all_hosts; h; h = h->all_next) {
         struct xfer *x;
@@ -936,7 +955,8 @@ void fetch_engine_close(struct fetch_engine *e)
     }
     while (e->running)
         xfer_done(e, e->running, CURLE_ABORTED_BY_CALLBACK);
-    deliver_done(e);
+    deliver_done(e); /* also delivers what those callbacks submitted, as "cancelled" */
+    e->closed = 1;
     for (size_t i = 0; i < e->npool; i++)
         curl_easy_cleanup(e->pool[i]);
     free(e->pool);

@@ -87,14 +87,17 @@ typedef void (*fetch_done_fn)(struct fetch_result *res, void *user);
 int fetch_engine_new(uv_loop_t *loop, const struct fetch_options *opt, struct fetch_engine **out,
                      struct sc_error *err);
 /* Queues a request; done is called exactly once, later, on the loop thread (also when
- * the engine is closed first: with error "cancelled"). Returns 0 or SC_ENOMEM. */
+ * the engine is closed first: with error "cancelled"; a request submitted from a callback
+ * that fetch_engine_close() delivers ends "cancelled" too). Returns 0, SC_ENOMEM, or
+ * SC_ERUNTIME once fetch_engine_close() has returned (done will not be called). */
 int fetch_submit(struct fetch_engine *e, const struct fetch_request *req, fetch_done_fn done,
                  void *user);
 /* Transfers queued or running. */
 size_t fetch_pending(const struct fetch_engine *e);
-/* Cancels what is left (callbacks get "cancelled"), closes every handle and frees the
- * engine once libuv has closed them; keep running the loop until it returns. */
-void fetch_engine_close(struct fetch_engine *e);
+/* Cancels what is left (callbacks get "cancelled", delivered before this returns), closes
+ * every handle and frees the engine once libuv has closed them, then calls on_closed(user)
+ * (may be NULL) on the loop thread; keep running the loop until then. */
+void fetch_engine_close(struct fetch_engine *e, void (*on_closed)(void *user), void *user);
 
 /* 1 when sa is a loopback, private, link-local, unspecified, CGNAT or multicast address. */
 int fetch_addr_is_private(const struct sockaddr *sa);

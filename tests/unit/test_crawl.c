@@ -196,7 +196,7 @@ struct observed {
     int max_depth_seen;
 };
 
-static void on_page(const struct crawl_page *p, struct site_report *r, void *user)
+static int on_page(const struct crawl_page *p, struct site_report *r, void *user)
 {
     struct observed *o = user;
     o->pages++;
@@ -219,13 +219,15 @@ static void on_page(const struct crawl_page *p, struct site_report *r, void *use
         o->depth1++;
     if (strstr(p->url, "/hidden/list.html"))
         o->wanted_seen++;
+    return 0;
 }
 
-static void on_site_done(struct site_report *r, void *user)
+static int on_site_done(struct site_report *r, void *user)
 {
     struct observed *o = user;
     o->sites_done++;
     o->links_at_done += (int)r->nlinks;
+    return 0;
 }
 
 static void test_two_sites(void **state)

@@ -213,11 +213,88 @@ static void run(const struct fetch_options *o, const char *const *urls, const in
     }
     while (fetch_pending(e) > 0)
         uv_run(&loop, UV_RUN_ONCE);
-    fetch_engine_close(e);
+    fetch_engine_close(e, NULL, NULL);
     uv_run(&loop, UV_RUN_DEFAULT);
     assert_int_equal(uv_loop_close(&loop), 0);
     for (size_t i = 0; i < n; i++)
         assert_int_equal(g[i].done, 1);
+}
+
+/* The engine is closed while transfers run and wait; each callback of a closed engine
+ * submits one more request. Every callback, the resubmitted ones too, runs exactly once
+ * (with "cancelled"); a submit once close has returned is refused; the engine tells its
+ * owner when it is gone, and nothing leaks (ASan). */
+struct resubmit {
+    struct fetch_engine *e;
+    struct got g[8];
+    struct got again[8];
+    int submitted_again;
+    int closed;
+};
+
+static void on_done_again(struct fetch_result *res, void *user)
+{
+    on_done(res, user);
+}
+
+static struct resubmit *resubmit_ctx;
+
+static void on_done_submit_more(struct fetch_result *res, void *user)
+{
+    struct got *g = user;
+    on_done(res, user);
+    struct resubmit *r = resubmit_ctx;
+    size_t i = (size_t)(g - r->g);
+    struct fetch_request req = {"http://www.a.gov.cn/ok.html", FETCH_GET, 1};
+    if (fetch_submit(r->e, &req, on_done_again, &r->again[i]) == 0)
+        r->submitted_again++;
+}
+
+static void on_engine_gone(void *user)
+{
+    struct resubmit *r = user;
+    r->closed++;
+}
+
+static void test_submit_while_closing(void **state)
+{
+    (void)state;
+    struct fetch_options o;
+    base_options(&o);
+    o.per_host = 2; /* two run, the rest wait in the host queue */
+    uv_loop_t loop;
+    assert_int_equal(uv_loop_init(&loop), 0);
+    cur_loop = &loop;
+    struct resubmit r;
+    memset(&r, 0, sizeof r);
+    resubmit_ctx = &r;
+    struct sc_error err;
+    assert_int_equal(fetch_engine_new(&loop, &o, &r.e, &err), 0);
+    for (size_t i = 0; i < 8; i++) {
+        struct fetch_request req = {"http://www.a.gov.cn/slow", FETCH_GET, 1};
+        assert_int_equal(fetch_submit(r.e, &req, on_done_submit_more, &r.g[i]), 0);
+    }
+    /* let the first two start */
+    for (int k = 0; k < 20; k++)
+        uv_run(&loop, UV_RUN_NOWAIT);
+    struct fetch_engine *e = r.e;
+    fetch_engine_close(e, on_engine_gone, &r);
+    for (size_t i = 0; i < 8; i++) {
+        assert_int_equal(r.g[i].done, 1);
+        assert_string_equal(r.g[i].error, "cancelled");
+        assert_int_equal(r.again[i].done, 1); /* submitted during close: delivered by it */
+        assert_string_equal(r.again[i].error, "cancelled");
+    }
+    assert_int_equal(r.submitted_again, 8);
+    struct fetch_request late = {"http://www.a.gov.cn/ok.html", FETCH_GET, 1};
+    struct got g_late;
+    memset(&g_late, 0, sizeof g_late);
+    assert_int_equal(fetch_submit(e, &late, on_done_again, &g_late), SC_ERUNTIME);
+    assert_int_equal(r.closed, 0); /* the handles close on the loop */
+    uv_run(&loop, UV_RUN_DEFAULT);
+    assert_int_equal(r.closed, 1);
+    assert_int_equal(g_late.done, 0);
+    assert_int_equal(uv_loop_close(&loop), 0);
 }
 
 static void test_statuses_and_bodies(void **state)
@@ -469,6 +546,7 @@ int main(void)
         cmocka_unit_test(test_redirects_nowhere), cmocka_unit_test(test_retries),
         cmocka_unit_test(test_timeout),           cmocka_unit_test(test_limits),
         cmocka_unit_test(test_private_and_dns),   cmocka_unit_test(test_politeness),
+        cmocka_unit_test(test_submit_while_closing),
     };
     int rc = cmocka_run_group_tests(tests, setup, teardown);
     strbuf_release(&gzip_bomb);
