@@ -39,8 +39,7 @@ static void check_usage(FILE *out)
 /* The crawl on check's own loop: a progress line on a terminal, and every site's status. */
 struct check_state {
     int progress_shown;
-    int status;
-    size_t failed_index;
+    int *site_status; /* per site: 0, or SC_ENOMEM when it could not be finished */
 };
 
 static void check_progress(const struct crawl_progress *p, void *user)
@@ -58,20 +57,19 @@ static void check_site_finished(struct crawl *c, size_t index, struct site_repor
                                 void *user)
 {
     struct check_state *st = user;
-    if (status < 0 && st->status == 0) {
-        st->status = status;
-        st->failed_index = index;
-    }
+    st->site_status[index] = status;
 }
 
+/* Crawls the sites; site_status[i] tells which could not be finished (out of memory):
+ * the others' reports are complete. */
 static int check_crawl(const char *const *urls, size_t n, const struct crawl_options *opt,
                        const struct crawl_hooks *hooks, struct site_report *reports, int progress,
-                       struct sc_error *err)
+                       int *site_status, struct sc_error *err)
 {
     uv_loop_t loop;
     if (uv_loop_init(&loop) != 0)
         return sc_fail(err, SC_ERUNTIME, "cannot start the event loop");
-    struct check_state st = {0, 0, 0};
+    struct check_state st = {0, site_status};
     struct crawl_callbacks cbs = {check_site_finished, NULL, progress ? check_progress : NULL,
                                   &st};
     struct crawl *c;
@@ -80,9 +78,6 @@ static int check_crawl(const char *const *urls, size_t n, const struct crawl_opt
         uv_run(&loop, UV_RUN_DEFAULT);
         if (st.progress_shown)
             fprintf(stderr, "\r\033[K");
-        if (st.status < 0)
-            rc = sc_fail(err, st.status, "%s: out of memory while checking it",
-                         urls[st.failed_index]);
     }
     if (uv_loop_close(&loop) != 0 && rc == 0)
         rc = sc_fail(err, SC_ERUNTIME, "event loop still had open handles");
@@ -190,29 +185,48 @@ int cmd_check(struct cli_context *ctx, int argc, char **argv)
                               sc_day_of(sc_clock_now()), &rules, &hooks);
     else
         memset(&run, 0, sizeof run);
+    int *site_status = calloc(n, sizeof *site_status);
+    struct site_report *shown = calloc(n, sizeof *shown); /* the finished sites, in order */
+    if (rc == 0 && (!site_status || !shown))
+        rc = sc_fail(&err, SC_ENOMEM, "out of memory");
     if (rc == 0)
         rc = check_crawl((const char *const *)(argv + optind), n, &opt, &hooks, reports, progress,
-                         &err);
+                         site_status, &err);
     content_run_release(&run);
     if (rc < 0) {
         status = rc == SC_EINPUT ? cli_usage_error("check", "%s", err.msg)
                                  : cli_report_error("check", rc, err.msg);
     } else {
+        /* A site that ran out of memory is left out and named; the others are printed. */
+        size_t nshown = 0;
+        for (size_t i = 0; i < n; i++)
+            if (site_status[i] == 0)
+                shown[nshown++] = reports[i];
         struct strbuf out = STRBUF_INIT;
-        rc = format == FORMAT_JSON ? check_output_json(reports, n, &out)
-                                   : check_output_text(reports, n, &out);
+        rc = format == FORMAT_JSON ? check_output_json(shown, nshown, &out)
+                                   : check_output_text(shown, nshown, &out);
         if (rc < 0) {
             status = cli_report_error("check", rc, "out of memory");
         } else {
             fwrite(out.buf, 1, out.len, stdout);
-            for (size_t i = 0; i < n; i++)
-                if (check_site_failed(&reports[i]))
+            for (size_t i = 0; i < nshown; i++)
+                if (check_site_failed(&shown[i]))
                     status = EXIT_FAILED_CHECK;
             if (fflush(stdout) != 0)
                 status = cli_report_error("check", SC_ERUNTIME, "cannot write the output");
         }
         strbuf_release(&out);
+        for (size_t i = 0; i < n; i++)
+            if (site_status[i] < 0) {
+                fprintf(stderr, "spotcheck check: %s: %s; its results are left out\n",
+                        argv[optind + (int)i],
+                        site_status[i] == SC_ENOMEM ? "out of memory while checking it"
+                                                    : "its check did not finish");
+                status = sc_exit_status(site_status[i]);
+            }
     }
+    free(site_status);
+    free(shown);
     for (size_t i = 0; i < n; i++)
         site_report_free(&reports[i]);
     free(reports);

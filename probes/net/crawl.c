@@ -7,16 +7,19 @@
 #include "probes/net/html.h"
 #include "probes/net/url.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
 #define TEXT_SIG_MAX (64 * 1024) /* bytes of page text the soft-404 signature covers */
 #define PROGRESS_EVERY_MS 200
+#define PARSE_WORKER_NICE 10 /* the thread pool's priority while it parses (see parse_work) */
 
 /* One unique URL of the crawl, shared by every site that links to it. */
 struct url_entry {
@@ -483,9 +486,26 @@ static int looks_like_html(const char *content_type, const char *body, size_t n)
 
 /* On the thread pool: decode, parse, fingerprint and extract links. Reads the site's
  * soft-404 fingerprint, which is written only before the site's first page is queued. */
+/* The parse workers yield the CPU to the loop thread: on a machine with fewer cores than
+ * busy threads, a loop that waits for its turn delays every timer and probe on it (the
+ * stalls docs/crawler.md measures). Each pool thread lowers its own priority once;
+ * lowering is always allowed. */
+static void worker_yield_to_loop(void)
+{
+    static _Thread_local int done;
+    if (!done) {
+        done = 1;
+        errno = 0;
+        int nice_now = getpriority(PRIO_PROCESS, (id_t)gettid());
+        if (errno == 0 && nice_now < PARSE_WORKER_NICE)
+            setpriority(PRIO_PROCESS, (id_t)gettid(), PARSE_WORKER_NICE);
+    }
+}
+
 static void parse_work(uv_work_t *w)
 {
     struct parse_job *j = w->data;
+    worker_yield_to_loop();
     if (html_decode_view(j->content_type, j->body, j->body_len, &j->html, &j->text, &j->text_len) <
         0) {
         j->failed = 1;
