@@ -6,6 +6,8 @@
  * response time. Prints the distribution (p50, p99, max) and the crawl's pages/s.
  *
  *   loopstall [network options, as for check] URL
+ *   loopstall --idle SECONDS     the same timer on a loop with nothing else: the machine's
+ *                                own scheduling noise, to read the crawl's figures against
  * Used by bench/stall (the bench site, politeness lifted). Not a test. */
 #include <getopt.h>
 #include <stdint.h>
@@ -60,6 +62,13 @@ static void on_done(struct crawl *c, int status, void *user)
     uv_timer_stop(&s->timer);
 }
 
+static void on_idle_over(uv_timer_t *t)
+{
+    struct stall_state *s = t->data;
+    uv_timer_stop(&s->timer);
+    uv_close((uv_handle_t *)t, NULL);
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -76,18 +85,50 @@ static double percentile_ms(const uint64_t *v, size_t n, double p)
 
 int main(int argc, char **argv)
 {
-    static const struct option longopts[] = {NETOPTS_LONGOPTS, {NULL, 0, NULL, 0}};
+    enum { OPT_IDLE = 1 };
+    static const struct option longopts[] = {
+        NETOPTS_LONGOPTS, {"idle", required_argument, NULL, OPT_IDLE}, {NULL, 0, NULL, 0}};
     struct crawl_options opt;
     crawl_options_default(&opt);
     struct sc_error err = {{0}};
     int c;
+    double idle = 0;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        if (c == OPT_IDLE) {
+            idle = atof(optarg);
+            continue;
+        }
         int r = netopts_option(&opt, c, optarg, &err);
         if (r <= 0) {
             fprintf(stderr, "loopstall: %s\nusage: loopstall [network options] URL\n",
                     r < 0 ? err.msg : "unknown option");
             return 2;
         }
+    }
+    if (idle > 0) {
+        uv_loop_t loop;
+        uv_loop_init(&loop);
+        struct stall_state st;
+        memset(&st, 0, sizeof st);
+        uv_timer_t over;
+        uv_timer_init(&loop, &st.timer);
+        uv_timer_init(&loop, &over);
+        st.timer.data = over.data = &st;
+        uv_timer_start(&st.timer, on_tick, TICK_MS, TICK_MS);
+        uv_timer_start(&over, on_idle_over, (uint64_t)(idle * 1000), 0);
+        uv_run(&loop, UV_RUN_DEFAULT);
+        uv_close((uv_handle_t *)&st.timer, NULL);
+        uv_run(&loop, UV_RUN_DEFAULT);
+        uv_loop_close(&loop);
+        qsort(st.late_us, st.n, sizeof *st.late_us, cmp_u64);
+        printf(
+            "{\"idle_seconds\": %.1f, \"ticks\": %zu, \"late_ms\": {\"p50\": %.2f, \"p90\": %.2f, "
+            "\"p99\": %.2f, \"max\": %.2f}}\n",
+            idle, st.n, percentile_ms(st.late_us, st.n, 0.5), percentile_ms(st.late_us, st.n, 0.9),
+            percentile_ms(st.late_us, st.n, 0.99),
+            st.n ? (double)st.late_us[st.n - 1] / 1000.0 : 0.0);
+        free(st.late_us);
+        return 0;
     }
     if (optind + 1 != argc) {
         fprintf(stderr, "usage: loopstall [network options] URL\n");
