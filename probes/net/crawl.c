@@ -59,7 +59,7 @@ struct crawl_site {
     struct crawl_map refmap; /* url -> index+1 into refs */
     struct site_ref *refs;
     size_t nrefs, refs_alloc;
-    size_t ref_cursor; /* refs before it are done */
+    size_t ref_cursor;  /* refs before it are done */
     size_t outstanding; /* this site's fetches, waiting pages and parse jobs */
     int status;         /* 0, or SC_ENOMEM once the site ran out of memory */
     unsigned finishing : 1, finished : 1, delivered : 1;
@@ -75,7 +75,7 @@ struct crawl {
     struct url_entry **entries;
     size_t nentries, entries_alloc;
     struct crawl_site *sites;
-    size_t nsites, sites_done;
+    size_t nsites, sites_done, sites_cancelled;
     size_t outstanding;                      /* every site's, plus the shared parse jobs */
     struct page_wait *wait_head, *wait_tail; /* page fetches waiting for room */
     size_t pages_inflight;                   /* page fetches and parses running */
@@ -376,8 +376,13 @@ static void maybe_progress(struct crawl *c)
     if (now - c->progress_ms < PROGRESS_EVERY_MS)
         return;
     c->progress_ms = now;
-    struct crawl_progress p = {c->pages,  c->checks, c->nentries, c->outstanding,
-                               c->sites_done, c->nsites, (double)(now - c->start_ms) / 1000.0};
+    struct crawl_progress p = {c->pages,
+                               c->checks,
+                               c->nentries,
+                               c->outstanding,
+                               c->sites_done,
+                               c->nsites,
+                               (double)(now - c->start_ms) / 1000.0};
     c->cbs.progress(&p, c->cbs.user);
 }
 
@@ -592,9 +597,9 @@ static void parse_done(uv_work_t *w, int status)
             s->report->pages_crawled++;
             c->pages++;
             if (c->hooks.page && j->doc) {
-                struct crawl_page p = {j->final_url, e->url,      j->status,   j->depth,
-                                       j->is_homepage, j->text,   j->text_len, j->doc->out,
-                                       s,              s->index};
+                struct crawl_page p = {
+                    j->final_url, e->url,      j->status,   j->depth, j->is_homepage,
+                    j->text,      j->text_len, j->doc->out, s,        s->index};
                 int rc = c->hooks.page(&p, s->report, c->hooks.user);
                 if (rc < 0)
                     site_fail(s, rc);
@@ -956,6 +961,8 @@ static void site_finish(struct crawl_site *s)
     int status = s->status;
     if (!status && c->cancelled)
         status = SC_ECANCELED;
+    if (status == SC_ECANCELED)
+        c->sites_cancelled++;
     if (site_report_fill(s, c->opt.all_links) < 0 && !status)
         status = SC_ENOMEM;
     if (!status && c->hooks.site_done) {
@@ -1003,7 +1010,7 @@ static void on_kick_closed(uv_handle_t *h)
 {
     struct crawl *c = h->data;
     struct crawl_callbacks cbs = c->cbs;
-    int status = c->cancelled ? SC_ECANCELED : 0;
+    int status = c->sites_cancelled ? SC_ECANCELED : 0; /* a cancel after the last site: 0 */
     if (cbs.done)
         cbs.done(c, status, cbs.user);
     crawl_free(c);
@@ -1115,10 +1122,9 @@ static int site_init(struct crawl *c, size_t i, const char *url, const struct cr
     return rc;
 }
 
-int crawl_start(uv_loop_t *loop, const char *const *urls, size_t n,
-                const struct crawl_options *opt, const struct crawl_hooks *hooks,
-                const struct crawl_callbacks *cbs, struct site_report *reports,
-                struct crawl **out, struct sc_error *err)
+int crawl_start(uv_loop_t *loop, const char *const *urls, size_t n, const struct crawl_options *opt,
+                const struct crawl_hooks *hooks, const struct crawl_callbacks *cbs,
+                struct site_report *reports, struct crawl **out, struct sc_error *err)
 {
     *out = NULL;
     for (size_t i = 0; i < n; i++)
@@ -1209,11 +1215,9 @@ int crawl_run(const char *const *urls, size_t n, const struct crawl_options *opt
     if (rc == 0) {
         uv_run(&loop, UV_RUN_DEFAULT);
         if (st.status == SC_ENOMEM)
-            rc = sc_fail(err, SC_ENOMEM, "out of memory while crawling %s",
-                         urls[st.failed_index]);
+            rc = sc_fail(err, SC_ENOMEM, "out of memory while crawling %s", urls[st.failed_index]);
         else if (st.status < 0)
-            rc = sc_fail(err, st.status, "the crawl of %s did not finish",
-                         urls[st.failed_index]);
+            rc = sc_fail(err, st.status, "the crawl of %s did not finish", urls[st.failed_index]);
     }
     if (uv_loop_close(&loop) != 0 && rc == 0)
         rc = sc_fail(err, SC_ERUNTIME, "event loop still had open handles");

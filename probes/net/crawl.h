@@ -106,13 +106,13 @@ struct crawl_hooks {
 
 /* Counters for a progress display (crawl_callbacks.progress). */
 struct crawl_progress {
-    size_t pages;       /* pages crawled */
-    size_t checks;      /* links checked */
-    size_t urls;        /* unique URLs seen */
-    size_t to_do;       /* fetches and parses queued or running */
-    size_t sites_done;  /* sites handed to site_finished */
-    size_t sites;       /* sites in the crawl */
-    double seconds;     /* since the start */
+    size_t pages;      /* pages crawled */
+    size_t checks;     /* links checked */
+    size_t urls;       /* unique URLs seen */
+    size_t to_do;      /* fetches and parses queued or running */
+    size_t sites_done; /* sites handed to site_finished */
+    size_t sites;      /* sites in the crawl */
+    double seconds;    /* since the start */
 };
 
 struct crawl;
@@ -121,9 +121,10 @@ struct crawl_callbacks {
     /* A site is finished: status 0 (report complete and judged), SC_ENOMEM (out of memory
      * on this site: the report is incomplete) or SC_ECANCELED. index is the site's place in
      * the urls given to crawl_start; report is &reports[index]. Called once per site. */
-    void (*site_finished)(struct crawl *c, size_t index, struct site_report *report,
-                          int status, void *user);
-    /* The crawl is over: status 0, or SC_ECANCELED after crawl_cancel(). Called once, last;
+    void (*site_finished)(struct crawl *c, size_t index, struct site_report *report, int status,
+                          void *user);
+    /* The crawl is over: status 0, or SC_ECANCELED when crawl_cancel() stopped a site
+     * before it finished. Called once, last;
      * the crawl is freed when it returns (the loop may then be closed). */
     void (*done)(struct crawl *c, int status, void *user);
     /* Optional: at most every 200 ms of loop time while work finishes. */
@@ -138,10 +139,9 @@ struct crawl_callbacks {
  * finding (reachable = 0, error bad_url), not an error. Returns 0 (the callbacks will
  * come), or SC_EINPUT (bad options) / SC_ENOMEM / SC_ERUNTIME with nothing started and no
  * callback to come. */
-int crawl_start(uv_loop_t *loop, const char *const *urls, size_t n,
-                const struct crawl_options *opt, const struct crawl_hooks *hooks,
-                const struct crawl_callbacks *cbs, struct site_report *reports,
-                struct crawl **out, struct sc_error *err);
+int crawl_start(uv_loop_t *loop, const char *const *urls, size_t n, const struct crawl_options *opt,
+                const struct crawl_hooks *hooks, const struct crawl_callbacks *cbs,
+                struct site_report *reports, struct crawl **out, struct sc_error *err);
 
 /* Stops the crawl (see above). Safe at any moment before done is called, also from inside
  * a hook or a callback of this crawl, and more than once. */

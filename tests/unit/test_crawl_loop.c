@@ -44,7 +44,8 @@ static void paged_list(const char *path, struct httpd_response *r)
         strbuf_release(&b);
         return;
     }
-#define LIST_HREF(n) ((n) == 0 ? strbuf_adds(&b, "index.html") : strbuf_addf(&b, "index_%d.html", (n)))
+#define LIST_HREF(n)                                                                               \
+    ((n) == 0 ? strbuf_adds(&b, "index.html") : strbuf_addf(&b, "index_%d.html", (n)))
     strbuf_adds(&b, "<title>通知公告</title><ul>");
     for (int k = 0; k < PAGED_ITEMS; k++)
         strbuf_addf(&b, "<li><a href=\"art_%d_%d.html\">通知</a> 2026-11-%02d</li>", page, k,
@@ -159,15 +160,15 @@ static void options(struct crawl_options *o)
 /* What a crawl's callbacks saw. */
 struct seen {
     struct crawl *crawl;
-    int finished[8];  /* site_finished calls per site */
-    int status[8];    /* their status */
-    int done;         /* done calls */
+    int finished[8]; /* site_finished calls per site */
+    int status[8];   /* their status */
+    int done;        /* done calls */
     int done_status;
-    int pages;        /* page hook calls */
-    int judged;       /* site_done hook calls */
+    int pages;  /* page hook calls */
+    int judged; /* site_done hook calls */
     int pages_after_cancel;
     int cancelled;
-    int fail_site;    /* the page hook returns SC_ENOMEM for this site's homepage (-1: none) */
+    int fail_site;      /* the page hook returns SC_ENOMEM for this site's homepage (-1: none) */
     int cancel_in_hook; /* the page hook cancels the crawl at the homepage */
 };
 
@@ -262,8 +263,7 @@ static int on_page_plug(const struct crawl_page *p, struct site_report *r, void 
         uv_work_t *w = calloc(1, sizeof *w);
         assert_non_null(w);
         atomic_store(&plug_released, 0);
-        assert_int_equal(uv_queue_work(t->cancel_timer.loop, w, plug_work, plug_done),
-                         0);
+        assert_int_equal(uv_queue_work(t->cancel_timer.loop, w, plug_work, plug_done), 0);
         t->plugged = 1;
     }
     return rc;
