@@ -50,12 +50,18 @@ enum farm_profile { FARM_PROFILE_DEMO, FARM_PROFILE_TEST, FARM_PROFILE_BENCH };
 #define FARM_MAX_COLS 10
 #define FARM_NSECTIONS 4
 #define FARM_PER_LIST_PAGE 20
+/* A list page's pager shows the numbers of this many pages, a window sliding with the
+ * current one (首页 上一页 1 2 3 4 5 下一页 尾页). */
+#define FARM_PAGER_NUMBERS 5
+/* The test profile's paged column (farm_model.c): at least this many list pages. */
+#define FARM_PAGED_MIN_PAGES 32
 
 struct farm_column {
     char name[64];
     char slug[16];
     int cat;
     int nitems;     /* total items over all list pages; 0 = blank column */
+    int per_page;   /* items a list page */
     int home_items; /* items shown on the homepage block */
     long *dates;    /* nitems day numbers, newest first */
     int *seq;       /* article sequence numbers */
@@ -141,6 +147,10 @@ long farm_column_latest(const struct farm_column *c);
 long farm_site_home_latest(const struct farm_site *s);
 /* Number of list pages of a column (at least 1). */
 int farm_column_pages(const struct farm_column *c);
+/* The pager of list page `page` of `pages` (0-based), links rendered by farm_list_path:
+ * 首页, 上一页, a window of FARM_PAGER_NUMBERS page numbers, 下一页, 尾页; the current page and
+ * the links that would lead nowhere are plain text. Appends HTML to out. */
+void farm_pager(const struct farm_column *c, int page, int pages, struct strbuf *out);
 /* Path of a column's list page p (0 = index.html) and of an article, into out. */
 void farm_list_path(const struct farm_column *c, int p, struct strbuf *out);
 void farm_article_path(const struct farm_column *c, int i, struct strbuf *out);
@@ -175,6 +185,10 @@ int farm_to_gbk(const char *in, size_t n, struct strbuf *out, struct sc_error *e
 int farm_truth_write(const struct farm_model *m, struct sc_error *err);
 int farm_faults_write(const struct farm_model *m, struct sc_error *err);
 int farm_registry_write(const struct farm_model *m, struct sc_error *err);
+/* DIR/pages.txt: the URL of every reachable on-site HTML page of every served site (2xx,
+ * not a soft 404, on the site's host), one a line; the count is truth's reachable_pages. */
+int farm_pages_write(const struct farm_model *m, struct sc_error *err);
+int farm_site_reachable_pages(const struct farm_site *s);
 int farm_bench_generate(const struct farm_opts *o, struct sc_error *err);
 
 /* ---- the server (farm_conf.c, farm_serve.c) ---- */
@@ -247,6 +261,7 @@ struct farm_serve_opts {
     const char *dir;
     int port;
     const char *port_file;
+    const char *log; /* a file to append "METHOD HOST TARGET" to for every request, or NULL */
 };
 int farm_serve(const struct farm_serve_opts *o, struct sc_error *err);
 

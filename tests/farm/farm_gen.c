@@ -229,6 +229,8 @@ int farm_generate(const struct farm_opts *o, struct sc_error *err)
     if (!rc)
         rc = farm_truth_write(&m, err);
     if (!rc)
+        rc = farm_pages_write(&m, err);
+    if (!rc)
         rc = farm_faults_write(&m, err);
     if (!rc)
         rc = farm_registry_write(&m, err);

@@ -2,7 +2,7 @@
  *
  *   farm generate --seed S --sites N --out DIR [--as-of YYYY-MM-DD] [--profile demo|test|bench]
  *                 [--bench-pages P] [--flaky F] [--registry-only]
- *   farm serve --dir DIR [--port N] [--port-file F]
+ *   farm serve --dir DIR [--port N] [--port-file F] [--log F]
  *   farm run [--seed S] [--sites N] [--as-of D] [--profile P] [--port N] [--port-file F]
  *
  * Exit status as spotcheck's: 0 ok, 2 bad usage or input, 3 runtime failure. */
@@ -21,7 +21,7 @@ static const char usage[] =
     "usage: farm generate --seed S --sites N --out DIR [--as-of YYYY-MM-DD]\n"
     "                     [--profile demo|test|bench] [--bench-pages P] [--flaky F]\n"
     "                     [--registry-only]\n"
-    "       farm serve --dir DIR [--port N] [--port-file FILE]\n"
+    "       farm serve --dir DIR [--port N] [--port-file FILE] [--log FILE]\n"
     "       farm run [--seed S] [--sites N] [--as-of D] [--profile P] [--port N] [--port-file F]\n";
 
 static int bad_usage(const char *msg)
@@ -49,19 +49,14 @@ static int report(int rc, const struct sc_error *err)
     return rc ? sc_exit_status(rc) : 0;
 }
 
-static const struct option longopts[] = {{"seed", required_argument, 0, 's'},
-                                         {"sites", required_argument, 0, 'n'},
-                                         {"out", required_argument, 0, 'o'},
-                                         {"as-of", required_argument, 0, 'a'},
-                                         {"profile", required_argument, 0, 'p'},
-                                         {"bench-pages", required_argument, 0, 'b'},
-                                         {"flaky", required_argument, 0, 'f'},
-                                         {"dir", required_argument, 0, 'd'},
-                                         {"port", required_argument, 0, 'P'},
-                                         {"port-file", required_argument, 0, 'F'},
-                                         {"registry-only", no_argument, 0, 'R'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
+static const struct option longopts[] = {
+    {"seed", required_argument, 0, 's'},    {"sites", required_argument, 0, 'n'},
+    {"out", required_argument, 0, 'o'},     {"as-of", required_argument, 0, 'a'},
+    {"profile", required_argument, 0, 'p'}, {"bench-pages", required_argument, 0, 'b'},
+    {"flaky", required_argument, 0, 'f'},   {"dir", required_argument, 0, 'd'},
+    {"port", required_argument, 0, 'P'},    {"port-file", required_argument, 0, 'F'},
+    {"registry-only", no_argument, 0, 'R'}, {"log", required_argument, 0, 'L'},
+    {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
 
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
@@ -91,7 +86,7 @@ int main(int argc, char **argv)
                           .bench_pages = 5000,
                           .flaky = 0.1};
     parse_day("2026-11-22", &o.as_of);
-    struct farm_serve_opts so = {.dir = NULL, .port = 0, .port_file = NULL};
+    struct farm_serve_opts so = {.dir = NULL, .port = 0, .port_file = NULL, .log = NULL};
     int c;
     optind = 2;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -143,6 +138,9 @@ int main(int argc, char **argv)
             break;
         case 'F':
             so.port_file = optarg;
+            break;
+        case 'L':
+            so.log = optarg;
             break;
         case 'h':
             fputs(usage, stdout);

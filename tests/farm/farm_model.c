@@ -100,8 +100,48 @@ long farm_site_home_latest(const struct farm_site *s)
 
 int farm_column_pages(const struct farm_column *c)
 {
-    int p = (c->nitems + FARM_PER_LIST_PAGE - 1) / FARM_PER_LIST_PAGE;
+    int p = (c->nitems + c->per_page - 1) / c->per_page;
     return p < 1 ? 1 : p;
+}
+
+void farm_pager(const struct farm_column *c, int page, int pages, struct strbuf *out)
+{
+    struct strbuf p = STRBUF_INIT;
+    int first = page - FARM_PAGER_NUMBERS / 2; /* the window, slid back inside 0..pages-1 */
+    if (first > pages - FARM_PAGER_NUMBERS)
+        first = pages - FARM_PAGER_NUMBERS;
+    if (first < 0)
+        first = 0;
+    /* k: 0 首页, 1 上一页, 2.. the numbers, then 下一页 and 尾页 */
+    for (int k = 0; k < FARM_PAGER_NUMBERS + 4; k++) {
+        int num = k - 2 + first, target;
+        const char *name = NULL;
+        char label[16];
+        if (k == 0)
+            target = 0, name = "首页";
+        else if (k == 1)
+            target = page - 1, name = "上一页";
+        else if (k == FARM_PAGER_NUMBERS + 2)
+            target = page + 1, name = "下一页";
+        else if (k == FARM_PAGER_NUMBERS + 3)
+            target = pages - 1, name = "尾页";
+        else if (num < pages)
+            target = num;
+        else
+            continue; /* fewer pages than the window */
+        if (!name) {
+            snprintf(label, sizeof label, "%d", target + 1);
+            name = label;
+        }
+        if (target < 0 || target >= pages || target == page) {
+            strbuf_addf(out, "<span%s>%s</span> ", name == label ? " class=\"current\"" : "", name);
+            continue;
+        }
+        strbuf_reset(&p);
+        farm_list_path(c, target, &p);
+        strbuf_addf(out, "<a href=\"%s\">%s</a> ", p.buf, name);
+    }
+    strbuf_release(&p);
 }
 
 void farm_list_path(const struct farm_column *c, int p, struct strbuf *out)
@@ -252,6 +292,7 @@ static int column_fill(struct farm_column *c, struct farm_site *s, const struct 
                        struct farm_rng *r, int state, int min_age, int large)
 {
     int yearless = s->date_style == FARM_D_BRACKET || s->date_style == FARM_D_MMDD;
+    c->per_page = FARM_PER_LIST_PAGE;
     int lim = farm_cat_limit(c->cat) ? farm_cat_limit(c->cat) : 60;
     int age = 0;
     if (state == 1) {
@@ -340,6 +381,39 @@ static int site_columns(struct farm_site *s, const struct farm_opts *o, struct f
         if (rc)
             return rc;
     }
+    return 0;
+}
+
+/* The test profile's provincial portal pages its first column (news, never blank there)
+ * the way CMS column lists are paged: FARM_PAGED_MIN_PAGES to +8 list pages of 10 items,
+ * each page linking first, previous, a window of numbers, next and last, so most list pages
+ * are reached only through other list pages. The extra, older items come from a stream of
+ * their own, so adding them changed no other choice of the farm. */
+static int column_page_long(struct farm_site *s, const struct farm_opts *o)
+{
+    struct farm_column *c = &s->cols[0];
+    char salt[128];
+    struct farm_rng r;
+    if (c->nitems == 0)
+        return 0;
+    snprintf(salt, sizeof salt, "paged/%s", s->host);
+    farm_rng_seed(&r, o->seed, salt);
+    c->per_page = 10;
+    int pages = farm_rng_range(&r, FARM_PAGED_MIN_PAGES, FARM_PAGED_MIN_PAGES + 8);
+    int n = (pages - 1) * c->per_page + farm_rng_range(&r, 1, c->per_page);
+    long *dates = realloc(c->dates, (size_t)n * sizeof *dates);
+    if (dates)
+        c->dates = dates;
+    int *seq = realloc(c->seq, (size_t)n * sizeof *seq);
+    if (seq)
+        c->seq = seq;
+    if (!dates || !seq)
+        return SC_ENOMEM;
+    for (int i = c->nitems; i < n; i++) {
+        c->dates[i] = c->dates[i - 1] - item_gap(&r, c->cat);
+        c->seq[i] = ++s->next_seq;
+    }
+    c->nitems = n;
     return 0;
 }
 
@@ -478,6 +552,8 @@ int farm_model_build(const struct farm_opts *o, struct farm_model *m, struct sc_
         int hs = i == stale1 || i == stale2;
         s->home_stale_planted = hs;
         int rc = site_columns(s, o, &r, i == blanky ? 5 : 0, hs, i == large);
+        if (!rc && i == 0 && o->profile == FARM_PROFILE_TEST)
+            rc = column_page_long(s, o);
         if (rc) {
             farm_model_free(m);
             return sc_fail(err, rc, "out of memory");

@@ -278,8 +278,7 @@ void farm_page_list(const struct farm_model *m, const struct farm_site *s, int c
                 c->slug, c->name, c->name);
     if (c->nitems == 0)
         strbuf_adds(out, "<li class=\"empty\">暂无信息</li>\n");
-    for (int i = page * FARM_PER_LIST_PAGE; i < c->nitems && i < (page + 1) * FARM_PER_LIST_PAGE;
-         i++) {
+    for (int i = page * c->per_page; i < c->nitems && i < (page + 1) * c->per_page; i++) {
         strbuf_reset(&path);
         strbuf_reset(&title);
         farm_article_path(c, i, &path);
@@ -292,19 +291,7 @@ void farm_page_list(const struct farm_model *m, const struct farm_site *s, int c
     if (c->nitems > 0) {
         strbuf_addf(out, "<div class=\"page\">共%d条 共%d页 当前第%d页 ", c->nitems, pages,
                     page + 1);
-        struct strbuf p = STRBUF_INIT;
-        const char *names[] = {"首页", "上一页", "下一页", "尾页"};
-        int targets[] = {0, page - 1, page + 1, pages - 1};
-        for (int k = 0; k < 4; k++) {
-            if (targets[k] < 0 || targets[k] >= pages || targets[k] == page) {
-                strbuf_addf(out, "<span>%s</span> ", names[k]);
-                continue;
-            }
-            strbuf_reset(&p);
-            farm_list_path(c, targets[k], &p);
-            strbuf_addf(out, "<a href=\"%s\">%s</a> ", p.buf, names[k]);
-        }
-        strbuf_release(&p);
+        farm_pager(c, page, pages, out);
         strbuf_adds(out, "</div>\n");
     }
     strbuf_adds(out, "</div>\n");

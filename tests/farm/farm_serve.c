@@ -213,6 +213,10 @@ void farm_conn_on_timer(uv_timer_t *t)
 static void conn_handle(struct farm_conn *c, const struct farm_request *req)
 {
     int head_only = !strcmp(req->method, "HEAD");
+    if (c->srv->log) {
+        fprintf(c->srv->log, "%s %s %s\n", req->method, req->host, req->target);
+        fflush(c->srv->log);
+    }
     if (!head_only && strcmp(req->method, "GET")) {
         c->keep_alive = 0;
         farm_conn_respond_status(c, 0, 405, "Allow: GET, HEAD\r\n");
@@ -400,7 +404,10 @@ int farm_serve(const struct farm_serve_opts *o, struct sc_error *err)
         return rc;
     }
     signal(SIGPIPE, SIG_IGN);
-    rc = down_port_open(s, err);
+    if (o->log && !(s->log = fopen(o->log, "a")))
+        rc = sc_fail(err, SC_ERUNTIME, "%s: %s", o->log, strerror(errno));
+    if (!rc)
+        rc = down_port_open(s, err);
     int loop_ok = !rc && uv_loop_init(&s->loop) == 0;
     if (!rc && !loop_ok)
         rc = sc_fail(err, SC_ERUNTIME, "uv_loop_init failed");
@@ -444,6 +451,8 @@ int farm_serve(const struct farm_serve_opts *o, struct sc_error *err)
         rc = sc_fail(err, SC_ERUNTIME, "event loop closed with handles still open");
     if (s->down_fd >= 0)
         close(s->down_fd);
+    if (s->log && fclose(s->log) && !rc)
+        rc = sc_fail(err, SC_ERUNTIME, "%s: %s", o->log, strerror(errno));
     farm_conf_free(&s->conf);
     free(s->bomb);
     free(s);

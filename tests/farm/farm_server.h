@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <uv.h>
 
 #include "tests/farm/farm.h"
@@ -43,6 +44,7 @@ struct farm_server {
     struct farm_conf conf;
     int down_fd, down_port;
     struct farm_conn *conns;
+    FILE *log; /* --log: one line per request, or NULL */
     char *bomb;
     size_t bomb_len;
     int stopping;

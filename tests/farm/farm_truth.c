@@ -120,6 +120,7 @@ static void site_truth(const struct farm_model *m, const struct farm_site *s, st
     json_kv_string(w, "date_style", dstyles[s->date_style]);
     json_kv_bool(w, "gzip", s->gzip);
     json_kv_int(w, "pages", site_pages(s));
+    json_kv_int(w, "reachable_pages", farm_site_reachable_pages(s));
     long hl = farm_site_home_latest(s);
     json_key(w, "homepage");
     json_object_begin(w);

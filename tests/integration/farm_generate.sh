@@ -2,7 +2,7 @@
 # farm_generate: the farm generator alone: the same seed gives a byte-identical tree and a
 # different seed does not; the registry (UTF-8 and GBK) has the agreed header and one row
 # per truth site, with statuses that are not 正常运行; bad usage exits 2 and writes nothing;
-# the bench profile writes one plain site of the asked size.
+# the bench profile writes one plain site of the asked size, its column lists paged.
 set -euo pipefail
 source "$(dirname "$0")/lib/farm.sh"
 tmp=$(mktemp -d)
@@ -104,16 +104,24 @@ set -e
 [ ! -e "$tmp/e/truth.json" ] || fail "a failed generate wrote a truth"
 [ "$(tree_sum "$tmp/a")" = "$(tree_sum "$tmp/b")" ] || fail "a refused generate changed the tree"
 
-# 5. the bench profile: one plain site, P pages of ~25 KB with ~85 links each
-"$FARM_BIN" generate --seed b --out "$tmp/bench" --profile bench --bench-pages 40
+# 5. the bench profile: one plain site, P pages of ~25 KB with ~85 links each, its columns'
+#    lists paged (首页 上一页 numbers 下一页 尾页); pages.txt names every page
+"$FARM_BIN" generate --seed b --out "$tmp/bench" --profile bench --bench-pages 600
 root="$tmp/bench/sites/www.bench.gov.cn"
 [ -f "$root/index.html" ] || fail "bench: no index.html"
-[ "$(find "$root" -type f | wc -l)" -eq 40 ] || fail "bench: page count"
+[ "$(find "$root" -type f | wc -l)" -eq 600 ] || fail "bench: page count"
+[ "$(jq .pages "$tmp/bench/truth.json")" -eq 600 ] || fail "bench: truth pages"
+(cd "$root" && find . -type f | sed 's|^\./index\.html$|/|; s|^\.||; s|^|http://www.bench.gov.cn|') | sort >"$tmp/bench-files"
+sort "$tmp/bench/pages.txt" | cmp -s - "$tmp/bench-files" || fail "bench: pages.txt is not the site's files"
 size=$(find "$root" -name '*.html' -printf '%s\n' | awk '{s += $1} END {printf "%d", s / NR}')
 [ "$size" -gt 22000 ] && [ "$size" -lt 28000 ] || fail "bench: pages average $size bytes, not ~25 KB"
 links=$(grep -o '<a href=' "$root/p/7.html" | wc -l)
 [ "$links" -ge 80 ] && [ "$links" -le 90 ] || fail "bench: $links links"
-grep -o 'href="[^"]*"' "$root"/p/*.html "$root/index.html" | sed 's/.*href="//; s/"$//' | sort -u |
+lists=$(jq .list_pages "$tmp/bench/truth.json")
+[ "$(find "$root" -name 'index_*.html' | wc -l)" -eq $((lists - 9)) ] || fail "bench: list pages"
+grep -q '<span class="current">3</span> <a href="/c0/index_3.html">4</a>' "$root/c0/index_2.html" ||
+  fail "bench: list pages are not paged"
+find "$root" -name '*.html' -print0 | xargs -0 grep -oh 'href="[^"]*"' | sed 's/.*href="//; s/"$//' | sort -u |
   while read -r href; do
     f="$root$href"; [ "$href" = / ] && f="$root/index.html"
     [ -f "$f" ] || fail "bench: link $href has no file"

@@ -1,6 +1,7 @@
 # farm.sh: start and stop the local site farm from an integration test (source this file).
 #
-#   farm_start DIR   starts `farm serve --dir DIR` on a free loopback port, waits for `ready`,
+#   farm_start DIR [ARGS...]   starts `farm serve --dir DIR [ARGS...]` (e.g. --log FILE) on a
+#                    free loopback port, waits for `ready`,
 #                    and sets FARM_PID, FARM_PORT, FARM_MAPPINGS (array of HOST:80:127.0.0.1:PORT)
 #                    and FARM_CONNECT_ARGS (array: --connect-to M for every mapping), usable by
 #                    curl and spotcheck alike: spotcheck check "${FARM_CONNECT_ARGS[@]}" URL
@@ -22,8 +23,9 @@ farm_generate() {
 
 farm_start() {
   local dir=$1 i line
+  shift
   FARM_STDOUT=$(mktemp "${TMPDIR:-/tmp}/farm-out.XXXXXX")
-  "$FARM_BIN" serve --dir "$dir" --port 0 --port-file "$FARM_STDOUT.port" >"$FARM_STDOUT" &
+  "$FARM_BIN" serve --dir "$dir" --port 0 --port-file "$FARM_STDOUT.port" "$@" >"$FARM_STDOUT" &
   FARM_PID=$!
   for i in $(seq 1 200); do
     grep -qx ready "$FARM_STDOUT" 2>/dev/null && break
