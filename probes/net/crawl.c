@@ -403,7 +403,8 @@ static void pages_pump(struct crawl *c)
             c->wait_tail = NULL;
         if (site_open(w->site)) {
             c->pages_inflight++;
-            fetch_now(w->site, w->e, MODE_PAGE, w->depth);
+            /* the least depth it was found at while it waited (site_link_add lowers it) */
+            fetch_now(w->site, w->e, MODE_PAGE, w->e->depth < w->depth ? w->e->depth : w->depth);
         } else {
             page_op_end(w->site, w->e);
         }
@@ -596,7 +597,12 @@ static void parse_done(uv_work_t *w, int status)
         } else if (!j->failed && site_open(s)) {
             s->report->pages_crawled++;
             c->pages++;
-            if (c->hooks.page && j->doc) {
+            /* The page's own links first: a URL the hook then wants (crawl_site_want: a
+             * column's list page) and the page also links is already queued at its true
+             * depth. The other way round it was queued at max_depth, and a paged list's
+             * further pages fell past the limit and were only checked. */
+            site_links_add(s, e, j->depth, j->is_homepage, &j->links);
+            if (c->hooks.page && j->doc && site_open(s)) {
                 struct crawl_page p = {
                     j->final_url, e->url,      j->status,   j->depth, j->is_homepage,
                     j->text,      j->text_len, j->doc->out, s,        s->index};
@@ -604,7 +610,6 @@ static void parse_done(uv_work_t *w, int status)
                 if (rc < 0)
                     site_fail(s, rc);
             }
-            site_links_add(s, e, j->depth, j->is_homepage, &j->links);
         }
     }
     int was_page = j->mode == MODE_PAGE;
@@ -796,6 +801,10 @@ static void site_link_add(struct crawl_site *s, struct url_entry *page, int dept
         entry_set(e, 0, "bad_url", NULL);
         return;
     }
+    if (e->page_requested && !e->done && depth < e->depth)
+        e->depth = depth; /* still waiting: it is fetched at the lesser depth */
+    if (e->page_wanted_by == s && depth < e->page_wanted_depth)
+        e->page_wanted_depth = depth;
     if (e->page_requested || (!created && e->done && !e->check_requested) ||
         (e->check_requested && !created && l->kind != HTML_LINK_PAGE) ||
         (e->check_requested && e->done && e->result != LINK_OK))
