@@ -64,12 +64,14 @@ static int header(struct loader *l, const char *s, size_t n)
     for (int i = 0; config_sections[i]; i++)
         if (strlen(config_sections[i]) == len && memcmp(config_sections[i], s + 1, len) == 0)
             return i;
-    char name[64];
-    snprintf(name, sizeof name, "%.*s", (int)(len < 40 ? len : 40), s + 1);
-    fail(l, SC_EINPUT,
-         "unknown section [%s]; the sections are [network], [sampling], [rules], [daemon], "
-         "[mail] and [publish]",
-         name);
+    struct strbuf why = STRBUF_INIT;
+    strbuf_addf(&why, "unknown section [%.*s]; the sections are", (int)(len < 40 ? len : 40),
+                s + 1);
+    for (int i = 0; config_sections[i]; i++)
+        strbuf_addf(&why, "%s [%s]", i ? config_sections[i + 1] ? "," : " and" : "",
+                    config_sections[i]);
+    fail(l, why.failed ? SC_ENOMEM : SC_EINPUT, "%s", why.failed ? "out of memory" : why.buf);
+    strbuf_release(&why);
     return -1;
 }
 

@@ -15,8 +15,9 @@
 #include <string.h>
 #include <strings.h>
 
-const char *const config_sections[] = {"network", "sampling", "rules", "daemon",
-                                       "mail",    "publish",  NULL};
+/* In the table's order. */
+const char *const config_sections[] = {"network", "sampling", "daemon", "mail",
+                                       "publish", "rules",    NULL};
 
 #define INT_KEY(sec, key, d, lo, hi, opt, code, h)                                             \
     {sec, key, CFG_INT, d, lo, hi, NULL, 0, opt, code, NULL, h}
@@ -26,7 +27,7 @@ const char *const config_sections[] = {"network", "sampling", "rules", "daemon",
 static struct config_key keys[CFG_COUNT] = {
     [CFG_NETWORK_CONNECT_TO] = {"network", "connect_to", CFG_CONNECT_TO, "", 0, 0, NULL,
                                 CFG_REPEATABLE, "connect-to", NETOPT_CONNECT_TO, NULL,
-                                "HOST:PORT:ADDR:PORT: connect there instead (curl's meaning; "
+                                "connect to ADDR:PORT instead of HOST:PORT (curl's meaning; "
                                 "each line adds one, the first match wins)"},
     [CFG_NETWORK_MAX_PAGES] = INT_KEY("network", "max_pages", "500", 1, 10000000, "max-pages",
                                       NETOPT_MAX_PAGES, "pages crawled per site"),
@@ -63,8 +64,7 @@ static struct config_key keys[CFG_COUNT] = {
                                "allocate the sample by region and site type"},
     [CFG_SAMPLING_SEED] = {"sampling", "seed", CFG_SEED, "", 0, 0, NULL, 0, "seed", CFGOPT_SEED,
                            NULL,
-                           "the office's seed for draws, 8-128 hex digits (not set: 32 random "
-                           "bytes each draw)"},
+                           "the office's seed for draws (not set: 32 random bytes each draw)"},
     [CFG_DAEMON_REGISTRY] = KEY("daemon", "registry", CFG_PATH, "", NULL, 0,
                                 "the registry export the daemon re-imports when it changes"),
     [CFG_DAEMON_STATE_DIR] = KEY("daemon", "state_dir", CFG_PATH, ".", NULL, 0,

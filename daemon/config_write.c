@@ -79,20 +79,22 @@ void config_write_sample(struct strbuf *out)
                 "# --config FILE (docs/configuration.md). Each key is shown commented out with\n"
                 "# its default; remove the '#' to change it. An option on the command line\n"
                 "# overrides the file. `spotcheck config` shows what is in effect and where\n"
-                "# each value comes from. This file is `spotcheck config --sample`.\n");
+                "# each value comes from. This file is `spotcheck config --sample`.\n"
+                "# A line is at most 199 bytes; '#' or ';' starts a comment (after a blank\n"
+                "# when it follows a value).\n");
     const char *section = "";
     for (int id = 0; id < CFG_COUNT; id++) {
         const struct config_key *k = config_key(id);
         if (strcmp(k->section, section) != 0) {
             section = k->section;
-            strbuf_addf(out, "\n[%s]\n", section);
+            strbuf_addf(out, "\n[%s]", section);
         }
-        strbuf_addf(out, "# %s (", k->help);
+        strbuf_addf(out, "\n# %s [", k->help);
         config_key_range(k, out);
         if (k->flags & CFG_REPEATABLE)
             strbuf_adds(out, ", repeatable");
         if (k->option)
-            strbuf_addf(out, "; --%s", k->option);
-        strbuf_addf(out, ")\n#%s =%s%s\n", k->name, *k->def ? " " : "", k->def);
+            strbuf_addf(out, ", --%s", k->option);
+        strbuf_addf(out, "]\n#%s =%s%s\n", k->name, *k->def ? " " : "", k->def);
     }
 }
