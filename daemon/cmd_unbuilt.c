@@ -7,36 +7,33 @@
 
 static int not_built(struct cli_context *ctx, const char *name, int argc, char **argv)
 {
-    static const struct option longopts[] = {CLI_COMMON_LONGOPTS, NETOPTS_LONGOPTS,
-                                             CONFIG_SAMPLING_LONGOPTS, {NULL, 0, NULL, 0}};
-    int c;
+    static const struct option longopts[] = {
+        CLI_COMMON_LONGOPTS, NETOPTS_LONGOPTS, CONFIG_SAMPLING_LONGOPTS, {NULL, 0, NULL, 0}};
+    int c, r = 0, saved_opterr = opterr;
     opterr = 0; /* options of their own are not known yet: skipped */
-    while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+    while (!r && (c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
         if (c == 'h') {
+            opterr = saved_opterr;
             printf("usage: spotcheck %s ...\n\nThis command is not built yet in spotcheck %s.\n"
                    "It will read the --config file (see 'spotcheck config').\n",
                    name, SPOTCHECK_VERSION);
             return EXIT_OK;
         }
-        if (c == '?' || c == ':')
-            continue;
-        int r = cli_other_option(ctx, name, c, optarg);
-        if (r)
-            return r;
+        if (c != '?' && c != ':')
+            r = cli_other_option(ctx, name, c, optarg);
     }
-    opterr = 1;
-    int r = cli_config_load(ctx, name);
-    if (r)
+    opterr = saved_opterr;
+    if (r || (r = cli_config_load(ctx, name)) != 0)
         return r;
     fprintf(stderr, "spotcheck %s: not built yet in spotcheck %s (see docs/status.md)\n", name,
             SPOTCHECK_VERSION);
     return EXIT_RUNTIME;
 }
 
-#define UNBUILT(name)                                                                          \
-    int cmd_##name(struct cli_context *ctx, int argc, char **argv)                             \
-    {                                                                                          \
-        return not_built(ctx, #name, argc, argv);                                              \
+#define UNBUILT(name)                                                                              \
+    int cmd_##name(struct cli_context *ctx, int argc, char **argv)                                 \
+    {                                                                                              \
+        return not_built(ctx, #name, argc, argv);                                                  \
     }
 
 UNBUILT(daemon)

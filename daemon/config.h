@@ -61,17 +61,17 @@ enum config_id {
 
 /* How a value is checked, and how `config --format json` writes it. */
 enum config_type {
-    CFG_INT,       /* a whole number in min..max (strict: digits only, common/number.h) */
-    CFG_BOOL,      /* true/false, yes/no, on/off, 1/0; kept as "true" or "false" */
-    CFG_TEXT,      /* one line of text */
-    CFG_PATH,      /* a file or directory */
-    CFG_URL,       /* a URL whose scheme is one of `choices` */
-    CFG_EMAIL,     /* an address: local@domain */
-    CFG_CHOICE,    /* one of `choices` */
-    CFG_RATE,      /* a sampling rate (sampler_rate_parse: at least 0.15) */
-    CFG_SEED,      /* a draw seed (sampler_seed_parse: 8..128 hex digits) */
-    CFG_CONNECT_TO,/* HOST:PORT:ADDR:PORT (fetch_connect_to_valid) */
-    CFG_RULE       /* a rule-table number (rules_set: range, whole or not) */
+    CFG_INT,        /* a whole number in min..max (strict: digits only, common/number.h) */
+    CFG_BOOL,       /* true/false, yes/no, on/off, 1/0; kept as "true" or "false" */
+    CFG_TEXT,       /* one line of text */
+    CFG_PATH,       /* a file or directory */
+    CFG_URL,        /* a URL whose scheme is one of `choices` */
+    CFG_EMAIL,      /* an address: local@domain */
+    CFG_CHOICE,     /* one of `choices` */
+    CFG_RATE,       /* a sampling rate (sampler_rate_parse: at least 0.15) */
+    CFG_SEED,       /* a draw seed (sampler_seed_parse: 8..128 hex digits) */
+    CFG_CONNECT_TO, /* HOST:PORT:ADDR:PORT (fetch_connect_to_valid) */
+    CFG_RULE        /* a rule-table number (rules_set: range, whole or not) */
 };
 
 enum { CFG_REPEATABLE = 1 }; /* each line (or option) adds an entry to a list */
@@ -79,23 +79,25 @@ enum { CFG_REPEATABLE = 1 }; /* each line (or option) adds an entry to a list */
 /* Option codes of the sampling options (the network options keep netopts.h's codes); a
  * command lists them in its getopt_long table and cli_other_option() stores them. */
 enum { CFGOPT_SEED = 1300, CFGOPT_RATE, CFGOPT_ROUNDS, CFGOPT_NO_STRATIFY };
-#define CONFIG_SAMPLING_LONGOPTS                                                               \
-    {"seed", required_argument, NULL, CFGOPT_SEED},                                            \
-        {"rate", required_argument, NULL, CFGOPT_RATE},                                        \
-        {"rounds", required_argument, NULL, CFGOPT_ROUNDS},                                    \
-        {"no-stratify", no_argument, NULL, CFGOPT_NO_STRATIFY}
+#define CONFIG_SAMPLING_LONGOPTS                                                                   \
+    {"seed", required_argument, NULL, CFGOPT_SEED},                                                \
+        {"rate", required_argument, NULL, CFGOPT_RATE},                                            \
+        {"rounds", required_argument, NULL, CFGOPT_ROUNDS},                                        \
+    {                                                                                              \
+        "no-stratify", no_argument, NULL, CFGOPT_NO_STRATIFY                                       \
+    }
 
 struct config_key {
     const char *section, *name;
     enum config_type type;
-    const char *def;     /* the default as a file would write it; "" = not set */
-    long min, max;       /* CFG_INT */
-    const char *choices; /* CFG_CHOICE, CFG_URL's schemes: "a|b|c" */
-    unsigned flags;      /* CFG_REPEATABLE */
-    const char *option;  /* the command-line option that sets it ("max-pages"), or NULL */
-    int opt_code;        /* its getopt code */
+    const char *def;        /* the default as a file would write it; "" = not set */
+    long min, max;          /* CFG_INT */
+    const char *choices;    /* CFG_CHOICE, CFG_URL's schemes: "a|b|c" */
+    unsigned flags;         /* CFG_REPEATABLE */
+    const char *option;     /* the command-line option that sets it ("max-pages"), or NULL */
+    int opt_code;           /* its getopt code */
     const char *flag_value; /* an option without argument sets this value ("true") */
-    const char *help;    /* one line */
+    const char *help;       /* one line */
 };
 
 enum config_origin { CONFIG_DEFAULT, CONFIG_FILE, CONFIG_COMMAND_LINE };

@@ -137,8 +137,10 @@ static int handler(void *user, const char *section_unused, const char *name, con
                     home);
             return !fail(l, SC_EINPUT, "%s", why.msg);
         }
-        return !fail(l, SC_EINPUT, "\"%s\" is outside any section; put keys under a section "
-                     "such as [rules] or [network]", name);
+        return !fail(l, SC_EINPUT,
+                     "\"%s\" is outside any section; put keys under a section "
+                     "such as [rules] or [network]",
+                     name);
     }
     const char *section = config_sections[l->section];
     int id = config_find(section, name);
@@ -149,7 +151,8 @@ static int handler(void *user, const char *section_unused, const char *name, con
             sc_fail(&why, SC_EINPUT, "unknown key \"%s\" in [%s]; it belongs in [%s]", name,
                     section, home);
         else if (strcmp(name, "password") == 0)
-            sc_fail(&why, SC_EINPUT, "no password in the configuration: put it in a file "
+            sc_fail(&why, SC_EINPUT,
+                    "no password in the configuration: put it in a file "
                     "readable only by spotcheck and name that file with password_file");
         else
             sc_fail(&why, SC_EINPUT, "unknown key \"%s\" in [%s]", name, section);
@@ -238,8 +241,8 @@ int config_load_text(struct config *c, const char *text, size_t len, const char 
     int rc = SC_OK;
     /* libinih's r: the first line it could not parse or whose handler failed (ours). */
     if (r > 0 && (!l->code || r < l->line)) {
-        rc = sc_fail(err, SC_EINPUT, "%s:%d: expected key = value, [section] or a comment",
-                     origin, r);
+        rc = sc_fail(err, SC_EINPUT, "%s:%d: expected key = value, [section] or a comment", origin,
+                     r);
     } else if (l->code) {
         rc = sc_fail(err, l->code, "%s", l->err.msg);
     } else if (r < 0) {

@@ -246,6 +246,7 @@ int config_value_check(const struct config_key *k, const char *value, struct str
     case CFG_RULE: {
         struct rules scratch;
         struct sc_error e;
+        rules_default(&scratch);
         if (rules_set(&scratch, k->name, value, &e) < 0) {
             /* rules_set says "KEY: why"; the caller names the key */
             const char *why = strncmp(e.msg, k->name, strlen(k->name)) == 0

@@ -154,7 +154,8 @@ static void file_values_and_origins(void **state)
     /* the listing: one line a value, lists one line an entry */
     char *list = listing(&c);
     assert_non_null(strstr(list, "file:t.conf:3\tnetwork.timeout=7\n"));
-    assert_non_null(strstr(list, "file:t.conf:4\tnetwork.connect_to=www.a.gov.cn:80:127.0.0.1:8080\n"));
+    assert_non_null(
+        strstr(list, "file:t.conf:4\tnetwork.connect_to=www.a.gov.cn:80:127.0.0.1:8080\n"));
     assert_non_null(strstr(list, "default\tnetwork.delay=250\n"));
     assert_non_null(strstr(list, "file:t.conf:9\trules.window.news=7\n"));
     assert_non_null(strstr(list, "default\tdaemon.reference_targets=\n"));
@@ -374,8 +375,9 @@ static void lists_and_empty_values(void **state)
     assert_int_equal(c.slot[CFG_NETWORK_CONNECT_TO].n, 0);
     assert_string_equal(config_get(&c, CFG_SAMPLING_SEED), "");
     /* an empty value after entries empties the list */
-    assert_int_equal(load(&c, "[daemon]\nreference_targets = https://www.gov.cn/\n"
-                              "reference_targets =\n",
+    assert_int_equal(load(&c,
+                          "[daemon]\nreference_targets = https://www.gov.cn/\n"
+                          "reference_targets =\n",
                           &err),
                      0);
     assert_int_equal(c.slot[CFG_DAEMON_REFERENCE_TARGETS].n, 0);
