@@ -2,6 +2,8 @@
 #include "daemon/cli.h"
 #include "common/clock.h"
 #include "common/error.h"
+#include "common/strbuf.h"
+#include "daemon/config.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -17,15 +19,23 @@ const struct command cli_commands[] = {
     {"report", "(re)build a round's reports from the database", cmd_report},
     {"publish", "(re)build the public results site", cmd_publish},
     {"check", "check sites now, without a database or a schedule", cmd_check},
+    {"config", "show the configuration in effect and where each value comes from", cmd_config},
     {NULL, NULL, NULL},
 };
 
 int cli_common_option(struct cli_context *ctx, int code, const char *arg)
 {
     switch (code) {
-    case OPT_DB:
+    case OPT_DB: {
+        struct sc_error err;
         ctx->db_path = arg;
+        if (ctx->config && config_set(ctx->config, CFG_DAEMON_DB, arg, CONFIG_COMMAND_LINE, 0,
+                                      &err) < 0) {
+            fprintf(stderr, "%s: --db '%s': %s\n", ctx->prog, arg, err.msg);
+            return -1;
+        }
         return 1;
+    }
     case OPT_CONFIG:
         ctx->config_path = arg;
         return 1;
@@ -56,7 +66,34 @@ int cli_other_option(struct cli_context *ctx, const char *cmd, int code, const c
     int r = cli_common_option(ctx, code, arg);
     if (r > 0)
         return 0;
-    return r < 0 ? EXIT_USAGE : cli_usage_error(cmd, "unknown option");
+    if (r < 0)
+        return EXIT_USAGE;
+    struct sc_error err;
+    r = ctx->config ? config_option(ctx->config, code, arg, &err) : 0;
+    if (r > 0)
+        return 0;
+    if (r == SC_EINPUT)
+        return cli_usage_error(cmd, "%s", err.msg);
+    return r < 0 ? cli_report_error(cmd, r, err.msg) : cli_usage_error(cmd, "unknown option");
+}
+
+int cli_config_load(struct cli_context *ctx, const char *cmd)
+{
+    if (!ctx->config)
+        return EXIT_OK;
+    struct sc_error err;
+    int rc = SC_OK;
+    if (ctx->verbosity)
+        rc = config_set(ctx->config, CFG_DAEMON_LOG_LEVEL, ctx->verbosity > 0 ? "debug" : "error",
+                        CONFIG_COMMAND_LINE, 0, &err);
+    if (rc == SC_OK && ctx->config_path)
+        rc = config_load_file(ctx->config, ctx->config_path, &err);
+    if (rc < 0) {
+        fprintf(stderr, "spotcheck %s: %s\n", cmd, err.msg);
+        return sc_exit_status(rc);
+    }
+    ctx->db_path = config_get(ctx->config, CFG_DAEMON_DB);
+    return EXIT_OK;
 }
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
@@ -74,11 +111,25 @@ void cli_print_common_options(FILE *out)
 {
     fputs("\nCommon options:\n"
           "  --db FILE        the database (default spotcheck.db)\n"
-          "  --config FILE    configuration file (see docs/configuration.md)\n"
+          "  --config FILE    the configuration file (INI: [network], [sampling], [rules],\n"
+          "                   [daemon], [mail], [publish]); options given here override it.\n"
+          "                   'spotcheck config' shows what is in effect (docs/configuration.md)\n"
           "  --now TIME       act as of YYYY-MM-DD[THH:MM] (China time) instead of now\n"
           "  -v, --verbose    say more;  -q, --quiet  say only errors\n"
           "  -h, --help       this help\n",
           out);
+}
+
+int cli_write_output(const char *cmd, struct strbuf *out, int status)
+{
+    if (out->failed)
+        status = cli_report_error(cmd, SC_ENOMEM, "out of memory");
+    else
+        fwrite(out->buf, 1, out->len, stdout);
+    strbuf_release(out);
+    if (fflush(stdout) != 0)
+        status = cli_report_error(cmd, SC_ERUNTIME, "cannot write the output");
+    return status;
 }
 
 int cli_report_error(const char *cmd, int code, const char *msg)

@@ -2,6 +2,7 @@
  * and print what was found (contract.md). Exit 0 when every site passes, 1 when one fails,
  * 2 for bad usage, 3 for a runtime failure. */
 #include "daemon/cli.h"
+#include "daemon/config.h"
 #include "common/error.h"
 #include "common/strbuf.h"
 #include "common/clock.h"
@@ -30,6 +31,9 @@ static void check_usage(FILE *out)
           "  --exclude S      skip URLs containing S (repeatable)\n",
           out);
     netopts_print_help(out);
+    fputs("  (the network options are also keys of [network] in the --config file, whose\n"
+          "  [rules] override the rule table; an option overrides the file)\n",
+          out);
     cli_print_common_options(out);
     fputs("\nExit status: 0 every site passed, 1 a site failed (unreachable, or a confirmed\n"
           "broken link until the rule table judges), 2 bad usage, 3 runtime failure.\n",
@@ -114,14 +118,6 @@ int cmd_check(struct cli_context *ctx, int argc, char **argv)
             check_usage(stdout);
             goto out;
         }
-        int r = netopts_option(&opt, c, optarg, &err);
-        if (r < 0) {
-            status = r == SC_EINPUT ? cli_usage_error("check", "%s", err.msg)
-                                    : cli_report_error("check", r, err.msg);
-            goto out;
-        }
-        if (r > 0)
-            continue;
         switch (c) {
         case OPT_FORMAT:
             if (cli_parse_format(optarg, &format, 0) < 0) {
@@ -166,6 +162,14 @@ int cmd_check(struct cli_context *ctx, int argc, char **argv)
             goto out;
         }
     }
+    /* [network] of the --config file under the network options (cli_other_option) */
+    if ((status = cli_config_load(ctx, "check")) != 0)
+        goto out;
+    int rc = config_crawl_options(ctx->config, &opt, &err);
+    if (rc < 0) {
+        status = cli_report_error("check", rc, err.msg);
+        goto out;
+    }
     int progress = ctx->verbosity >= 0 && isatty(STDERR_FILENO);
 
     size_t n = (size_t)(argc - optind);
@@ -174,12 +178,11 @@ int cmd_check(struct cli_context *ctx, int argc, char **argv)
         status = cli_report_error("check", SC_ENOMEM, "out of memory");
         goto out;
     }
-    /* content probes and the rule table (issue 5): --config may override the rules */
+    /* content probes and the rule table (issue 5), with [rules] of the --config file */
     struct rules rules;
     struct crawl_hooks hooks;
     struct content_run run;
-    rules_default(&rules);
-    int rc = ctx->config_path ? rules_load_file(&rules, ctx->config_path, &err) : 0;
+    rc = config_rules(ctx->config, &rules, &err);
     if (rc == 0)
         rc = content_run_init(&run, (const char *const *)(argv + optind), n, reports,
                               sc_day_of(sc_clock_now()), &rules, &hooks);

@@ -3,6 +3,7 @@
 #include "common/json.h"
 #include "common/strbuf.h"
 #include "daemon/cli.h"
+#include "daemon/config.h"
 #include "sampler/calendar.h"
 #include "sampler/params.h"
 #include "storage/draws.h"
@@ -26,6 +27,8 @@ static void usage(FILE *out)
           "  --rounds N        rounds a quarter, at least 2 (default 2)\n"
           "  --no-stratify     one ranking over the whole frame instead of proportional\n"
           "                    allocation by region and site type\n"
+          "                    (these four are also [sampling] seed, rate, rounds and stratify\n"
+          "                    in the --config file; an option overrides the file)\n"
           "  --redraw REASON   replace the round's draw; the reason is recorded\n"
           "  --format FMT      text (default) or json\n",
           out);
@@ -34,45 +37,21 @@ static void usage(FILE *out)
 
 int cmd_draw(struct cli_context *ctx, int argc, char **argv)
 {
-    enum {
-        OPT_SEED = OPT_FIRST_COMMAND_OPTION,
-        OPT_RATE,
-        OPT_ROUNDS,
-        OPT_NO_STRATIFY,
-        OPT_REDRAW,
-        OPT_FORMAT
-    };
-    static const struct option longopts[] = {{"seed", required_argument, NULL, OPT_SEED},
-                                             {"rate", required_argument, NULL, OPT_RATE},
-                                             {"rounds", required_argument, NULL, OPT_ROUNDS},
-                                             {"no-stratify", no_argument, NULL, OPT_NO_STRATIFY},
+    enum { OPT_REDRAW = OPT_FIRST_COMMAND_OPTION, OPT_FORMAT };
+    static const struct option longopts[] = {CONFIG_SAMPLING_LONGOPTS,
                                              {"redraw", required_argument, NULL, OPT_REDRAW},
                                              {"format", required_argument, NULL, OPT_FORMAT},
                                              CLI_COMMON_LONGOPTS,
                                              {NULL, 0, NULL, 0}};
     struct sc_error err = {{0}};
-    const char *seed_arg = NULL, *redraw = NULL;
-    int rate_bp = SAMPLER_RATE_MIN_BP, rounds = SAMPLER_ROUNDS_DEFAULT, stratify = 1, c;
+    const char *redraw = NULL;
+    int c;
     enum output_format format = FORMAT_TEXT;
     while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
         switch (c) {
         case 'h':
             usage(stdout);
             return EXIT_OK;
-        case OPT_SEED:
-            seed_arg = optarg;
-            break;
-        case OPT_RATE:
-            if (sampler_rate_parse(optarg, &rate_bp, &err) < 0)
-                return cli_usage_error("draw", "--rate: %s", err.msg);
-            break;
-        case OPT_ROUNDS:
-            if (sampler_rounds_parse(optarg, &rounds, &err) < 0)
-                return cli_usage_error("draw", "--rounds: %s", err.msg);
-            break;
-        case OPT_NO_STRATIFY:
-            stratify = 0;
-            break;
         case OPT_REDRAW:
             if (!*optarg)
                 return cli_usage_error("draw", "--redraw needs a reason, it is recorded");
@@ -91,6 +70,15 @@ int cmd_draw(struct cli_context *ctx, int argc, char **argv)
     }
     if (argc - optind != 2)
         return cli_usage_error("draw", "give a quarter and a round, e.g. 2026Q4 1");
+    int status = cli_config_load(ctx, "draw");
+    if (status)
+        return status;
+    /* [sampling], checked when stored: the options, else the file, else the defaults */
+    const char *seed_arg = config_get(ctx->config, CFG_SAMPLING_SEED);
+    int rate_bp = SAMPLER_RATE_MIN_BP, rounds = (int)config_int(ctx->config, CFG_SAMPLING_ROUNDS);
+    int stratify = config_bool(ctx->config, CFG_SAMPLING_STRATIFY);
+    if (sampler_rate_parse(config_get(ctx->config, CFG_SAMPLING_RATE), &rate_bp, &err) < 0)
+        return cli_usage_error("draw", "rate: %s", err.msg);
     struct sampler_quarter q;
     char quarter[8];
     int round;
@@ -99,7 +87,7 @@ int cmd_draw(struct cli_context *ctx, int argc, char **argv)
 
     /* The seed comes first: chosen by the office, or from the secure random source. */
     char seed[SAMPLER_SEED_MAX_HEX + 1];
-    if (seed_arg) {
+    if (*seed_arg) {
         if (sampler_seed_parse(seed_arg, seed, &err) < 0)
             return cli_usage_error("draw", "--seed: %s", err.msg);
     } else if (sampler_seed_generate(seed, &err) < 0) {
@@ -115,7 +103,7 @@ int cmd_draw(struct cli_context *ctx, int argc, char **argv)
     if (rc < 0)
         return cli_report_error("draw", rc, err.msg);
     struct draw_request req = {quarter, round,    plan,
-                               rounds,  seed,     seed_arg ? "office" : "random",
+                               rounds,  seed,     *seed_arg ? "office" : "random",
                                rate_bp, stratify, redraw};
     long draw_id = 0;
     struct sampler_record rec;
@@ -139,7 +127,6 @@ int cmd_draw(struct cli_context *ctx, int argc, char **argv)
     if (rec.note && *rec.note && ctx->verbosity >= 0)
         fprintf(stderr, "spotcheck draw: note: %s\n", rec.note);
     sampler_record_free(&rec);
-    int status = EXIT_OK;
     if (out.failed)
         status = cli_report_error("draw", SC_ENOMEM, "out of memory writing the draw");
     else

@@ -50,6 +50,9 @@ int cmd_import(struct cli_context *ctx, int argc, char **argv)
     }
     if (optind != argc - 1)
         return cli_usage_error("import", "give exactly one registry file");
+    int loaded = cli_config_load(ctx, "import");
+    if (loaded)
+        return loaded;
     const char *path = argv[optind];
 
     struct sc_error err = {{0}};

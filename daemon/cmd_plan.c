@@ -4,6 +4,7 @@
 #include "common/json.h"
 #include "common/strbuf.h"
 #include "daemon/cli.h"
+#include "daemon/config.h"
 #include "sampler/calendar.h"
 #include "sampler/params.h"
 #include "storage/draws.h"
@@ -21,7 +22,8 @@ static void usage(FILE *out)
           "weeks later; a round's window lasts until the next round is drawn.\n\n"
           "Options:\n"
           "  --rounds N       rounds a quarter, 2 to 6 (default 2; a quarter already in the\n"
-          "                   database keeps the number it was drawn with)\n"
+          "                   database keeps the number it was drawn with; also [sampling]\n"
+          "                   rounds in the --config file, which the option overrides)\n"
           "  --format FMT     text (default) or json (each drawn round's draw in full)\n",
           out);
     cli_print_common_options(out);
@@ -147,24 +149,19 @@ static void write_json(const struct plan *p, const char *quarter, const char *to
 
 int cmd_plan(struct cli_context *ctx, int argc, char **argv)
 {
-    enum { OPT_ROUNDS = OPT_FIRST_COMMAND_OPTION, OPT_FORMAT };
-    static const struct option longopts[] = {{"rounds", required_argument, NULL, OPT_ROUNDS},
+    enum { OPT_FORMAT = OPT_FIRST_COMMAND_OPTION };
+    static const struct option longopts[] = {{"rounds", required_argument, NULL, CFGOPT_ROUNDS},
                                              {"format", required_argument, NULL, OPT_FORMAT},
                                              CLI_COMMON_LONGOPTS,
                                              {NULL, 0, NULL, 0}};
     struct sc_error err = {{0}};
     enum output_format format = FORMAT_TEXT;
-    int rounds = SAMPLER_ROUNDS_DEFAULT, rounds_given = 0, c;
+    int c;
     while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
         switch (c) {
         case 'h':
             usage(stdout);
             return EXIT_OK;
-        case OPT_ROUNDS:
-            if (sampler_rounds_parse(optarg, &rounds, &err) < 0)
-                return cli_usage_error("plan", "--rounds: %s", err.msg);
-            rounds_given = 1;
-            break;
         case OPT_FORMAT:
             if (cli_parse_format(optarg, &format, 0) < 0)
                 return cli_usage_error("plan", "--format must be text or json");
@@ -176,6 +173,12 @@ int cmd_plan(struct cli_context *ctx, int argc, char **argv)
         }
         }
     }
+    int status = cli_config_load(ctx, "plan");
+    if (status)
+        return status;
+    /* A quarter already drawn keeps its rounds; only --rounds contradicting it is refused. */
+    int rounds = (int)config_int(ctx->config, CFG_SAMPLING_ROUNDS);
+    int rounds_given = config_origin_of(ctx->config, CFG_SAMPLING_ROUNDS) == CONFIG_COMMAND_LINE;
     long today_day = sc_day_of(sc_clock_now());
     struct sampler_quarter q = sampler_quarter_of_day(today_day);
     if (argc - optind > 1)
@@ -200,7 +203,6 @@ int cmd_plan(struct cli_context *ctx, int argc, char **argv)
     }
 
     struct storage *db = NULL;
-    int status = EXIT_OK;
     int rc = storage_open_existing(ctx->db_path, &db, &err);
     if (rc == SC_OK)
         rc = storage_rounds_each(db, quarter, add_stored, p, &err);

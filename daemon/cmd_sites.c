@@ -157,6 +157,9 @@ int cmd_sites(struct cli_context *ctx, int argc, char **argv)
     }
     if (optind != argc)
         return cli_usage_error("sites", "unexpected argument '%s'", argv[optind]);
+    int loaded = cli_config_load(ctx, "sites");
+    if (loaded)
+        return loaded;
 
     struct sc_error err = {{0}};
     struct storage *db = NULL;

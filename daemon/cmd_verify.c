@@ -103,6 +103,9 @@ int cmd_verify(struct cli_context *ctx, int argc, char **argv)
     }
     if (argc - optind != 2)
         return cli_usage_error("verify", "give a quarter and a round, e.g. 2026Q4 1");
+    int loaded = cli_config_load(ctx, "verify");
+    if (loaded)
+        return loaded;
     struct sampler_quarter q;
     char quarter[8];
     int round;

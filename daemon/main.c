@@ -1,5 +1,6 @@
 /* main: spotcheck's entry point: global options, then the subcommand. */
 #include "daemon/cli.h"
+#include "daemon/config.h"
 
 #include <curl/curl.h>
 #include <stdlib.h>
@@ -17,9 +18,8 @@ static void print_usage(FILE *out)
                  "1 a checked site failed, 2 bad usage or input, 3 runtime failure.\n");
 }
 
-int main(int argc, char **argv)
+static int run(struct cli_context *ctx, int argc, char **argv)
 {
-    struct cli_context ctx = {.db_path = "spotcheck.db", .prog = "spotcheck"};
     static const struct option longopts[] = {CLI_COMMON_LONGOPTS,
                                               {"version", no_argument, NULL, 'V'},
                                               {NULL, 0, NULL, 0}};
@@ -34,7 +34,7 @@ int main(int argc, char **argv)
             printf("spotcheck %s\n", SPOTCHECK_VERSION);
             return EXIT_OK;
         }
-        int r = cli_common_option(&ctx, c, optarg);
+        int r = cli_common_option(ctx, c, optarg);
         if (r < 0)
             return EXIT_USAGE;
         if (r == 0) {
@@ -55,11 +55,21 @@ int main(int argc, char **argv)
             }
             int first = optind;
             optind = 0; /* glibc: 0 reinitialises getopt for the command's own parse */
-            int status = cmd->run(&ctx, argc - first, argv + first);
+            int status = cmd->run(ctx, argc - first, argv + first);
             curl_global_cleanup();
             return status;
         }
     }
     fprintf(stderr, "spotcheck: '%s' is not a command. See 'spotcheck --help'.\n", name);
     return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    struct config config;
+    config_init(&config);
+    struct cli_context ctx = {.db_path = "spotcheck.db", .prog = "spotcheck", .config = &config};
+    int status = run(&ctx, argc, argv);
+    config_release(&config);
+    return status;
 }

@@ -10,6 +10,7 @@ SPOTCHECK_PACKAGES=(
   build-essential cmake pkg-config                   # the build
   libcurl4-openssl-dev libuv1-dev libgumbo-dev       # fetch engine, event loop, HTML
   libsqlite3-dev libssl-dev zlib1g-dev               # storage, hashes, gzip
+  libinih-dev                                        # the configuration file (INI)
   libcmocka-dev                                      # unit tests
   curl jq sqlite3 iproute2 util-linux python3        # integration tests, netns
 )

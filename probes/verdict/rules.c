@@ -1,4 +1,4 @@
-/* rules: the rule table, its config overrides, and the judge (see rules.h, docs/rules.md). */
+/* rules: the rule table, setting an entry by key, and the judge (see rules.h, docs/rules.md). */
 #include "probes/verdict/rules.h"
 
 #include <errno.h>
@@ -136,73 +136,6 @@ int rules_set(struct rules *r, const char *key, const char *value, struct sc_err
         return sc_fail(err, SC_EINPUT, "%s: %s must be a whole number", key, value);
     r->v[id] = v;
     return 0;
-}
-
-int rules_load_text(struct rules *r, const char *text, const char *origin, struct sc_error *err)
-{
-    struct rules work = *r;
-    int line = 0;
-    const char *p = text;
-    while (p && *p) {
-        line++;
-        const char *eol = strchr(p, '\n');
-        size_t n = eol ? (size_t)(eol - p) : strlen(p);
-        char buf[512];
-        if (n >= sizeof buf)
-            return sc_fail(err, SC_EINPUT, "%s:%d: line too long", origin, line);
-        memcpy(buf, p, n);
-        buf[n] = 0;
-        p = eol ? eol + 1 : NULL;
-        char *hash = strchr(buf, '#');
-        if (hash)
-            *hash = 0;
-        char *s = buf;
-        while (*s == ' ' || *s == '\t' || *s == '\r')
-            s++;
-        size_t len = strlen(s);
-        while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
-            s[--len] = 0;
-        if (!*s)
-            continue;
-        char *eq = strchr(s, '=');
-        if (!eq)
-            return sc_fail(err, SC_EINPUT, "%s:%d: expected key = value", origin, line);
-        char *kend = eq;
-        while (kend > s && (kend[-1] == ' ' || kend[-1] == '\t'))
-            kend--;
-        *kend = 0;
-        char *val = eq + 1;
-        while (*val == ' ' || *val == '\t')
-            val++;
-        struct sc_error e;
-        if (!*s)
-            return sc_fail(err, SC_EINPUT, "%s:%d: missing key", origin, line);
-        if (rules_set(&work, s, val, &e))
-            return sc_fail(err, SC_EINPUT, "%s:%d: %s", origin, line, e.msg);
-    }
-    *r = work;
-    return 0;
-}
-
-int rules_load_file(struct rules *r, const char *path, struct sc_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return sc_fail(err, SC_EINPUT, "%s: %s", path, strerror(errno));
-    struct strbuf sb = STRBUF_INIT;
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && sb.len < (1u << 20))
-        strbuf_add(&sb, chunk, n);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad || sb.failed) {
-        strbuf_release(&sb);
-        return sc_fail(err, SC_EINPUT, "%s: cannot read", path);
-    }
-    int rc = rules_load_text(r, sb.buf, path, err);
-    strbuf_release(&sb);
-    return rc;
 }
 
 int rules_window(const struct rules *r, enum column_category c)

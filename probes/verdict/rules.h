@@ -4,7 +4,8 @@
  *
  * Defaults follow domain.md (national indicators 2015/2019); where the rules give no number
  * (the point values) the default is the project's choice, documented in docs/rules.md.
- * A config file may override any entry with `key = value` lines (rules_load_text). */
+ * The [rules] section of the configuration file overrides any entry by its key (rules_set;
+ * daemon/config.h reads the file). */
 #ifndef SPOTCHECK_RULES_H
 #define SPOTCHECK_RULES_H
 
@@ -87,12 +88,9 @@ struct rules {
 /* The table itself (RULE_COUNT entries, indexed by enum rule_id). */
 const struct rule_def *rules_table(void);
 void rules_default(struct rules *r);
-/* Sets one entry by key; SC_EINPUT with a message for an unknown key or a bad value. */
+/* Sets one entry by key; SC_EINPUT with a message for an unknown key or a bad value
+ * ("KEY: why"), r unchanged. */
 int rules_set(struct rules *r, const char *key, const char *value, struct sc_error *err);
-/* Applies `key = value` lines (# comments, blank lines); origin names the text in errors,
- * which carry the line number. On error r is left as it was. */
-int rules_load_text(struct rules *r, const char *text, const char *origin, struct sc_error *err);
-int rules_load_file(struct rules *r, const char *path, struct sc_error *err);
 
 /* The update window of a column category in days (0 = not judged). */
 int rules_window(const struct rules *r, enum column_category c);

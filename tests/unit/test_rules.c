@@ -1,5 +1,5 @@
-/* test_rules: the rule table (defaults, every key settable, config-file overrides with line
- * numbers on errors) and the judge (vetoes, deductions, caps, score and verdict). */
+/* test_rules: the rule table (defaults, every key settable, overrides by key with the reason
+ * on errors) and the judge (vetoes, deductions, caps, score and verdict). */
 #include "testutil.h"
 #include "common/clock.h"
 #include "probes/verdict/rules.h"
@@ -47,61 +47,39 @@ static void rules_table_is_complete(void **state)
     assert_false(rules_section_required(&r, 99, 1));
 }
 
-static void rules_config_overrides_and_errors(void **state)
+static void rules_set_overrides_and_errors(void **state)
 {
     struct rules r;
     struct sc_error err;
     rules_default(&r);
-    assert_int_equal(rules_load_text(&r,
-                                     "# windows\n"
-                                     "window.news = 7\n"
-                                     "\n"
-                                     "  points.broken_link_home=2.5   # each\r\n"
-                                     "require.department.services = 0\n",
-                                     "t.conf", &err),
-                     0);
+    assert_int_equal(rules_set(&r, "window.news", "7", &err), 0);
+    assert_int_equal(rules_set(&r, "points.broken_link_home", "2.5", &err), 0);
+    assert_int_equal(rules_set(&r, "require.department.services", "0", &err), 0);
     assert_int_equal(rules_window(&r, COLUMN_NEWS), 7);
     assert_true(r.v[RULE_POINTS_BROKEN_LINK_HOME] == 2.5);
     assert_false(rules_section_required(&r, SECTION_SERVICES, 0));
     assert_true(rules_section_required(&r, SECTION_SERVICES, 1));
 
+    /* the file's syntax, sections and line numbers are test_config's */
     static const struct {
-        const char *text, *want;
+        const char *key, *value, *want;
     } bad[] = {
-        {"window.news = 7\nwindow.nwes = 3\n", "t.conf:2: unknown rule key \"window.nwes\""},
-        {"window.news = seven\n", "t.conf:1: window.news: \"seven\" is not a number"},
-        {"window.news = 7.5\n", "t.conf:1: window.news: 7.5 must be a whole number"},
-        {"\n\nwindow.news = -1\n", "t.conf:3: window.news: -1 is outside 0..3660"},
-        {"pass_score = 101\n", "t.conf:1: pass_score: 101 is outside 0..100"},
-        {"veto.homepage_stale = 2\n", "t.conf:1: veto.homepage_stale: 2 is outside 0..1"},
-        {"window.news 7\n", "t.conf:1: expected key = value"},
-        {" = 7\n", "t.conf:1: missing key"},
-        {"window.news = \n", "t.conf:1: window.news: \"\" is not a number"},
-        {"window.news = 1e999\n", "t.conf:1: window.news: \"1e999\" is not a number"},
-        {"window.news = nan\n", "t.conf:1: window.news: \"nan\" is not a number"},
+        {"window.nwes", "3", "unknown rule key \"window.nwes\""},
+        {"window.news", "seven", "window.news: \"seven\" is not a number"},
+        {"window.news", "7.5", "window.news: 7.5 must be a whole number"},
+        {"window.news", "-1", "window.news: -1 is outside 0..3660"},
+        {"pass_score", "101", "pass_score: 101 is outside 0..100"},
+        {"veto.homepage_stale", "2", "veto.homepage_stale: 2 is outside 0..1"},
+        {"window.news", "", "window.news: \"\" is not a number"},
+        {"window.news", "1e999", "window.news: \"1e999\" is not a number"},
+        {"window.news", "nan", "window.news: \"nan\" is not a number"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         struct rules before = r;
-        assert_int_equal(rules_load_text(&r, bad[i].text, "t.conf", &err), SC_EINPUT);
+        assert_int_equal(rules_set(&r, bad[i].key, bad[i].value, &err), SC_EINPUT);
         assert_string_equal(err.msg, bad[i].want);
         assert_memory_equal(&before, &r, sizeof r); /* left as it was */
     }
-    /* a long line, a missing file */
-    char *longline = malloc(2000);
-    memset(longline, 'a', 1999);
-    longline[1999] = 0;
-    assert_int_equal(rules_load_text(&r, longline, "t.conf", &err), SC_EINPUT);
-    assert_string_equal(err.msg, "t.conf:1: line too long");
-    free(longline);
-    assert_int_equal(rules_load_file(&r, "/nonexistent/rules.conf", &err), SC_EINPUT);
-    assert_non_null(strstr(err.msg, "/nonexistent/rules.conf"));
-    char *dir = test_tmpdir();
-    char path[4096];
-    snprintf(path, sizeof path, "%s/rules.conf", dir);
-    test_write_file(path, "veto.blank_columns = 3\n", 23);
-    assert_int_equal(rules_load_file(&r, path, &err), 0);
-    assert_true(r.v[RULE_VETO_BLANK_COLUMNS] == 3);
-    test_tmpdir_remove(dir);
 }
 
 /* A healthy site: reachable, fresh homepage, fresh columns, every section and footer item. */
@@ -360,7 +338,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(rules_table_is_complete),
         cmocka_unit_test(rules_documented),
-        cmocka_unit_test(rules_config_overrides_and_errors),
+        cmocka_unit_test(rules_set_overrides_and_errors),
         cmocka_unit_test(judge_healthy_site_passes),
         cmocka_unit_test(judge_vetoes),
         cmocka_unit_test(judge_deductions_and_threshold),
