@@ -2,6 +2,8 @@
 # content_config: `spotcheck check --config FILE` overrides the rule table; a bad key or value
 # is a usage error (exit 2) naming the file and the line, before anything is fetched.
 set -euo pipefail
+source "$(dirname "$0")/lib/skip.sh"
+require_tools jq
 : "${SPOTCHECK_BIN:?}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

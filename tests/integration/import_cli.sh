@@ -3,6 +3,8 @@
 # demo registry (UTF-8 and GBK give the same sites), a broken CSV that lists every bad row
 # with its line and changes nothing, --skip-invalid, exit codes, and the output formats.
 set -euo pipefail
+source "$(dirname "$0")/lib/skip.sh"
+require_tools jq sqlite3
 bin=${SPOTCHECK_BIN:?}
 src=${SPOTCHECK_SRC:?}
 tmp=$(mktemp -d)
@@ -27,12 +29,12 @@ normal_en=$("$bin" --db "$db" sites --status normal --format json | jq '.sites |
 [ "$normal" -eq "$normal_en" ] && [ "$normal" -gt 0 ] && [ "$normal" -lt "$rows" ] \
   || fail "status filter: $normal normal of $rows"
 
-# 2. the GBK copy is detected and gives the same sites
-if [ -f "$demo_gbk" ]; then
-  "$bin" --db "$tmp/gbk.db" import "$demo_gbk" | grep -q "(GBK)" || fail "GBK not detected"
-  diff <("$bin" --db "$db" sites --all --format csv) <("$bin" --db "$tmp/gbk.db" sites --all --format csv) \
-    || fail "GBK and UTF-8 registries differ"
-fi
+# 2. the GBK copy (bundled too: its absence is a failure, not a silently skipped step) is
+#    detected and gives the same sites
+[ -f "$demo_gbk" ] || fail "the bundled GBK demo registry $demo_gbk is missing"
+"$bin" --db "$tmp/gbk.db" import "$demo_gbk" | grep -q "(GBK)" || fail "GBK not detected"
+diff <("$bin" --db "$db" sites --all --format csv) <("$bin" --db "$tmp/gbk.db" sites --all --format csv) \
+  || fail "GBK and UTF-8 registries differ"
 
 # 3. CSV output imports again unchanged
 "$bin" --db "$db" sites --all --format csv >"$tmp/roundtrip.csv"
