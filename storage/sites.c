@@ -3,8 +3,11 @@
 #include "common/clock.h"
 #include "storage/internal.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char SQL_INSERT_IMPORT[] =
     "INSERT INTO registry_imports(imported_at, source_name, source_sha256, encoding, "
@@ -130,6 +133,28 @@ static int apply_record(struct storage *db, const struct registry_record *rec, l
     return rc;
 }
 
+/* TEST ONLY (docs/database.md, "Crash-safety test hook"). With SPOTCHECK_TEST_PAUSE_IN_IMPORT
+ * set to a number of milliseconds, an import halfway through its rows, inside its write
+ * transaction, writes "spotcheck-test: in import transaction" to stderr and sleeps that long
+ * (0: the line only), so tests/unit/test_storage.c can kill it there. Unset or not a number
+ * (always, outside that test): nothing happens. */
+static void test_pause_in_import(void)
+{
+    const char *v = getenv("SPOTCHECK_TEST_PAUSE_IN_IMPORT");
+    char *end;
+    if (!v || !*v)
+        return;
+    errno = 0;
+    long ms = strtol(v, &end, 10);
+    if (*end || errno || ms < 0)
+        return;
+    fputs("spotcheck-test: in import transaction\n", stderr);
+    fflush(stderr);
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        ;
+}
+
 int storage_registry_apply(struct storage *db, const struct registry *reg,
                            const char *source_name, struct import_summary *sum,
                            struct sc_error *err)
@@ -154,9 +179,12 @@ int storage_registry_apply(struct storage *db, const struct registry *reg,
         goto fail;
     sum->import_id = (long)sqlite3_last_insert_rowid(db->handle);
 
-    for (size_t i = 0; i < reg->nrecords; i++)
+    for (size_t i = 0; i < reg->nrecords; i++) {
         if (apply_record(db, &reg->records[i], sum->import_id, when, sum, err) < 0)
             goto fail;
+        if (i + 1 == (reg->nrecords + 1) / 2)
+            test_pause_in_import(); /* test only: unset, does nothing */
+    }
 
     /* Sites named by rows that were skipped as invalid are still in the export. */
     for (size_t i = 0; i < reg->nskipped_codes; i++) {

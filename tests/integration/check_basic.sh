@@ -3,6 +3,8 @@
 # JSON shape (contract.md), broken links found, traps not reported, exit codes, text
 # output escaping, usage errors.
 set -euo pipefail
+source "$(dirname "$0")/lib/skip.sh"
+require_tools jq python3
 BIN=${SPOTCHECK_BIN:?}
 tmp=$(mktemp -d)
 pid=

@@ -8,11 +8,10 @@
 # hops, a redirect loop its hop up to the repeat, an endless chain as many hops as the
 # limit (5). Prints the figures.
 set -euo pipefail
+source "$(dirname "$0")/lib/skip.sh"
+require_tools jq
 : "${SPOTCHECK_BIN:?}" "${SPOTCHECK_BUILD:?}" "${SPOTCHECK_SRC:?}"
-if [ ! -f "$SPOTCHECK_SRC/tests/farm/CMakeLists.txt" ]; then
-    echo "check_farm: skipped, this tree has no farm (tests/farm)"
-    exit 0
-fi
+[ -f "$SPOTCHECK_SRC/tests/farm/CMakeLists.txt" ] || skip "this tree has no farm (tests/farm)"
 # shellcheck source=lib/farm.sh
 . "$SPOTCHECK_SRC/tests/integration/lib/farm.sh"
 tmp=$(mktemp -d)

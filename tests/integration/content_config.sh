@@ -3,6 +3,8 @@
 # section; a bad key or value, or a rule key outside [rules], is a usage error (exit 2) naming
 # the file and the line, before anything is fetched.
 set -euo pipefail
+source "$(dirname "$0")/lib/skip.sh"
+require_tools jq
 : "${SPOTCHECK_BIN:?}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

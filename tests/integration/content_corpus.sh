@@ -3,13 +3,14 @@
 # loopback and checked end to end by `spotcheck check` as of 2018-03-31 (list pages absent):
 # the crawler decodes them (GB18030 and UTF-8), the content probes read them. Reports labelled
 # columns found with the right latest date, sections and site codes right against
-# labels.json; fails under 90% of columns. Skips when the corpus is absent. The pages are
+# labels.json; fails under 90% of columns. Skips (exit 77) when the corpus is absent. The pages are
 # served by the farm's server (tests/farm) from a temporary copy.
 set -euo pipefail
+source "$(dirname "$0")/lib/skip.sh"
+require_tools jq
 : "${SPOTCHECK_BIN:?}" "${SPOTCHECK_SRC:?}"
 corpus="${SPOTCHECK_SHARED:-$SPOTCHECK_SRC/../shared}/corpus/real"
-[ -f "$corpus/labels.json" ] || { echo "corpus not found at $corpus: skipping"; exit 0; }
-command -v jq >/dev/null || { echo "jq missing: skipping"; exit 0; }
+[ -f "$corpus/labels.json" ] || skip "corpus not found at $corpus (set by SPOTCHECK_SHARED)"
 tmp=$(mktemp -d)
 export SPOTCHECK_BUILD="${SPOTCHECK_BUILD:-$(dirname "$SPOTCHECK_BIN")}"
 source "$SPOTCHECK_SRC/tests/integration/lib/farm.sh"

@@ -4,6 +4,8 @@
 # the frame hash from the registry file itself, an unstratified round 1, an unstratified
 # round 2 with the repeat rule, and a stratified round with its proportional allocation.
 set -euo pipefail
+source "$(dirname "$0")/lib/skip.sh"
+require_tools jq
 BIN=${SPOTCHECK_BIN:?}
 export LC_ALL=C
 tmp=$(mktemp -d)

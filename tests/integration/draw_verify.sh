@@ -4,6 +4,8 @@
 # sample row or one frame row is altered with the sqlite3 shell; redraws, refusals and exit
 # statuses (0 ok, 1 mismatch, 2 refused or bad usage).
 set -euo pipefail
+source "$(dirname "$0")/lib/skip.sh"
+require_tools jq sqlite3
 BIN=${SPOTCHECK_BIN:?}
 SRC=${SPOTCHECK_SRC:?}
 tmp=$(mktemp -d)
@@ -11,7 +13,6 @@ trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 sc() { "$BIN" --db "$tmp/x.db" "$@"; }
 status_of() { local s=0; "$@" > "$tmp/out" 2> "$tmp/err" || s=$?; echo "$s"; }
-command -v sqlite3 >/dev/null || fail "the sqlite3 shell is needed (apt-get install sqlite3)"
 
 sc import "$SRC/docs/demo/registry.csv" >/dev/null
 N=$(sc sites --status normal --format json | jq '.sites | length')

@@ -5,6 +5,8 @@
 # planted rate, rejects bad requests, keeps connections alive and exits 0 on SIGTERM even
 # with a stalled client.
 set -euo pipefail
+source "$(dirname "$0")/lib/skip.sh"
+require_tools jq curl
 source "$(dirname "$0")/lib/farm.sh"
 tmp=$(mktemp -d)
 trap 'farm_stop || true; rm -rf "$tmp"' EXIT

@@ -4,6 +4,8 @@
 # per truth site, with statuses that are not 正常运行; bad usage exits 2 and writes nothing;
 # the bench profile writes one plain site of the asked size, its column lists paged.
 set -euo pipefail
+source "$(dirname "$0")/lib/skip.sh"
+require_tools jq
 source "$(dirname "$0")/lib/farm.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -4,6 +4,8 @@
 # SIGTERM and SIGINT with exit 0, and removes its temporary directory; `farm serve` refuses a
 # port already in use with exit 3.
 set -euo pipefail
+source "$(dirname "$0")/lib/skip.sh"
+require_tools jq curl
 source "$(dirname "$0")/lib/farm.sh"
 tmp=$(mktemp -d)
 pid=

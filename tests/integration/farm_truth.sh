@@ -5,6 +5,8 @@
 # not, the site code is in the footer exactly when truth says so, GBK pages are GBK, and the
 # Content-Type charset is the one truth declares. Everything is fetched over HTTP.
 set -euo pipefail
+source "$(dirname "$0")/lib/skip.sh"
+require_tools jq curl
 source "$(dirname "$0")/lib/farm.sh"
 tmp=$(mktemp -d)
 trap 'farm_stop || true; rm -rf "$tmp"' EXIT

@@ -12,8 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
-#include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -211,6 +212,16 @@ static void a_file_that_is_not_a_database_is_refused(void **state)
     test_tmpdir_remove(dir);
 }
 
+/* ---- an import killed with SIGKILL leaves the old or the new registry, never a mix ----
+ * The test runs the real binary on registries of KILL_SITES sites (old: names 旧…, normal;
+ * new: names 新…, shut down) and kills it: (1) while it is paused inside its write
+ * transaction (SPOTCHECK_TEST_PAUSE_IN_IMPORT, docs/database.md), which must keep the old
+ * registry; (2) once it has committed, which must keep the new one; (3) at spread-out moments
+ * over an import's run time, which must show both outcomes. After every kill the database
+ * passes integrity_check, holds one registry exactly, and takes the next import. */
+#define KILL_SITES 40000
+#define IN_TXN_MARKER "spotcheck-test: in import transaction"
+
 /* Writes a registry of n sites whose names all start with `tag`. */
 static void write_big_registry(const char *path, int n, const char *tag, const char *status)
 {
@@ -224,73 +235,236 @@ static void write_big_registry(const char *path, int n, const char *tag, const c
     strbuf_release(&text);
 }
 
-struct tally {
-    long old_names, new_names, total;
+static long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) < 0)
+        ;
+}
+
+/* Every site's registry fields in code order, one line each, after checking the file with
+ * PRAGMA integrity_check; *imports gets the number of recorded imports. Caller frees. */
+static char *registry_snapshot(const char *db_path, long *imports)
+{
+    sqlite3 *raw;
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_open_v2(db_path, &raw, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(raw, "PRAGMA integrity_check", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "ok");
+    sqlite3_finalize(st);
+    assert_int_equal(sqlite3_prepare_v2(raw, "SELECT count(*) FROM registry_imports", -1, &st,
+                                        NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    *imports = (long)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    assert_int_equal(sqlite3_prepare_v2(raw,
+                                        "SELECT code, name, url, sponsor, region, level, type, "
+                                        "status, contact, phone, email, listed FROM sites "
+                                        "ORDER BY code",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    struct strbuf snap = STRBUF_INIT;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        for (int i = 0; i < 12; i++) {
+            const char *v = (const char *)sqlite3_column_text(st, i);
+            strbuf_adds(&snap, v ? v : "\\N");
+            strbuf_addch(&snap, i < 11 ? '|' : '\n');
+        }
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(raw);
+    return strbuf_detach(&snap);
+}
+
+/* A running `spotcheck import`, its stdout and stderr merged into one pipe we read. */
+struct import_child {
+    pid_t pid;
+    int out;
+    struct strbuf text;
 };
 
-static int tally_site(const struct site_row *s, void *ud)
+static void import_start(struct import_child *c, const char *db_path, const char *csv,
+                         const char *pause_ms)
 {
-    struct tally *t = ud;
-    t->total++;
-    if (strncmp(s->name, "旧", 3) == 0)
-        t->old_names++;
-    if (strncmp(s->name, "新", 3) == 0)
-        t->new_names++;
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    c->pid = fork();
+    assert_true(c->pid >= 0);
+    if (c->pid == 0) {
+        dup2(fds[1], 1);
+        dup2(fds[1], 2);
+        close(fds[0]);
+        close(fds[1]);
+        setenv("SPOTCHECK_TEST_PAUSE_IN_IMPORT", pause_ms, 1);
+        execl(test_bin(), test_bin(), "--db", db_path, "import", csv, (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    c->out = fds[0];
+    strbuf_init(&c->text);
+}
+
+/* Reads the child's output until it contains `line` (returns 1), or until end of file or
+ * timeout_ms (returns 0). line NULL: reads to end of file. */
+static int import_read(struct import_child *c, const char *line, long timeout_ms)
+{
+    long deadline = now_ms() + timeout_ms;
+    while (!line || !strstr(c->text.buf, line)) {
+        long left = deadline - now_ms();
+        struct pollfd p = {c->out, POLLIN, 0};
+        if (left <= 0 || poll(&p, 1, (int)left) <= 0)
+            return 0;
+        char buf[4096];
+        ssize_t n = read(c->out, buf, sizeof buf);
+        if (n <= 0)
+            return 0;
+        strbuf_add(&c->text, buf, (size_t)n);
+    }
+    return 1;
+}
+
+/* SIGKILLs the child (unless it has exited already), reaps it and reads the rest of its
+ * output. Returns 1 when the kill ended it, 0 when it had exited by itself (with status 0). */
+static int import_kill(struct import_child *c)
+{
+    int st;
+    kill(c->pid, SIGKILL);
+    assert_int_equal(waitpid(c->pid, &st, 0), c->pid);
+    import_read(c, NULL, 10000);
+    close(c->out);
+    if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL)
+        return 1;
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        fail_msg("the import failed by itself: %s", c->text.buf);
     return 0;
+}
+
+struct kill_run {
+    const char *db, *old_csv;
+    char *old_snap, *new_snap; /* the registries as a fresh import stores them */
+    long imports;              /* imports committed so far */
+};
+
+/* After a kill: the database passes integrity_check and holds exactly the old or exactly the
+ * new registry, with an import recorded only for the new one; then the next import (the old
+ * registry again) succeeds: no stale lock, the WAL recovered. Returns 1 for new, 0 for old. */
+static int check_after_kill(struct kill_run *k, const char *what)
+{
+    long imports;
+    char *snap = registry_snapshot(k->db, &imports);
+    int is_new = strcmp(snap, k->new_snap) == 0;
+    if (!is_new && strcmp(snap, k->old_snap) != 0)
+        fail_msg("%s: the database holds neither the old nor the new registry", what);
+    free(snap);
+    if (imports != k->imports + is_new)
+        fail_msg("%s: %ld imports recorded, want %ld", what, imports, k->imports + is_new);
+    assert_int_equal(test_run(NULL, "'%s' -q --db '%s' import '%s'", test_bin(), k->db,
+                              k->old_csv),
+                     0);
+    k->imports = imports + 1;
+    return is_new;
 }
 
 static void killed_import_leaves_old_or_new_never_a_mix(void **state)
 {
     char *dir = test_tmpdir();
-    char db_path[512], old_csv[512], new_csv[512];
+    char db_path[512], fresh_new[512], old_csv[512], new_csv[512];
     snprintf(db_path, sizeof db_path, "%s/crash.db", dir);
+    snprintf(fresh_new, sizeof fresh_new, "%s/new.db", dir);
     snprintf(old_csv, sizeof old_csv, "%s/old.csv", dir);
     snprintf(new_csv, sizeof new_csv, "%s/new.csv", dir);
-    const int n = 100000;
-    write_big_registry(old_csv, n, "旧", "正常运行");
-    write_big_registry(new_csv, n, "新", "关停");
-    assert_int_equal(test_run(NULL, "'%s' -q --db '%s' import '%s'", test_bin(), db_path, old_csv),
+    write_big_registry(old_csv, KILL_SITES, "旧", "正常运行");
+    write_big_registry(new_csv, KILL_SITES, "新", "关停");
+    struct kill_run k = {db_path, old_csv, NULL, NULL, 0};
+    long imports;
+    assert_int_equal(test_run(NULL, "'%s' -q --db '%s' import '%s'", test_bin(), fresh_new,
+                              new_csv),
                      0);
+    k.new_snap = registry_snapshot(fresh_new, &imports);
+    assert_int_equal(test_run(NULL, "'%s' -q --db '%s' import '%s'", test_bin(), db_path,
+                              old_csv),
+                     0);
+    k.old_snap = registry_snapshot(db_path, &k.imports);
+    assert_int_equal(k.imports, 1);
+    assert_string_not_equal(k.old_snap, k.new_snap);
 
-    int saw_old = 0, saw_new = 0;
-    /* kill the second import at spread-out moments; the last attempts come late enough
-     * that the import usually finishes */
-    const int delays_ms[] = {5, 40, 120, 250, 400, 600, 900, 1500, 3000, 6000};
-    for (size_t k = 0; k < sizeof delays_ms / sizeof delays_ms[0]; k++) {
-        pid_t pid = fork();
-        assert_true(pid >= 0);
-        if (pid == 0) {
-            int devnull = open("/dev/null", 1);
-            dup2(devnull, 1);
-            dup2(devnull, 2);
-            execl(test_bin(), test_bin(), "-q", "--db", db_path, "import", new_csv, (char *)NULL);
-            _exit(127);
+    /* 1. killed inside the write transaction, half its rows written: the old registry. */
+    struct import_child c;
+    import_start(&c, db_path, new_csv, "600000"); /* paused far longer than we wait */
+    if (!import_read(&c, IN_TXN_MARKER, 300000))
+        fail_msg("the import never reached its transaction: %s", c.text.buf);
+    sqlite3 *raw; /* proof that it is inside: it holds the write lock, no one else can write */
+    assert_int_equal(sqlite3_open(db_path, &raw), SQLITE_OK);
+    sqlite3_busy_timeout(raw, 0);
+    assert_int_equal(sqlite3_exec(raw, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_BUSY);
+    sqlite3_close(raw);
+    char wal[600];
+    struct stat wal_st;
+    snprintf(wal, sizeof wal, "%s-wal", db_path);
+    printf("killed import: paused in its transaction, %lld bytes in the WAL; killing it\n",
+           stat(wal, &wal_st) == 0 ? (long long)wal_st.st_size : -1LL);
+    assert_int_equal(import_kill(&c), 1); /* still paused: the kill ended it */
+    assert_int_equal(check_after_kill(&k, "killed inside the transaction"), 0);
+    strbuf_release(&c.text);
+
+    /* 2. killed once it has committed (it prints its summary only after COMMIT, at exit):
+     *    the new registry. Its timing sets the moments of step 3. */
+    long t0 = now_ms();
+    import_start(&c, db_path, new_csv, "0");
+    if (!import_read(&c, IN_TXN_MARKER, 300000))
+        fail_msg("the import did not announce its transaction: %s", c.text.buf);
+    long mark_ms = now_ms() - t0;
+    if (!import_read(&c, "imported ", 300000))
+        fail_msg("the import did not finish: %s", c.text.buf);
+    long run_ms = now_ms() - t0;
+    import_kill(&c);
+    assert_int_equal(check_after_kill(&k, "killed after the commit"), 1);
+    strbuf_release(&c.text);
+
+    /* 3. killed at moments spread over its run time, and three between its announcement
+     *    (half its rows written) and its end: both outcomes must be seen, else the moments
+     *    missed the transaction. With the pause at 0 the import still announces itself, so
+     *    an old outcome after the announcement is a kill that landed inside the transaction
+     *    (counted and printed; when exactly the import gets there varies from run to run). */
+    long moments[10];
+    size_t nmoments = 0;
+    const int tenths[] = {1, 3, 5, 7, 9, 12, 15};
+    for (size_t i = 0; i < sizeof tenths / sizeof tenths[0]; i++)
+        moments[nmoments++] = run_ms * tenths[i] / 10;
+    for (int q = 1; q <= 3; q++)
+        moments[nmoments++] = mark_ms + (run_ms - mark_ms) * q / 4;
+    int old = 0, old_inside = 0, kept_new = 0;
+    for (size_t i = 0; i < nmoments; i++) {
+        char what[64];
+        snprintf(what, sizeof what, "killed at %ld ms", moments[i]);
+        import_start(&c, db_path, new_csv, "0");
+        sleep_ms(moments[i]);
+        import_kill(&c);
+        int announced = strstr(c.text.buf, IN_TXN_MARKER) != NULL;
+        if (check_after_kill(&k, what)) {
+            kept_new++;
+        } else {
+            old++;
+            old_inside += announced;
         }
-        struct timespec ts = {delays_ms[k] / 1000, (delays_ms[k] % 1000) * 1000000L};
-        nanosleep(&ts, NULL);
-        kill(pid, SIGKILL);
-        int st;
-        waitpid(pid, &st, 0);
-
-        struct storage *db = NULL;
-        struct sc_error err = {{0}};
-        assert_int_equal(storage_open(db_path, &db, &err), SC_OK);
-        struct tally t = {0};
-        struct site_filter all = {.include_unlisted = 1};
-        assert_int_equal(storage_sites_each(db, &all, tally_site, &t, &err), SC_OK);
-        storage_close(db);
-        assert_int_equal(t.total, n);
-        /* all old or all new, never a mix */
-        assert_true(t.old_names == n || t.new_names == n);
-        saw_old |= t.old_names == n;
-        saw_new |= t.new_names == n;
-        if (saw_new)
-            break;
+        strbuf_release(&c.text);
     }
-    assert_true(saw_old); /* the early kills must have hit a running import */
-    /* and the database still takes an import afterwards */
-    assert_int_equal(test_run(NULL, "'%s' -q --db '%s' import '%s'", test_bin(), db_path, new_csv),
-                     0);
+    printf("killed import: runs %ld ms, announces its transaction at %ld ms; %zu kills kept "
+           "the old registry %d times (%d after the announcement), the new one %d times\n",
+           run_ms, mark_ms, nmoments, old, old_inside, kept_new);
+    if (!old || !kept_new)
+        fail_msg("the spread-out kills saw only one outcome (old %d, new %d)", old, kept_new);
+    free(k.old_snap);
+    free(k.new_snap);
     test_tmpdir_remove(dir);
 }
 
