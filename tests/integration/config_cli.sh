@@ -7,6 +7,8 @@
 set -euo pipefail
 BIN=${SPOTCHECK_BIN:?}
 SRC=${SPOTCHECK_SRC:?}
+. "$(dirname "$0")/lib/skip.sh"
+require_tools jq python3
 . "$(dirname "$0")/lib/http.sh"
 tmp=$(mktemp -d)
 cleanup() { http_stop; rm -rf "$tmp"; }

@@ -8,6 +8,9 @@
 # whether it was checked (HEAD) or never requested at all.
 set -euo pipefail
 : "${SPOTCHECK_BIN:?}"
+source "$(dirname "$0")/lib/skip.sh"
+require_tools jq
+[ -f "$SPOTCHECK_SRC/tests/farm/CMakeLists.txt" ] || skip "this tree has no farm (tests/farm)"
 source "$(dirname "$0")/lib/farm.sh"
 tmp=$(mktemp -d)
 trap 'farm_stop || true; rm -rf "$tmp"' EXIT
