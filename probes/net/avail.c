@@ -17,8 +17,8 @@ struct avail_probe {
     struct avail_engine *eng;
     CURL *easy; /* while curl has it */
     char *url;
-    char *hop; /* the URL of the current hop */
-    int mapped; /* a --connect-to entry maps the current hop's host */
+    char *hop;             /* the URL of the current hop */
+    int mapped;            /* a --connect-to entry maps the current hop's host */
     struct sc_sha256 hash; /* of the current hop's body */
     uint64_t bytes;
     time_t at;
@@ -406,13 +406,14 @@ static void close_handles(struct avail_engine *e)
     uv_close((uv_handle_t *)&e->deliver, on_timer_closed);
 }
 
-int avail_engine_new(uv_loop_t *loop, const struct avail_options *opt,
-                     struct avail_engine **out, struct sc_error *err)
+int avail_engine_new(uv_loop_t *loop, const struct avail_options *opt, struct avail_engine **out,
+                     struct sc_error *err)
 {
     *out = NULL;
     if (opt->timeout_ms <= 0 || opt->max_body == 0 || opt->max_redirects < 0)
-        return sc_fail(err, SC_EINPUT, "availability probe: timeout, body limit and redirects "
-                                       "must be positive");
+        return sc_fail(err, SC_EINPUT,
+                       "availability probe: timeout, body limit and redirects "
+                       "must be positive");
     for (size_t i = 0; i < opt->nconnect_to; i++)
         if (!fetch_connect_to_valid(opt->connect_to[i]))
             return sc_fail(err, SC_EINPUT, "--connect-to '%s': expected HOST:PORT:ADDR:PORT",

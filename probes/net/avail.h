@@ -65,11 +65,11 @@ struct avail_result {
     time_t at;             /* sc_clock_now() when the probe was started */
     uint64_t start_ns;     /* uv_hrtime() when the probe was started (monotonic) */
     enum avail_outcome outcome;
-    int status;        /* last HTTP status, 0 when none arrived */
-    const char *error; /* NULL when ok, else an error word of docs/crawler.md: dns, connect,
-                          timeout, reset, tls, http_status, too_large, too_many_redirects,
-                          bad_redirect, bad_url, bad_encoding, bad_response,
-                          private_address, network, oom, cancelled */
+    int status;            /* last HTTP status, 0 when none arrived */
+    const char *error;     /* NULL when ok, else an error word of docs/crawler.md: dns, connect,
+                              timeout, reset, tls, http_status, too_large, too_many_redirects,
+                              bad_redirect, bad_url, bad_encoding, bad_response,
+                              private_address, network, oom, cancelled */
     int64_t dns_us;        /* CURLINFO_NAMELOOKUP_TIME_T */
     int64_t connect_us;    /* CURLINFO_CONNECT_TIME_T: TCP connected */
     int64_t tls_us;        /* CURLINFO_APPCONNECT_TIME_T: TLS done (0 for http) */
@@ -77,10 +77,10 @@ struct avail_result {
     int64_t total_us;      /* the hops' CURLINFO_TOTAL_TIME_T added up: the whole chain */
     int64_t redirect_us;   /* the same for the hops before the last */
     int nredirects;
-    uint64_t bytes;   /* body bytes after decompression (what the hash covers) */
-    char ip[48];      /* CURLINFO_PRIMARY_IP of the last connection, "" when none */
-    char sha256[65];  /* of the last hop's body, hex; "" unless it arrived whole (an error
-                         page that arrived whole is hashed too) */
+    uint64_t bytes;  /* body bytes after decompression (what the hash covers) */
+    char ip[48];     /* CURLINFO_PRIMARY_IP of the last connection, "" when none */
+    char sha256[65]; /* of the last hop's body, hex; "" unless it arrived whole (an error
+                        page that arrived whole is hashed too) */
 };
 
 /* The outcome as a word: "ok", "fail" or "cancelled". */
@@ -93,8 +93,8 @@ typedef void (*avail_done_fn)(const struct avail_result *res, void *user);
 /* Creates an engine on loop for many probes at once. The options (and the strings they
  * point to) are copied. Returns 0, SC_EINPUT (bad connect_to entry, timeout or max_body
  * not positive), SC_ENOMEM or SC_ERUNTIME, with the message in err. */
-int avail_engine_new(uv_loop_t *loop, const struct avail_options *opt,
-                     struct avail_engine **out, struct sc_error *err);
+int avail_engine_new(uv_loop_t *loop, const struct avail_options *opt, struct avail_engine **out,
+                     struct sc_error *err);
 /* Starts one probe of url (absolute http(s)) now. *out (may be NULL) receives its handle,
  * valid until done returns. A URL that is not http(s) is a result (fail, "bad_url"), not an
  * error. Returns 0 (done will come), or SC_ENOMEM / SC_ERUNTIME (engine closing) with no
@@ -110,7 +110,9 @@ size_t avail_engine_pending(const struct avail_engine *e);
 void avail_engine_close(struct avail_engine *e, void (*on_closed)(void *user), void *user);
 
 /* One probe on a private engine that closes itself after done returns (the loop then ends
- * with no handle of the probe left). Same returns as avail_engine_new/avail_engine_probe. */
+ * with no handle of the probe left). Same returns as avail_engine_new/avail_engine_probe;
+ * after an SC_ENOMEM the private engine still closes its handles on the loop, so run the
+ * loop before closing it. */
 int avail_probe_start(uv_loop_t *loop, const struct avail_options *opt, const char *url,
                       avail_done_fn done, void *user, struct avail_probe **out,
                       struct sc_error *err);

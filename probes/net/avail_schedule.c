@@ -70,7 +70,8 @@ int avail_schedule(const struct avail_schedule_params *p, struct avail_time *out
             long lo = avail_slot_start(p->per_day, k);
             long len = avail_slot_start(p->per_day, k + 1) - lo;
             uint64_t width = (uint64_t)(len - gap + 1);
-            out[i].at = p->start + (time_t)d * AVAIL_DAY_SECONDS + lo + (time_t)(hex15(hex) % width);
+            out[i].at =
+                p->start + (time_t)d * AVAIL_DAY_SECONDS + lo + (time_t)(hex15(hex) % width);
             out[i].day = d;
             out[i].slot = k;
             i++;

@@ -30,8 +30,8 @@
 #include "common/error.h"
 
 #define AVAIL_DAY_SECONDS 86400
-#define AVAIL_MAX_DAYS 90       /* availability.days' range in the rule table */
-#define AVAIL_MAX_PER_DAY 1440  /* availability.probes_per_day's range */
+#define AVAIL_MAX_DAYS 90      /* availability.days' range in the rule table */
+#define AVAIL_MAX_PER_DAY 1440 /* availability.probes_per_day's range */
 
 struct avail_schedule_params {
     const char *seed; /* the round's canonical seed text (sampler/params.h) */

@@ -18,8 +18,8 @@
 
 static const char *const seed = "00112233445566778899aabbccddeeff";
 
-static struct avail_time *plan(const char *s, const char *code, time_t start, int days,
-                               int per_day, int gap)
+static struct avail_time *plan(const char *s, const char *code, time_t start, int days, int per_day,
+                               int gap)
 {
     struct avail_schedule_params p = {s, code, start, days, per_day, gap};
     struct avail_time *t = calloc((size_t)days * (size_t)per_day, sizeof *t);
@@ -92,7 +92,7 @@ static void test_schedule_seed_and_code_matter(void **state)
 static void test_schedule_shapes(void **state)
 {
     (void)state;
-    const int shapes[][3] = {{7, 20, -1}, {7, 7, -1}, {1, 1, 0}, {2, 1440, 59},
+    const int shapes[][3] = {{7, 20, -1},   {7, 7, -1}, {1, 1, 0},  {2, 1440, 59},
                              {90, 24, 600}, {7, 23, 0}, {3, 96, -1}};
     for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
         int days = shapes[i][0], per_day = shapes[i][1], gap = shapes[i][2];
@@ -468,7 +468,7 @@ static void test_probe_network_failures(void **state)
         assert_int_equal(s[i].r.outcome, AVAIL_FAIL);
     assert_string_equal(s[0].error, "reset");
     assert_string_equal(s[1].error, "tls"); /* https to a plain-HTTP server */
-    assert_string_equal(s[2].error, "dns");  /* no_dns: never looked up */
+    assert_string_equal(s[2].error, "dns"); /* no_dns: never looked up */
     assert_string_equal(s[3].error, "private_address");
     assert_int_equal(s[3].r.nredirects, 1);
     assert_string_equal(s[4].error, "bad_url");
@@ -526,9 +526,8 @@ static void test_probe_fresh_connections(void **state)
     for (int round = 0; round < 2; round++) { /* sequential on the same engine */
         for (int i = 0; i < 4; i++) {
             memset(&s[i], 0, sizeof s[i]);
-            assert_int_equal(avail_engine_probe(e, "http://www.a.gov.cn/", on_done, &s[i], NULL,
-                                                &err),
-                             0);
+            assert_int_equal(
+                avail_engine_probe(e, "http://www.a.gov.cn/", on_done, &s[i], NULL, &err), 0);
         }
         while (avail_engine_pending(e) > 0)
             uv_run(&loop, UV_RUN_ONCE);
@@ -571,9 +570,9 @@ static void test_probe_cancel(void **state)
     memset(&c, 0, sizeof c);
     struct sc_error err;
     uint64_t t0 = uv_hrtime();
-    assert_int_equal(avail_probe_start(&loop, &o, "http://www.a.gov.cn/slow3", on_done, &c.seen,
-                                       &c.probe, &err),
-                     0);
+    assert_int_equal(
+        avail_probe_start(&loop, &o, "http://www.a.gov.cn/slow3", on_done, &c.seen, &c.probe, &err),
+        0);
     assert_non_null(c.probe);
     uv_timer_t t;
     uv_timer_init(&loop, &t);
@@ -592,8 +591,7 @@ static void test_probe_cancel(void **state)
     assert_int_equal(uv_loop_init(&loop), 0);
     memset(&c, 0, sizeof c);
     assert_int_equal(
-        avail_probe_start(&loop, &o, "http://www.a.gov.cn/", on_done, &c.seen, &c.probe, &err),
-        0);
+        avail_probe_start(&loop, &o, "http://www.a.gov.cn/", on_done, &c.seen, &c.probe, &err), 0);
     avail_probe_cancel(c.probe);
     assert_int_equal(c.seen.calls, 0);
     uv_run(&loop, UV_RUN_DEFAULT);
@@ -654,9 +652,8 @@ static void test_engine_close(void **state)
         assert_int_equal(
             avail_engine_probe(c.e, "http://www.a.gov.cn/slow3", on_done, &c.seen[i], NULL, &err),
             0);
-    assert_int_equal(avail_engine_probe(c.e, "http://www.a.gov.cn/", on_done, &c.seen[4], NULL,
-                                        &err),
-                     0);
+    assert_int_equal(
+        avail_engine_probe(c.e, "http://www.a.gov.cn/", on_done, &c.seen[4], NULL, &err), 0);
     uv_timer_t t;
     uv_timer_init(&loop, &t);
     t.data = &c;
