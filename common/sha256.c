@@ -25,3 +25,42 @@ int sc_sha256_hex(const void *data, size_t n, char hex[65])
     sc_hex_encode(md, len, hex);
     return SC_OK;
 }
+
+int sc_sha256_begin(struct sc_sha256 *s)
+{
+    EVP_MD_CTX *c = EVP_MD_CTX_new();
+    s->ctx = NULL;
+    if (!c)
+        return SC_ENOMEM;
+    if (!EVP_DigestInit_ex(c, EVP_sha256(), NULL)) {
+        EVP_MD_CTX_free(c);
+        return SC_ERUNTIME;
+    }
+    s->ctx = c;
+    return SC_OK;
+}
+
+int sc_sha256_add(struct sc_sha256 *s, const void *data, size_t n)
+{
+    return s->ctx && EVP_DigestUpdate(s->ctx, data, n) ? SC_OK : SC_ERUNTIME;
+}
+
+int sc_sha256_end_hex(struct sc_sha256 *s, char hex[65])
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned len = 0;
+    int ok = s->ctx && EVP_DigestFinal_ex(s->ctx, md, &len) && len == 32;
+    sc_sha256_release(s);
+    if (!ok) {
+        hex[0] = '\0';
+        return SC_ERUNTIME;
+    }
+    sc_hex_encode(md, len, hex);
+    return SC_OK;
+}
+
+void sc_sha256_release(struct sc_sha256 *s)
+{
+    EVP_MD_CTX_free(s->ctx); /* NULL is fine */
+    s->ctx = NULL;
+}

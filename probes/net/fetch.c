@@ -1,8 +1,9 @@
 /* fetch: libcurl multi + libuv HTTP engine with politeness, redirects, retries and limits
- * (see fetch.h; the libuv marriage follows curl's docs/examples/multi-uv.c). */
+ * (see fetch.h; the libuv marriage is curl_uv.h's). */
 #include "probes/net/fetch.h"
 #include "common/strbuf.h"
 #include "probes/net/crawl_map.h"
+#include "probes/net/curl_uv.h"
 #include "probes/net/url.h"
 
 #include <arpa/inet.h>
@@ -56,18 +57,12 @@ struct fetch_host {
     struct fetch_host *all_next;
 };
 
-struct sock_ctx {
-    uv_poll_t poll;
-    curl_socket_t fd;
-    struct fetch_engine *eng;
-};
-
 struct fetch_engine {
     uv_loop_t *loop;
     struct fetch_options opt;
-    CURLM *multi;
+    struct curl_uv *cu;
+    CURLM *multi; /* cu's */
     struct curl_slist *connect_to;
-    uv_timer_t curl_timer; /* curl's timeout */
     uv_timer_t pump_timer; /* start queued transfers (politeness delay, submit) */
     uv_timer_t retry_timer;
     struct crawl_map hosts;
@@ -81,7 +76,7 @@ struct fetch_engine {
     size_t npool;
     int closing; /* fetch_engine_close() has begun: new submits end "cancelled" */
     int closed;  /* ... and delivered every callback: a submit now is refused */
-    int open_handles; /* libuv handles not yet closed */
+    int open_handles; /* libuv handles not yet closed (the two timers, and cu as one) */
     void (*on_closed)(void *user);
     void *on_closed_user;
 };
@@ -597,54 +592,6 @@ static void xfer_redirect(struct fetch_engine *e, struct xfer *x, const char *lo
     host_enqueue(e, h, x, 1);
 }
 
-static const char *curl_error_word(CURLcode rc, int *transient)
-{
-    *transient = 0;
-    switch (rc) {
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY:
-        return "dns";
-    case CURLE_COULDNT_CONNECT:
-        *transient = 1;
-        return "connect";
-    case CURLE_OPERATION_TIMEDOUT:
-        *transient = 1;
-        return "timeout";
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CIPHER:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_ISSUER_ERROR:
-    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-    case CURLE_SSL_INVALIDCERTSTATUS:
-    case CURLE_USE_SSL_FAILED:
-        return "tls";
-    case CURLE_FILESIZE_EXCEEDED:
-        return "too_large";
-    case CURLE_URL_MALFORMAT:
-    case CURLE_UNSUPPORTED_PROTOCOL:
-        return "bad_url";
-    case CURLE_BAD_CONTENT_ENCODING:
-        return "bad_encoding";
-    case CURLE_OUT_OF_MEMORY:
-        return "oom";
-    case CURLE_RECV_ERROR:
-    case CURLE_SEND_ERROR:
-    case CURLE_GOT_NOTHING:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-        *transient = 1;
-        return "reset";
-    case CURLE_WEIRD_SERVER_REPLY:
-        return "bad_response";
-    default:
-        *transient = 1;
-        return "network";
-    }
-}
-
 /* A finished curl transfer: decide between done, retry, redirect and HEAD→GET. */
 static void xfer_done(struct fetch_engine *e, struct xfer *x, CURLcode rc)
 {
@@ -688,7 +635,7 @@ static void xfer_done(struct fetch_engine *e, struct xfer *x, CURLcode rc)
     else if (rc == CURLE_WRITE_ERROR && x->stopped)
         word = NULL;
     else if (rc != CURLE_OK)
-        word = curl_error_word(rc, &transient);
+        word = curl_uv_error_word(rc, &transient);
 
     if (word && transient)
         xfer_retry_or_finish(e, x, word, 0);
@@ -708,116 +655,37 @@ static void xfer_done(struct fetch_engine *e, struct xfer *x, CURLcode rc)
     free(loc);
 }
 
-static void check_multi_info(struct fetch_engine *e)
+/* curl_uv's callbacks: a transfer is finished; then the queues may move. */
+static void on_curl_done(CURL *c, CURLcode rc, void *user)
 {
-    CURLMsg *msg;
-    int left;
-    while ((msg = curl_multi_info_read(e->multi, &left))) {
-        if (msg->msg != CURLMSG_DONE)
-            continue;
-        struct xfer *x = NULL;
-        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
-        xfer_done(e, x, msg->data.result);
-    }
-    pump(e);
+    struct xfer *x = NULL;
+    curl_easy_getinfo(c, CURLINFO_PRIVATE, (char **)&x);
+    xfer_done(user, x, rc);
 }
 
-/* ---- libuv <-> curl ---- */
-
-static void on_poll(uv_poll_t *p, int status, int events)
+static void on_curl_after(void *user)
 {
-    struct sock_ctx *s = p->data;
-    int flags = 0, running = 0;
-    if (status < 0)
-        flags = CURL_CSELECT_ERR;
-    if (!status && (events & UV_READABLE))
-        flags |= CURL_CSELECT_IN;
-    if (!status && (events & UV_WRITABLE))
-        flags |= CURL_CSELECT_OUT;
-    struct fetch_engine *e = s->eng;
-    curl_multi_socket_action(e->multi, s->fd, flags, &running);
-    check_multi_info(e);
+    pump(user);
 }
 
-/* The last libuv handle of a closed engine is closed: free it and tell its owner. */
-static void engine_handle_gone(struct fetch_engine *e)
+/* A libuv handle of a closed engine is closed: free the engine after the last one and
+ * tell its owner. */
+static void engine_handle_gone(void *user)
 {
+    struct fetch_engine *e = user;
     if (--e->open_handles > 0)
         return;
     void (*cb)(void *) = e->on_closed;
-    void *user = e->on_closed_user;
+    void *cb_user = e->on_closed_user;
     crawl_map_release(&e->hosts);
     free(e);
     if (cb)
-        cb(user);
+        cb(cb_user);
 }
 
 static void on_handle_closed(uv_handle_t *h)
 {
     engine_handle_gone(h->data);
-}
-
-static void on_sock_closed(uv_handle_t *h)
-{
-    struct sock_ctx *s = h->data;
-    struct fetch_engine *e = s->eng;
-    free(s);
-    engine_handle_gone(e);
-}
-
-static int on_curl_socket(CURL *c, curl_socket_t fd, int action, void *userp, void *socketp)
-{
-    struct fetch_engine *e = userp;
-    struct sock_ctx *s = socketp;
-    (void)c;
-    if (action == CURL_POLL_REMOVE) {
-        if (s) {
-            uv_poll_stop(&s->poll);
-            uv_close((uv_handle_t *)&s->poll, on_sock_closed);
-            curl_multi_assign(e->multi, fd, NULL);
-        }
-        return 0;
-    }
-    if (!s) {
-        s = calloc(1, sizeof *s);
-        if (!s)
-            return -1;
-        s->fd = fd;
-        s->eng = e;
-        if (uv_poll_init_socket(e->loop, &s->poll, fd) != 0) {
-            free(s);
-            return -1;
-        }
-        s->poll.data = s;
-        e->open_handles++;
-        curl_multi_assign(e->multi, fd, s);
-    }
-    int ev = 0;
-    if (action == CURL_POLL_IN || action == CURL_POLL_INOUT)
-        ev |= UV_READABLE;
-    if (action == CURL_POLL_OUT || action == CURL_POLL_INOUT)
-        ev |= UV_WRITABLE;
-    uv_poll_start(&s->poll, ev, on_poll);
-    return 0;
-}
-
-static void on_curl_timer_fire(uv_timer_t *t)
-{
-    struct fetch_engine *e = t->data;
-    int running = 0;
-    curl_multi_socket_action(e->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-    check_multi_info(e);
-}
-
-static int on_curl_timer(CURLM *m, long timeout_ms, void *userp)
-{
-    struct fetch_engine *e = userp;
-    (void)m;
-    if (timeout_ms < 0)
-        uv_timer_stop(&e->curl_timer);
-    else
-        uv_timer_start(&e->curl_timer, on_curl_timer_fire, (uint64_t)timeout_ms, 0);
-    return 0;
 }
 
 /* ---- life cycle ---- */
@@ -830,12 +698,6 @@ int fetch_engine_new(uv_loop_t *loop, const struct fetch_options *opt, struct fe
         if (!fetch_connect_to_valid(opt->connect_to[i]))
             return sc_fail(err, SC_EINPUT, "--connect-to '%s': expected HOST:PORT:ADDR:PORT",
                            opt->connect_to[i]);
-    static int curl_ready;
-    if (!curl_ready) {
-        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-            return sc_fail(err, SC_ERUNTIME, "libcurl failed to initialise");
-        curl_ready = 1;
-    }
     struct fetch_engine *e = calloc(1, sizeof *e);
     if (!e)
         return sc_fail(err, SC_ENOMEM, "out of memory");
@@ -864,25 +726,19 @@ int fetch_engine_new(uv_loop_t *loop, const struct fetch_options *opt, struct fe
     }
     if (opt->user_agent && !(e->opt.user_agent = strdup(opt->user_agent)))
         goto err;
-    e->multi = curl_multi_init();
-    if (!e->multi)
+    struct curl_uv_callbacks cbs = {on_curl_done, on_curl_after, e};
+    if ((rc = curl_uv_new(loop, &cbs, &e->cu, err)) != 0)
         goto err;
-    curl_multi_setopt(e->multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
-    curl_multi_setopt(e->multi, CURLMOPT_SOCKETDATA, e);
-    curl_multi_setopt(e->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
-    curl_multi_setopt(e->multi, CURLMOPT_TIMERDATA, e);
+    e->multi = curl_uv_multi(e->cu);
     curl_multi_setopt(e->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)e->opt.per_host);
     curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS, (long)e->opt.concurrency * 2);
-    uv_timer_init(loop, &e->curl_timer);
     uv_timer_init(loop, &e->pump_timer);
     uv_timer_init(loop, &e->retry_timer);
-    e->curl_timer.data = e->pump_timer.data = e->retry_timer.data = e;
+    e->pump_timer.data = e->retry_timer.data = e;
     e->open_handles = 3;
     *out = e;
     return 0;
 err:
-    if (e->multi)
-        curl_multi_cleanup(e->multi);
     curl_slist_free_all(e->connect_to);
     for (size_t i = 0; e->opt.connect_to && i < e->opt.nconnect_to; i++)
         free(e->opt.connect_to[i]);
@@ -890,7 +746,7 @@ err:
     free((char *)e->opt.user_agent);
     free(e->pool);
     free(e);
-    return sc_fail(err, rc, "out of memory");
+    return rc == SC_ENOMEM ? sc_fail(err, rc, "out of memory") : rc; /* else curl_uv said why */
 }
 
 int fetch_submit(struct fetch_engine *e, const struct fetch_request *req, fetch_done_fn done,
@@ -960,7 +816,8 @@ void fetch_engine_close(struct fetch_engine *e, void (*on_closed)(void *user), v
     for (size_t i = 0; i < e->npool; i++)
         curl_easy_cleanup(e->pool[i]);
     free(e->pool);
-    curl_multi_cleanup(e->multi); /* may call the socket callback with CURL_POLL_REMOVE */
+    curl_uv_close(e->cu, engine_handle_gone, e); /* cleans up the multi */
+    e->multi = NULL;
     curl_slist_free_all(e->connect_to);
     for (size_t i = 0; i < e->opt.nconnect_to; i++)
         free(e->opt.connect_to[i]);
@@ -975,7 +832,6 @@ void fetch_engine_close(struct fetch_engine *e, void (*on_closed)(void *user), v
         h = next;
     }
     e->all_hosts = NULL;
-    uv_close((uv_handle_t *)&e->curl_timer, on_handle_closed);
     uv_close((uv_handle_t *)&e->pump_timer, on_handle_closed);
     uv_close((uv_handle_t *)&e->retry_timer, on_handle_closed);
 }

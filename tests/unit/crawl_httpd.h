@@ -2,7 +2,8 @@
  * tests (header-only: included by test_fetch.c and test_crawl.c). One thread accepts; each
  * connection gets a thread that serves keep-alive requests through the test's handler.
  * The handler may ask to close without answering (a reset), to sleep, to send a raw
- * gzip body, and it sees a per-path request counter. */
+ * gzip body, and it sees a per-path request counter. `accepted` counts the connections
+ * accepted (the availability probe's tests prove each probe opens a new one). */
 #ifndef SPOTCHECK_CRAWL_HTTPD_H
 #define SPOTCHECK_CRAWL_HTTPD_H
 
@@ -40,6 +41,7 @@ struct httpd {
     char *paths[HTTPD_MAX_PATHS]; /* "METHOD host path" */
     int counts[HTTPD_MAX_PATHS];
     int total;
+    int accepted; /* connections accepted so far (under lock) */
 };
 
 struct httpd_conn {
@@ -80,6 +82,15 @@ static int httpd_requests(struct httpd *h, const char *method, const char *host,
         if ((!method || strcmp(m, method) == 0) && strcmp(ho, host) == 0 && strcmp(pa, path) == 0)
             n += h->counts[i];
     }
+    pthread_mutex_unlock(&h->lock);
+    return n;
+}
+
+/* Connections accepted so far. */
+static inline int httpd_accepted(struct httpd *h)
+{
+    pthread_mutex_lock(&h->lock);
+    int n = h->accepted;
     pthread_mutex_unlock(&h->lock);
     return n;
 }
@@ -150,6 +161,9 @@ static void *httpd_accept_main(void *arg)
         int fd = accept(h->fd, NULL, NULL);
         if (fd < 0)
             return NULL; /* the listening socket was shut down */
+        pthread_mutex_lock(&h->lock);
+        h->accepted++;
+        pthread_mutex_unlock(&h->lock);
         struct httpd_conn *c = malloc(sizeof *c);
         c->h = h;
         c->fd = fd;
