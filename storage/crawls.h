@@ -85,7 +85,8 @@ struct crawl_row {
 int storage_round_crawls_each(struct storage *db, long round_id,
                               int (*cb)(const struct crawl_row *row, void *ud), void *ud,
                               struct sc_error *err);
-/* The number of sites of round_id with a stored crawl, or -1 on error. */
+/* The number of crawls stored for round_id, which for a round is the number of its sites
+ * crawled (0: crawls outside any round), or -1 on error. */
 long storage_round_crawled_count(struct storage *db, long round_id);
 
 #endif
