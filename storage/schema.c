@@ -175,6 +175,50 @@ const char *const storage_migrations[] = {
     "  draw_id INTEGER NOT NULL REFERENCES draws(id),"
     "  prior_draw_id INTEGER NOT NULL REFERENCES draws(id),"
     "  PRIMARY KEY(draw_id, prior_draw_id));",
+
+    /* 5: (storage of everything found, storage/crawls.c) the rest of a site report: the
+     * crawl's URL, identity and site-wide update figures, undated items of a column, each
+     * stored link's redirect chain, the sections. A round stores one crawl per site: a
+     * redo replaces it. Nothing wrote crawls before this version; should a database hold
+     * two crawls of one round and site anyway, the newest is kept (the others' rows go by
+     * cascade). Indexes on crawl_id make a replace's cascading delete cheap. */
+    "ALTER TABLE crawls ADD COLUMN url TEXT;"
+    "ALTER TABLE crawls ADD COLUMN expected_code TEXT;"
+    "ALTER TABLE crawls ADD COLUMN unreachable_error TEXT;"
+    "ALTER TABLE crawls ADD COLUMN homepage_analysed INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE crawls ADD COLUMN d14 INTEGER;"
+    "ALTER TABLE crawls ADD COLUMN d90 INTEGER;"
+    "ALTER TABLE crawls ADD COLUMN d365 INTEGER;"
+    "ALTER TABLE crawls ADD COLUMN median_gap_days REAL;"
+    "ALTER TABLE crawls ADD COLUMN site_code_matches INTEGER;"
+    "ALTER TABLE crawls ADD COLUMN icp TEXT;"
+    "ALTER TABLE crawls ADD COLUMN police_record TEXT;"
+    "ALTER TABLE crawls ADD COLUMN sponsor TEXT;"
+    "ALTER TABLE crawls ADD COLUMN has_party_badge INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE crawls ADD COLUMN has_error_report INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE crawls ADD COLUMN has_search INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE column_observations ADD COLUMN undated_items INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE link_redirects ("
+    "  link_id INTEGER NOT NULL REFERENCES links(id) ON DELETE CASCADE,"
+    "  hop INTEGER NOT NULL,"
+    "  url TEXT NOT NULL,"
+    "  PRIMARY KEY(link_id, hop)) WITHOUT ROWID;"
+    "CREATE TABLE crawl_sections ("
+    "  id INTEGER PRIMARY KEY,"
+    "  crawl_id INTEGER NOT NULL REFERENCES crawls(id) ON DELETE CASCADE,"
+    "  name TEXT NOT NULL,"
+    "  present INTEGER NOT NULL,"
+    "  url TEXT,"
+    "  required INTEGER NOT NULL);"
+    "CREATE INDEX crawl_sections_crawl ON crawl_sections(crawl_id);"
+    "CREATE INDEX defects_crawl ON defects(crawl_id);"
+    "CREATE INDEX column_observations_crawl ON column_observations(crawl_id);"
+    "DELETE FROM crawls WHERE round_id IS NOT NULL AND id NOT IN"
+    "  (SELECT max(id) FROM crawls WHERE round_id IS NOT NULL GROUP BY round_id, site_code);"
+    "DROP INDEX crawls_round_site;"
+    "CREATE UNIQUE INDEX crawls_round_site ON crawls(round_id, site_code)"
+    "  WHERE round_id IS NOT NULL;"
+    "CREATE INDEX crawls_site ON crawls(site_code, id);",
 };
 
 const int storage_migration_count = sizeof storage_migrations / sizeof storage_migrations[0];
