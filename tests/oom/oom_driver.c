@@ -1,0 +1,42 @@
+/* oom_driver: the n loop of the allocation-failure tests (see oom.h). */
+#include "oom.h"
+
+#include <stdio.h>
+#include <time.h>
+
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/lsan_interface.h>
+#define LEAK_CHECK() __lsan_do_recoverable_leak_check()
+#else
+#define LEAK_CHECK() 0
+#endif
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+long oom_loop(const char *name, oom_once_fn once, void *ud, const struct oom_plan *plan)
+{
+    long last = 0;
+    for (int persistent = 0; persistent <= 1; persistent++) {
+        double t0 = now_s();
+        long n = 1, runs = 0;
+        for (;;) {
+            long hit = once(ud, n, persistent);
+            runs++;
+            if (LEAK_CHECK())
+                oom_fail(n, persistent, "%s: LeakSanitizer found a leak (report above)", name);
+            if (!hit)
+                break;
+            n += plan && plan->step > 1 && n >= plan->dense ? plan->step : 1;
+        }
+        printf("oom %-16s %-10s n=1..%ld (%ld runs) %.1fs\n", name,
+               persistent ? "persistent" : "transient", n, runs, now_s() - t0);
+        fflush(stdout);
+        last = n;
+    }
+    return last;
+}
