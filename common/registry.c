@@ -451,7 +451,7 @@ int registry_parse(const char *data, size_t n, struct registry *reg, struct sc_e
 {
     memset(reg, 0, sizeof *reg);
     if (sc_sha256_hex(data, n, reg->sha256) < 0)
-        return sc_fail(err, SC_ERUNTIME, "SHA-256 failed in libcrypto");
+        return sc_fail(err, SC_ENOMEM, "SHA-256 failed in libcrypto: out of memory");
     size_t bom = 0;
     reg->encoding = charset_sniff_text(data, n, &bom);
     struct strbuf text = STRBUF_INIT;
