@@ -48,14 +48,18 @@ struct import_case {
     struct import_summary sum;
 };
 
-/* The registry tables' rows and integrity_check, as text (a missing table dumps as empty). */
+/* The registry tables' rows and integrity_check, as text. A missing table dumps as empty and
+ * a missing file as an empty database: a first import that failed may leave the file with
+ * some of the migrations done (each is one transaction), and no registry in it. */
 static void dump_db(const char *path, struct strbuf *out)
 {
     static const char *const tables[] = {"registry_imports", "sites", "site_status_history"};
     sqlite3 *h = NULL;
     strbuf_reset(out);
-    if (access(path, F_OK) != 0)
+    if (access(path, F_OK) != 0) {
+        strbuf_adds(out, "integrity: ok\n");
         return;
+    }
     assert_int_equal(sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
     sqlite3_stmt *st;
     assert_int_equal(sqlite3_prepare_v2(h, "PRAGMA integrity_check", -1, &st, NULL), SQLITE_OK);
@@ -132,6 +136,14 @@ static void problems_text(const struct registry *reg, struct strbuf *out)
         strbuf_addf(out, "skipped %s\n", reg->skipped_codes[i]);
 }
 
+/* A scratch directory on tmpfs when there is one: thousands of imports, each with fsyncs. */
+static char *scratch_dir(void)
+{
+    char tmpl[] = "/dev/shm/spotcheck-oom-XXXXXX";
+    char *d = access("/dev/shm", W_OK) == 0 ? mkdtemp(tmpl) : NULL;
+    return d ? strdup(d) : test_tmpdir();
+}
+
 static void reset_db(struct import_case *c)
 {
     remove_db(c->db);
@@ -195,7 +207,7 @@ static void run_case(int fresh)
     strbuf_init(&c.after);
     strbuf_init(&c.problems);
     c.fresh = fresh;
-    c.dir = test_tmpdir();
+    c.dir = scratch_dir();
     snprintf(c.db, sizeof c.db, "%s/work.db", c.dir);
     snprintf(c.template_db, sizeof c.template_db, "%s/template.db", c.dir);
     sc_clock_set(1767225600); /* 2026-01-01: the dates recorded are the same every run */
