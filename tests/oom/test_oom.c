@@ -5,14 +5,18 @@
 #include "oom.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 int main(void)
 {
     if (failmalloc_install() < 0)
         return 1;
+    if (getenv("OOM_ONLY")) /* e.g. OOM_ONLY='test_oom_html' (a cmocka filter pattern) */
+        cmocka_set_test_filter(getenv("OOM_ONLY"));
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_oom_import_existing),
         cmocka_unit_test(test_oom_import_fresh),
+        cmocka_unit_test(test_oom_html),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
