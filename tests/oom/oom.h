@@ -38,6 +38,9 @@ long oom_loop(const char *name, oom_once_fn once, void *ud, const struct oom_pla
         fail_msg(__VA_ARGS__);                                                               \
     } while (0)
 
+/* Prints the first line where got and expect differ (both, with the line number). */
+void oom_print_difference(const char *got, const char *expect);
+
 /* The scenarios (one file each). */
 void test_oom_import_existing(void **state);
 void test_oom_import_fresh(void **state);

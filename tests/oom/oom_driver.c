@@ -2,6 +2,7 @@
 #include "oom.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #ifdef __SANITIZE_ADDRESS__
@@ -16,6 +17,21 @@ static double now_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void oom_print_difference(const char *got, const char *expect)
+{
+    int line = 1;
+    while (*got && *got == *expect) {
+        if (*got == '\n')
+            line++;
+        got++;
+        expect++;
+    }
+    while (line > 1 && got[-1] != '\n') /* back to the start of the line */
+        got--, expect--;
+    print_error("first difference, line %d:\n  got:      %.*s\n  expected: %.*s\n", line,
+                (int)strcspn(got, "\n"), got, (int)strcspn(expect, "\n"), expect);
 }
 
 long oom_loop(const char *name, oom_once_fn once, void *ud, const struct oom_plan *plan)

@@ -166,23 +166,26 @@ static long import_once(void *ud, long n, int persistent)
 
     if (rc == SC_OK) {
         problems_text(&reg, &got);
-        if (strcmp(got.buf, c->problems.buf) != 0)
-            oom_fail(n, persistent, "import succeeded with a different parse:\n%s\nexpected:\n%s",
-                     got.buf, c->problems.buf);
+        if (strcmp(got.buf, c->problems.buf) != 0) {
+            oom_print_difference(got.buf, c->problems.buf);
+            oom_fail(n, persistent, "import succeeded with a different parse");
+        }
         if (memcmp(&sum, &c->sum, sizeof sum) != 0)
             oom_fail(n, persistent, "import succeeded with other counts (%ld added, %ld updated)",
                      sum.added, sum.updated);
         dump_db(c->db, &got);
-        if (strcmp(got.buf, c->after.buf) != 0)
-            oom_fail(n, persistent, "import succeeded but the database differs:\n%s\nexpected:\n%s",
-                     got.buf, c->after.buf);
+        if (strcmp(got.buf, c->after.buf) != 0) {
+            oom_print_difference(got.buf, c->after.buf);
+            oom_fail(n, persistent, "import succeeded but the database differs");
+        }
     } else {
         if (rc != SC_ENOMEM)
             oom_fail(n, persistent, "import failed with %d, not SC_ENOMEM", rc);
         dump_db(c->db, &got);
-        if (strcmp(got.buf, c->before.buf) != 0)
-            oom_fail(n, persistent, "failed import changed the database:\n%s\nexpected:\n%s",
-                     got.buf, c->before.buf);
+        if (strcmp(got.buf, c->before.buf) != 0) {
+            oom_print_difference(got.buf, c->before.buf);
+            oom_fail(n, persistent, "failed import changed the database");
+        }
     }
     registry_free(&reg);
     if (rc != SC_OK) { /* the next import succeeds */
@@ -191,8 +194,10 @@ static long import_once(void *ud, long n, int persistent)
             oom_fail(n, persistent, "the import after a failed one failed: %d", rc);
         registry_free(&reg);
         dump_db(c->db, &got);
-        if (strcmp(got.buf, c->after.buf) != 0)
-            oom_fail(n, persistent, "the import after a failed one differs:\n%s", got.buf);
+        if (strcmp(got.buf, c->after.buf) != 0) {
+            oom_print_difference(got.buf, c->after.buf);
+            oom_fail(n, persistent, "the import after a failed one differs");
+        }
     }
     strbuf_release(&got);
     return hit;
