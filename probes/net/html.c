@@ -302,7 +302,8 @@ struct html_doc *html_parse(const char *utf8, size_t n)
     /* Hostile nesting would make gumbo quadratic: flatten it first (html_depth.h). */
     struct strbuf flat = STRBUF_INIT;
     int rc = html_depth_limit(utf8, n, HTML_MAX_DEPTH, &flat);
-    if (rc < 0) {
+    if (rc < 0) { /* flat may hold what was copied before the allocation that failed */
+        strbuf_release(&flat);
         free(d);
         return NULL;
     }
