@@ -17,6 +17,7 @@ int main(void)
         cmocka_unit_test(test_oom_import_existing),
         cmocka_unit_test(test_oom_import_fresh),
         cmocka_unit_test(test_oom_html),
+        cmocka_unit_test(test_oom_judge),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
