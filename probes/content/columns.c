@@ -814,12 +814,17 @@ static int cmp_asc_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-void columns_updates(const long *days, size_t n, long as_of, struct column_updates *u)
+int columns_updates(const long *days, size_t n, long as_of, struct column_updates *u)
 {
     memset(u, 0, sizeof *u);
     u->median_gap_days = -1;
     long *sorted = n ? malloc(n * sizeof *sorted) : NULL;
     double *gaps = n > 1 ? malloc((n - 1) * sizeof *gaps) : NULL;
+    if ((n && !sorted) || (n > 1 && !gaps)) {
+        free(sorted);
+        free(gaps);
+        return SC_ENOMEM;
+    }
     size_t m = 0;
     for (size_t i = 0; sorted && i < n; i++) {
         if (days[i] > as_of + 1)
@@ -843,4 +848,5 @@ void columns_updates(const long *days, size_t n, long as_of, struct column_updat
     }
     free(sorted);
     free(gaps);
+    return 0;
 }

@@ -264,12 +264,13 @@ static int fill_columns(struct content_state *s, struct site_report *rep, const 
         /* a blank column has no item in its window either; the judge counts it as blank */
         c->stale =
             c->limit_days > 0 && (c->latest == SC_NO_DAY || s->as_of - c->latest > c->limit_days);
-        columns_updates(days, ndays, s->as_of, &c->updates);
-        rc = days_append(&all, &nall, days, ndays);
+        rc = columns_updates(days, ndays, s->as_of, &c->updates);
+        if (rc == 0)
+            rc = days_append(&all, &nall, days, ndays);
     }
     /* the site as a whole: every column's dated items together */
     if (rc == 0)
-        columns_updates(all, nall, s->as_of, &rep->updates);
+        rc = columns_updates(all, nall, s->as_of, &rep->updates);
     free(all);
     return rc;
 }
