@@ -243,8 +243,14 @@ int url_host_port(const char *url, char **host, int *port)
         return SC_ENOMEM;
     char *h = NULL, *p = NULL;
     int ret = SC_EINPUT;
-    if (!curl_url_set(u, CURLUPART_URL, url, 0) && !curl_url_get(u, CURLUPART_HOST, &h, 0) &&
-        !curl_url_get(u, CURLUPART_PORT, &p, CURLU_DEFAULT_PORT)) {
+    CURLUcode rc = curl_url_set(u, CURLUPART_URL, url, 0);
+    if (!rc)
+        rc = curl_url_get(u, CURLUPART_HOST, &h, 0);
+    if (!rc)
+        rc = curl_url_get(u, CURLUPART_PORT, &p, CURLU_DEFAULT_PORT);
+    if (rc == CURLUE_OUT_OF_MEMORY) {
+        ret = SC_ENOMEM;
+    } else if (!rc) {
         *host = strdup(h);
         if (*host) {
             lower(*host);
