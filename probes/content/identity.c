@@ -194,8 +194,10 @@ int identity_find(const GumboNode *root, struct site_identity *id)
     struct attr_scan s;
     memset(&s, 0, sizeof s);
     dom_text(root, &text, 0);
-    if (text.failed)
+    if (text.failed) { /* it may hold what it had before the allocation that failed */
+        strbuf_release(&text);
         return SC_ENOMEM;
+    }
     scan_attrs(root, &s, 0);
     if (root->type == GUMBO_NODE_DOCUMENT) {
         const GumboVector *kids = dom_children(root);
