@@ -20,11 +20,12 @@
 
 typedef long (*oom_once_fn)(void *ud, long n, int persistent);
 
-/* The n values tried: every n up to dense, then every step-th (step > 1 only for big runs;
- * the loop still ends at the first n that completes without a failure). */
+/* The n values tried, per mode ([0] transient, [1] persistent): every n up to dense, then
+ * every step-th (step > 1 only for big runs, to keep the Sanitize build's run short; the
+ * loop still ends at the first n that completes without a failure). NULL: every n. */
 struct oom_plan {
-    long dense;
-    long step;
+    long dense[2];
+    long step[2];
 };
 
 /* Runs the scenario for both modes; returns the number of allocations of a run without
@@ -46,6 +47,5 @@ void test_oom_import_existing(void **state);
 void test_oom_import_fresh(void **state);
 void test_oom_html(void **state);
 void test_oom_judge(void **state);
-void test_oom_crawl(void **state);
 
 #endif

@@ -63,7 +63,9 @@ long oom_loop(const char *name, oom_once_fn once, void *ud, const struct oom_pla
                 checked = n;
             if (!hit)
                 break;
-            n += plan && plan->step > 1 && n >= plan->dense ? plan->step : 1;
+            n += plan && plan->step[persistent] > 1 && n >= plan->dense[persistent]
+                     ? plan->step[persistent]
+                     : 1;
         }
         printf("oom %-16s %-10s n=1..%ld (%ld runs) %.1fs\n", name,
                persistent ? "persistent" : "transient", n, runs, now_s() - t0);

@@ -1,7 +1,8 @@
 /* test_oom: allocation-failure injection (issue 9, item 6c). Each scenario runs an
  * operation with the n-th allocation failing, for every n until one run completes (see
- * oom.h and failmalloc.h): a registry import, an HTML parse, a crawl with the content
- * probes, and a judgement. */
+ * oom.h and failmalloc.h): a registry import (into an existing registry and into a new
+ * file), an HTML parse, and a judgement. The crawl scenario (crawl_run with the content
+ * hooks) is still to come: crawl.c, fetch.c and content_run.c are being rewritten. */
 #include "oom.h"
 
 #include <stdio.h>
