@@ -76,8 +76,8 @@ int charset_to_utf8(const char *charset, const char *in, size_t n, struct strbuf
         return out->failed ? SC_ENOMEM : SC_OK;
     }
     iconv_t cd = iconv_open("UTF-8", charset);
-    if (cd == (iconv_t)-1)
-        return SC_EINPUT;
+    if (cd == (iconv_t)-1) /* an unknown charset, unless glibc could not allocate */
+        return errno == ENOMEM ? SC_ENOMEM : SC_EINPUT;
     char *ip = (char *)in;
     size_t ileft = n;
     while (ileft > 0) {

@@ -1,5 +1,6 @@
 /* csv: an RFC 4180 reader (see csv.h). */
 #include "common/csv.h"
+#include "common/error.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -118,7 +119,8 @@ int csv_next(struct csv_reader *r, char *msg, size_t msglen)
             strbuf_trim(f);
         }
         if (f->failed) {
-            return csv_error(r, r->record_line, msg, msglen, "out of memory");
+            csv_error(r, r->record_line, msg, msglen, "out of memory");
+            return SC_ENOMEM;
         }
         if (r->p < r->end && *r->p == ',') {
             r->p++;

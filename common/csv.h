@@ -26,7 +26,8 @@ struct csv_reader {
 void csv_init(struct csv_reader *r, const char *data, size_t n);
 void csv_release(struct csv_reader *r);
 /* Reads the next record into r->fields[0..nfields). Returns 1 for a record, 0 at the end,
- * or -1 with a message in msg (of msglen bytes) naming the line. Lines that are empty
+ * -1 with a message in msg (of msglen bytes) naming the line, or SC_ENOMEM (common/error.h)
+ * when a field could not be stored. Lines that are empty
  * (nothing but a line end) are skipped. Unquoted fields are trimmed of spaces and tabs. */
 int csv_next(struct csv_reader *r, char *msg, size_t msglen);
 

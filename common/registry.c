@@ -162,27 +162,40 @@ static CURLUcode lower_host(CURLU *u, char *host)
     return curl_url_set(u, CURLUPART_HOST, host, 0);
 }
 
+/* Passes a curl URL API result on, noting in *oom when it ran out of memory. */
+static CURLUcode note_oom(CURLUcode rc, int *oom)
+{
+    if (rc == CURLUE_OUT_OF_MEMORY)
+        *oom = 1;
+    return rc;
+}
+
 const char *registry_normalise_url(const char *url, struct strbuf *out)
 {
     const char *reason = NULL;
     char *scheme = NULL, *host = NULL, *full = NULL;
+    int oom = 0;
     CURLU *u = curl_url();
-    if (!u)
+    if (!u) {
+        out->failed = 1;
         return "out of memory";
+    }
     if (!*url)
         reason = "the homepage URL is empty";
-    else if (curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK)
+    else if (note_oom(curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME), &oom) !=
+             CURLUE_OK)
         reason = "the homepage URL is not a valid URL (it needs http:// or https://)";
-    else if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+    else if (note_oom(curl_url_get(u, CURLUPART_SCHEME, &scheme, 0), &oom) != CURLUE_OK ||
              (strcasecmp(scheme, "http") != 0 && strcasecmp(scheme, "https") != 0))
         reason = "the homepage URL must use http or https";
-    else if (curl_url_get(u, CURLUPART_USER, &full, 0) != CURLUE_NO_USER)
+    else if (note_oom(curl_url_get(u, CURLUPART_USER, &full, 0), &oom) != CURLUE_NO_USER)
         reason = "the homepage URL must not carry a user name or password";
-    else if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK || !strchr(host, '.'))
+    else if (note_oom(curl_url_get(u, CURLUPART_HOST, &host, 0), &oom) != CURLUE_OK ||
+             !strchr(host, '.'))
         reason = "the homepage URL has no proper host name";
-    else if (lower_host(u, host) != CURLUE_OK)
+    else if (note_oom(lower_host(u, host), &oom) != CURLUE_OK)
         reason = "the homepage URL's host name is not valid";
-    else if (curl_url_get(u, CURLUPART_URL, &full, 0) != CURLUE_OK)
+    else if (note_oom(curl_url_get(u, CURLUPART_URL, &full, 0), &oom) != CURLUE_OK)
         reason = "the homepage URL cannot be normalised";
     else
         strbuf_adds(out, full);
@@ -190,6 +203,10 @@ const char *registry_normalise_url(const char *url, struct strbuf *out)
     curl_free(host);
     curl_free(full);
     curl_url_cleanup(u);
+    if (oom || out->failed) {
+        out->failed = 1;
+        return "out of memory";
+    }
     return reason;
 }
 
@@ -200,8 +217,10 @@ static void add_problem(struct registry *reg, long line, const char *fmt, ...)
     if (reg->nproblems == reg->problems_alloc) {
         size_t na = reg->problems_alloc ? reg->problems_alloc * 2 : 16;
         void *p = realloc(reg->problems, na * sizeof *reg->problems);
-        if (!p)
+        if (!p) {
+            reg->failed = 1;
             return;
+        }
         reg->problems = p;
         reg->problems_alloc = na;
     }
@@ -214,8 +233,13 @@ static void add_problem(struct registry *reg, long line, const char *fmt, ...)
     for (size_t i = 0; i < sb.len; i++)
         if ((unsigned char)sb.buf[i] < 0x20 || sb.buf[i] == 0x7f)
             sb.buf[i] = '?';
+    char *reason = strbuf_detach(&sb);
+    if (!reason) {
+        reg->failed = 1;
+        return;
+    }
     reg->problems[reg->nproblems].line = line;
-    reg->problems[reg->nproblems].reason = strbuf_detach(&sb);
+    reg->problems[reg->nproblems].reason = reason;
     reg->nproblems++;
 }
 
@@ -239,14 +263,18 @@ static void add_skipped_code(struct registry *reg, const char *code)
     if (reg->nskipped_codes == reg->skipped_codes_alloc) {
         size_t na = reg->skipped_codes_alloc ? reg->skipped_codes_alloc * 2 : 16;
         void *p = realloc(reg->skipped_codes, na * sizeof *reg->skipped_codes);
-        if (!p)
+        if (!p) {
+            reg->failed = 1;
             return;
+        }
         reg->skipped_codes = p;
         reg->skipped_codes_alloc = na;
     }
     char *c = strdup(code);
     if (c)
         reg->skipped_codes[reg->nskipped_codes++] = c;
+    else
+        reg->failed = 1;
 }
 
 static void record_free(struct registry_record *rec)
@@ -355,7 +383,8 @@ static int map_header(struct csv_reader *csv, int column_of[REG_NFIELDS], struct
     return SC_OK;
 }
 
-/* Validates and normalises one row into rec; returns 0, or -1 after adding a problem. */
+/* Validates and normalises one row into rec; returns 0, -1 after adding a problem, or
+ * SC_ENOMEM. */
 static int validate_row(struct registry *reg, struct csv_reader *csv,
                         const int column_of[REG_NFIELDS], int header_fields,
                         struct registry_record *rec)
@@ -373,12 +402,9 @@ static int validate_row(struct registry *reg, struct csv_reader *csv,
         rec->field[f] = strdup(v);
     }
     rec->line = line;
-    for (int f = 0; f < REG_NFIELDS; f++) {
-        if (!rec->field[f]) {
-            add_problem(reg, line, "out of memory reading the row");
-            return -1;
-        }
-    }
+    for (int f = 0; f < REG_NFIELDS; f++)
+        if (!rec->field[f])
+            return SC_ENOMEM;
     /* charset_to_utf8 wrote U+FFFD for bytes it could not decode: the value is damaged; a
      * control byte (ESC, a line end inside quotes) has no place in a registry value and
      * would reach a terminal through `spotcheck sites` */
@@ -408,7 +434,9 @@ static int validate_row(struct registry *reg, struct csv_reader *csv,
         bad = 1;
     }
     struct strbuf url = STRBUF_INIT;
-    if ((reason = registry_normalise_url(rec->field[REG_URL], &url))) {
+    if ((reason = registry_normalise_url(rec->field[REG_URL], &url)) && url.failed) {
+        return SC_ENOMEM;
+    } else if (reason) {
         add_problem(reg, line, "%s (got '%s')", reason, rec->field[REG_URL]);
         bad = 1;
     } else {
@@ -436,22 +464,25 @@ static int validate_row(struct registry *reg, struct csv_reader *csv,
             add_problem(reg, line, "unknown %s '%s'", vocabularies[i].what, *v);
             bad = 1;
         } else {
+            char *canonical = strdup(c);
+            if (!canonical)
+                return SC_ENOMEM;
             free(*v);
-            *v = strdup(c);
+            *v = canonical;
         }
     }
     if (*rec->field[REG_EMAIL] && (reason = registry_check_email(rec->field[REG_EMAIL]))) {
         add_problem(reg, line, "%s (got '%s')", reason, rec->field[REG_EMAIL]);
         bad = 1;
     }
-    return bad ? -1 : 0;
+    return reg->failed ? SC_ENOMEM : bad ? -1 : 0;
 }
 
 int registry_parse(const char *data, size_t n, struct registry *reg, struct sc_error *err)
 {
     memset(reg, 0, sizeof *reg);
     if (sc_sha256_hex(data, n, reg->sha256) < 0)
-        return sc_fail(err, SC_ERUNTIME, "SHA-256 failed in libcrypto");
+        return sc_fail(err, SC_ENOMEM, "SHA-256 failed in libcrypto: out of memory");
     size_t bom = 0;
     reg->encoding = charset_sniff_text(data, n, &bom);
     struct strbuf text = STRBUF_INIT;
@@ -473,6 +504,10 @@ int registry_parse(const char *data, size_t n, struct registry *reg, struct sc_e
     csv_init(&csv, text.buf, text.len);
 
     int r = csv_next(&csv, msg, sizeof msg);
+    if (r == SC_ENOMEM) {
+        rc = sc_fail(err, SC_ENOMEM, "out of memory");
+        goto out;
+    }
     if (r <= 0) {
         rc = sc_fail(err, SC_EINPUT, "%s", r == 0 ? "the file is empty" : msg);
         add_problem(reg, r == 0 ? 1 : csv.error_line, "%s", r == 0 ? "the file is empty" : msg);
@@ -489,7 +524,12 @@ int registry_parse(const char *data, size_t n, struct registry *reg, struct sc_e
             rc = sc_fail(err, SC_ENOMEM, "out of memory");
             goto out;
         }
-        if (validate_row(reg, &csv, column_of, header_fields, rec) < 0) {
+        int v = validate_row(reg, &csv, column_of, header_fields, rec);
+        if (v == SC_ENOMEM) {
+            rc = sc_fail(err, SC_ENOMEM, "out of memory");
+            goto out;
+        }
+        if (v < 0) {
             if (rec->field[REG_CODE] && !registry_check_code(rec->field[REG_CODE]))
                 add_skipped_code(reg, rec->field[REG_CODE]);
             record_free(rec);
@@ -515,10 +555,14 @@ int registry_parse(const char *data, size_t n, struct registry *reg, struct sc_e
             reg->nrecords--;
         }
     }
-    if (r < 0) {
+    if (r == SC_ENOMEM) {
+        rc = sc_fail(err, SC_ENOMEM, "out of memory");
+    } else if (r < 0) {
         add_problem(reg, csv.error_line, "%s", msg);
         rc = sc_fail(err, SC_EINPUT, "%s", msg);
     }
+    if (reg->failed) /* a problem or a skipped code could not be recorded */
+        rc = sc_fail(err, SC_ENOMEM, "out of memory");
 out:
     /* The sets' keys point at heap strings owned by the records (not into the records
      * array, which realloc may move), so they stayed valid for the whole loop. */

@@ -53,12 +53,15 @@ struct registry {
      * still in the export, so an import must not mark them unlisted) */
     char **skipped_codes;
     size_t nskipped_codes, skipped_codes_alloc;
+    int failed; /* an allocation failed while parsing (registry_parse returns SC_ENOMEM) */
 };
 
 /* Parses and validates a whole export held in memory. Returns 0 when the file could be
  * read as a registry at all (rows with problems are listed in reg->problems, valid rows
- * in reg->records), or SC_EINPUT with err set when it cannot (no header, a required
- * column missing, broken CSV structure — in which case problems lists the line too). */
+ * in reg->records), SC_EINPUT with err set when it cannot (no header, a required
+ * column missing, broken CSV structure — in which case problems lists the line too), or
+ * SC_ENOMEM when any allocation failed (records and problems are then incomplete: a row
+ * is never dropped or called invalid for want of memory). */
 int registry_parse(const char *data, size_t n, struct registry *reg, struct sc_error *err);
 void registry_free(struct registry *reg);
 
@@ -67,7 +70,7 @@ void registry_free(struct registry *reg);
 const char *registry_check_code(const char *code);
 const char *registry_check_email(const char *email);
 /* Normalises a homepage URL (scheme and host lower case, "/" path when empty) into out;
- * returns NULL or a reason. */
+ * returns NULL or a reason. Out of memory, it returns a reason and sets out->failed. */
 const char *registry_normalise_url(const char *url, struct strbuf *out);
 /* Maps a status, level or type label (Chinese or English) to the canonical word, or NULL. */
 const char *registry_status_canonical(const char *label);

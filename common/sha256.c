@@ -19,8 +19,10 @@ int sc_sha256_hex(const void *data, size_t n, char hex[65])
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned len = 0;
     if (!EVP_Digest(data, n, md, &len, EVP_sha256(), NULL) || len != 32) {
+        /* Hashing bytes in memory has one way to fail: libcrypto not getting the memory for
+         * its context (it does not always say so in its error queue). */
         hex[0] = '\0';
-        return SC_ERUNTIME;
+        return SC_ENOMEM;
     }
     sc_hex_encode(md, len, hex);
     return SC_OK;

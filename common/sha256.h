@@ -8,8 +8,9 @@
 
 /* Writes n bytes as 2n lower-case hex digits and a NUL into hex. */
 void sc_hex_encode(const unsigned char *bytes, size_t n, char *hex);
-/* SHA-256 of n bytes of data as 64 hex digits and a NUL into hex. 0, or SC_ERUNTIME when
- * libcrypto fails (hex is then ""). */
+/* SHA-256 of n bytes of data as 64 hex digits and a NUL into hex. 0, or SC_ENOMEM when
+ * libcrypto fails (hex is then ""): hashing memory fails only when libcrypto cannot
+ * allocate its digest context. */
 int sc_sha256_hex(const void *data, size_t n, char hex[65]);
 
 /* Incremental SHA-256 for data that arrives in pieces. A zeroed struct is "not begun";

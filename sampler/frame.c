@@ -68,7 +68,7 @@ int sampler_frame_canonical(const struct sampler_site *sites, size_t n, struct s
 int sampler_sha256_hex(const void *data, size_t n, char *hex, struct sc_error *err)
 {
     if (sc_sha256_hex(data, n, hex) < 0)
-        return sc_fail(err, SC_ERUNTIME, "SHA-256 failed in libcrypto");
+        return sc_fail(err, SC_ENOMEM, "SHA-256 failed in libcrypto: out of memory");
     return SC_OK;
 }
 

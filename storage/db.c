@@ -17,20 +17,32 @@ int storage_schema_latest(void)
     return storage_migration_count;
 }
 
+/* SC_ENOMEM for sqlite's "out of memory" result codes, else SC_ERUNTIME. */
+static int code_of(int sqlite_rc)
+{
+    return (sqlite_rc & 0xff) == SQLITE_NOMEM || sqlite_rc == SQLITE_IOERR_NOMEM ? SC_ENOMEM
+                                                                                 : SC_ERUNTIME;
+}
+
 int storage_fail(struct storage *db, struct sc_error *err, const char *what)
 {
     const char *msg = db && db->handle ? sqlite3_errmsg(db->handle) : "no database";
-    return sc_fail(err, SC_ERUNTIME, "database %s: %s: %s", db && db->path ? db->path : "",
-                   what, msg);
+    int code = db && db->handle ? code_of(sqlite3_extended_errcode(db->handle)) : SC_ERUNTIME;
+    if (db)
+        db->error = code;
+    return sc_fail(err, code, "database %s: %s: %s", db && db->path ? db->path : "", what, msg);
 }
 
 static int exec_sql(struct storage *db, const char *sql, struct sc_error *err, const char *what)
 {
     char *msg = NULL;
-    if (sqlite3_exec(db->handle, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        sc_fail(err, SC_ERUNTIME, "database %s: %s: %s", db->path, what, msg ? msg : "?");
+    int rc = sqlite3_exec(db->handle, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        db->error = code_of(rc);
+        sc_fail(err, db->error, "database %s: %s: %s", db->path, what,
+                msg ? msg : sqlite3_errstr(rc));
         sqlite3_free(msg);
-        return SC_ERUNTIME;
+        return db->error;
     }
     return SC_OK;
 }
@@ -61,13 +73,13 @@ static int migrate(struct storage *db, int target, struct sc_error *err)
     while (v < target) {
         char pragma[64];
         if (exec_sql(db, "BEGIN IMMEDIATE", err, "starting a migration") < 0)
-            return SC_ERUNTIME;
+            return db->error;
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
         if (exec_sql(db, storage_migrations[v], err, "migrating the schema") < 0 ||
             exec_sql(db, pragma, err, "recording the schema version") < 0 ||
             exec_sql(db, "COMMIT", err, "committing a migration") < 0) {
             sqlite3_exec(db->handle, "ROLLBACK", NULL, NULL, NULL);
-            return SC_ERUNTIME;
+            return db->error;
         }
         v++;
     }
@@ -145,9 +157,11 @@ int storage_open_at_version(const char *path, int version, struct storage **out,
         free(db);
         return sc_fail(err, SC_ENOMEM, "out of memory opening %s", path);
     }
-    if (sqlite3_open_v2(path, &db->handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-        SQLITE_OK) {
-        int rc = storage_fail(db, err, "cannot open");
+    int orc = sqlite3_open_v2(path, &db->handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (orc != SQLITE_OK) {
+        int rc = db->handle ? storage_fail(db, err, "cannot open")
+                            : sc_fail(err, code_of(orc), "database %s: cannot open: %s", path,
+                                      sqlite3_errstr(orc));
         storage_close(db);
         return rc;
     }
@@ -161,13 +175,14 @@ int storage_open_at_version(const char *path, int version, struct storage **out,
         rc = open_readonly(db, version, err);
     } else if (rc == SC_OK) {
         if (exec_sql(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL", err,
-                     "setting pragmas") < 0 ||
-            migrate(db, version, err) < 0)
-            rc = SC_ERUNTIME;
+                     "setting pragmas") < 0)
+            rc = db->error;
+        else
+            rc = migrate(db, version, err);
     }
     if (rc < 0) {
         storage_close(db);
-        return SC_ERUNTIME;
+        return rc;
     }
     *out = db;
     return SC_OK;
@@ -205,8 +220,12 @@ void storage_close(struct storage *db)
     free(db);
 }
 
+/* A bind failed since the last storage_stmt in this thread (see internal.h). */
+static _Thread_local int bind_failed;
+
 sqlite3_stmt *storage_stmt(struct storage *db, const char *sql, struct sc_error *err)
 {
+    bind_failed = 0;
     for (struct stmt_cache_entry *e = db->stmts; e; e = e->next) {
         if (e->sql == sql) {
             sqlite3_reset(e->stmt);
@@ -216,7 +235,7 @@ sqlite3_stmt *storage_stmt(struct storage *db, const char *sql, struct sc_error 
     }
     struct stmt_cache_entry *e = calloc(1, sizeof *e);
     if (!e) {
-        sc_fail(err, SC_ENOMEM, "out of memory preparing a statement");
+        db->error = sc_fail(err, SC_ENOMEM, "out of memory preparing a statement");
         return NULL;
     }
     if (sqlite3_prepare_v3(db->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &e->stmt, NULL) !=
@@ -233,14 +252,25 @@ sqlite3_stmt *storage_stmt(struct storage *db, const char *sql, struct sc_error 
 
 int storage_bind_text(sqlite3_stmt *st, int idx, const char *s)
 {
-    if (!s)
-        return sqlite3_bind_null(st, idx);
-    return sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
+    int rc = s ? sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, idx);
+    if (rc != SQLITE_OK)
+        bind_failed = 1;
+    return rc;
+}
+
+int storage_binds_ok(struct storage *db, struct sc_error *err)
+{
+    if (!bind_failed)
+        return SC_OK;
+    return db->error = sc_fail(err, SC_ENOMEM, "database %s: out of memory binding a value",
+                               db->path);
 }
 
 int storage_exec_stmt(struct storage *db, sqlite3_stmt *st, struct sc_error *err,
                       const char *what)
 {
+    if (storage_binds_ok(db, err) < 0)
+        return db->error;
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)

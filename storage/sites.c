@@ -72,6 +72,8 @@ static int apply_record(struct storage *db, const struct registry_record *rec, l
     if (!st)
         return SC_ERUNTIME;
     storage_bind_text(st, 1, code);
+    if (storage_binds_ok(db, err) < 0)
+        return db->error;
     int rc = sqlite3_step(st);
     if (rc == SQLITE_DONE) {
         sqlite3_reset(st);
@@ -103,7 +105,7 @@ static int apply_record(struct storage *db, const struct registry_record *rec, l
     int old_listed = sqlite3_column_int(st, 10);
     sqlite3_reset(st);
     if (!old_status)
-        return sc_fail(err, SC_ENOMEM, "out of memory");
+        return db->error = sc_fail(err, SC_ENOMEM, "out of memory");
     int status_changed = strcmp(old_status, rec->field[REG_STATUS]) != 0 || !old_listed;
     st = storage_stmt(db, changed || !old_listed ? SQL_UPDATE_SITE : SQL_TOUCH_SITE, err);
     if (!st) {
@@ -162,8 +164,9 @@ int storage_registry_apply(struct storage *db, const struct registry *reg,
     char when[32];
     sc_time_format(sc_clock_now(), when);
     memset(sum, 0, sizeof *sum);
+    db->error = SC_ERUNTIME; /* what a failure below returns unless it names another code */
     if (storage_begin(db, err) < 0)
-        return SC_ERUNTIME;
+        return db->error;
 
     sqlite3_stmt *st = storage_stmt(db, SQL_INSERT_IMPORT, err);
     if (!st)
@@ -228,7 +231,7 @@ int storage_registry_apply(struct storage *db, const struct registry *reg,
     return SC_OK;
 fail:
     storage_rollback(db);
-    return SC_ERUNTIME;
+    return db->error;
 }
 
 int storage_sites_each(struct storage *db, const struct site_filter *filter,

@@ -37,6 +37,7 @@ struct heading {
     const char *more[MAX_LABELS];
     int nmore;
     int overflow;
+    int failed; /* out of memory (overflow is then set too, to stop collecting) */
 };
 
 static void heading_clear(struct heading *h)
@@ -78,7 +79,7 @@ static void add_label(struct heading *h, const GumboNode *el, const char *text, 
     }
     char *t = strdup(text);
     if (!t) {
-        h->overflow = 1;
+        h->overflow = h->failed = 1;
         return;
     }
     h->lab[h->nlab].el = el;
@@ -171,6 +172,10 @@ static void collect_labels(const GumboNode *n, struct heading *h, struct strbuf 
         strbuf_reset(sb);
         dom_text(n, sb, 0);
         dom_text_trim(sb);
+        if (sb->failed) {
+            h->overflow = h->failed = 1;
+            return;
+        }
         if (labelish(sb->buf))
             add_label(h, n, sb->buf, NULL);
         return;
@@ -186,6 +191,10 @@ static void collect_labels(const GumboNode *n, struct heading *h, struct strbuf 
         strbuf_reset(sb);
         dom_text(n, sb, 0);
         dom_text_trim(sb);
+        if (sb->failed) {
+            h->overflow = h->failed = 1;
+            return;
+        }
         if (sb->len == 0) {
             const char *alt = img_alt(n, 0);
             if (img_says_more(n, 0))
@@ -203,6 +212,10 @@ static void collect_labels(const GumboNode *n, struct heading *h, struct strbuf 
         strbuf_reset(sb);
         dom_text(n, sb, 0);
         dom_text_trim(sb);
+        if (sb->failed) {
+            h->overflow = h->failed = 1;
+            return;
+        }
         if (labelish(sb->buf))
             add_label(h, n, sb->buf, NULL);
         return;
@@ -246,6 +259,7 @@ static void heading_before(const GumboNode *P, unsigned start, struct heading *h
 {
     const GumboVector *kids = dom_children(P);
     unsigned from = start;
+    int failed = 0;
     memset(h, 0, sizeof *h);
     for (unsigned j = start; kids && j-- > 0;) {
         const GumboNode *s = kids->data[j];
@@ -259,9 +273,12 @@ static void heading_before(const GumboNode *P, unsigned start, struct heading *h
         memset(&tmp, 0, sizeof tmp);
         collect_labels(s, &tmp, sb, 0);
         int labels = tmp.nlab, mores = tmp.nmore;
+        failed |= tmp.failed;
         heading_clear(&tmp);
+        if (failed)
+            break;
         if (labels == 0 && mores == 0) {
-            if (has_text(s, sb))
+            if (has_text(s, sb) || (failed = sb->failed))
                 break;
             continue;
         }
@@ -270,8 +287,10 @@ static void heading_before(const GumboNode *P, unsigned start, struct heading *h
             continue;
         break;
     }
-    for (unsigned j = from; kids && j < start; j++)
+    for (unsigned j = from; kids && j < start && !failed; j++)
         collect_labels(kids->data[j], h, sb, 0);
+    if (failed)
+        h->overflow = h->failed = 1;
 }
 
 struct finder {
@@ -281,6 +300,7 @@ struct finder {
     struct dom_set marked; /* ancestors of the rows of every column-like list */
     struct dom_set rows;   /* the rows themselves */
     struct strbuf sb;
+    int failed; /* an allocation failed: columns_find returns SC_ENOMEM */
 };
 
 /* 1 when both elements' class attributes start with the same class (tab panels differ
@@ -349,6 +369,10 @@ static const char *more_inside(struct finder *f, const GumboNode *n, int depth)
         strbuf_reset(&f->sb);
         dom_text(n, &f->sb, 0);
         dom_text_trim(&f->sb);
+        if (f->sb.failed) {
+            f->failed = 1;
+            return NULL;
+        }
         if (f->sb.len ? columns_is_more_text(f->sb.buf) : img_says_more(n, 0))
             return href;
         return NULL;
@@ -394,6 +418,7 @@ static int tab_above(struct finder *f, const GumboNode *cur, struct heading *h, 
         }
         heading_before(P, start, h, &f->sb);
         if (h->overflow || (h->nlab > 0 && h->nlab != carried_k)) {
+            f->failed |= h->failed;
             heading_clear(h);
             return 0;
         }
@@ -434,6 +459,11 @@ static int find_title(struct finder *f, const struct page_list *pl, struct title
             tab_panel = cur;
         }
         heading_before(P, start, &h, &f->sb);
+        if (h.failed) {
+            f->failed = 1;
+            heading_clear(&h);
+            return 0;
+        }
         if (h.overflow)
             break;
         if (h.nlab > 0) {
@@ -630,13 +660,20 @@ int columns_find(const GumboNode *root, const char *page_url, long as_of, struct
             c->name = t.name;
             c->tabbed = t.tabbed;
             c->category = columns_category(c->name);
-            if (t.href && url_resolve(page_url, t.href, &c->url) != URL_OK) {
+            int u = t.href ? url_resolve(page_url, t.href, &c->url) : URL_OK;
+            if (u != URL_OK) {
                 free(c->url);
                 c->url = NULL;
+            }
+            if (u == SC_ENOMEM) {
+                rc = SC_ENOMEM;
+                break;
             }
         }
         rc = column_take_rows(&f, l, c);
     }
+    if (rc == 0 && f.failed)
+        rc = SC_ENOMEM;
     free(keys);
     page_items_free(&f.items);
     dom_set_free(&f.marked);
@@ -777,12 +814,17 @@ static int cmp_asc_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-void columns_updates(const long *days, size_t n, long as_of, struct column_updates *u)
+int columns_updates(const long *days, size_t n, long as_of, struct column_updates *u)
 {
     memset(u, 0, sizeof *u);
     u->median_gap_days = -1;
     long *sorted = n ? malloc(n * sizeof *sorted) : NULL;
     double *gaps = n > 1 ? malloc((n - 1) * sizeof *gaps) : NULL;
+    if ((n && !sorted) || (n > 1 && !gaps)) {
+        free(sorted);
+        free(gaps);
+        return SC_ENOMEM;
+    }
     size_t m = 0;
     for (size_t i = 0; sorted && i < n; i++) {
         if (days[i] > as_of + 1)
@@ -806,4 +848,5 @@ void columns_updates(const long *days, size_t n, long as_of, struct column_updat
     }
     free(sorted);
     free(gaps);
+    return 0;
 }

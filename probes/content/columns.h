@@ -61,7 +61,7 @@ enum column_category columns_category(const char *name);
 /* The newest day in days[0..n) not after as_of + 1, or SC_NO_DAY. */
 long columns_latest(const long *days, size_t n, long as_of);
 /* Update frequency: items within 14/90/365 days of as_of and the median gap in days
- * between consecutive dated items (-1 with fewer than two). */
-void columns_updates(const long *days, size_t n, long as_of, struct column_updates *u);
+ * between consecutive dated items (-1 with fewer than two). Returns 0 or SC_ENOMEM. */
+int columns_updates(const long *days, size_t n, long as_of, struct column_updates *u);
 
 #endif

@@ -35,7 +35,10 @@ struct content_state {
 static char *url_key(const char *url)
 {
     char *norm = NULL;
-    if (url_normalise(url, &norm) != URL_OK) {
+    int rc = url_normalise(url, &norm);
+    if (rc == SC_ENOMEM) /* not the URL as written: that key would match no list page */
+        return NULL;
+    if (rc != URL_OK) {
         free(norm);
         norm = strdup(url);
     }
@@ -128,10 +131,10 @@ static int add_list_slots(struct content_state *s)
         }
         s->lists[j].key = key;
         s->lists[j].url = strdup(u);
+        s->nlists++; /* the state owns both strings from here, even when the copy failed */
         if (!s->lists[j].url)
             return SC_ENOMEM;
         s->wanted[j] = s->lists[j].url;
-        s->nlists++;
     }
     return 0;
 }
@@ -195,11 +198,15 @@ const char *const *content_wanted_urls(const struct content_state *s, size_t *n)
     return s ? (const char *const *)s->wanted : NULL;
 }
 
-static const struct list_slot *slot_for(const struct content_state *s, const char *url)
+/* The list page read for url, or NULL; *failed set when the URL's key could not be made. */
+static const struct list_slot *slot_for(const struct content_state *s, const char *url,
+                                        int *failed)
 {
     if (!url)
         return NULL;
     char *key = url_key(url);
+    if (!key)
+        *failed = 1;
     const struct list_slot *hit = NULL;
     for (size_t i = 0; key && i < s->nlists && !hit; i++)
         if (s->lists[i].seen && strcmp(s->lists[i].key, key) == 0)
@@ -241,7 +248,12 @@ static int fill_columns(struct content_state *s, struct site_report *rep, const 
             break;
         }
         c->category = f->category;
-        const struct list_slot *slot = slot_for(s, f->url);
+        int failed = 0;
+        const struct list_slot *slot = slot_for(s, f->url, &failed);
+        if (failed) {
+            rc = SC_ENOMEM;
+            break;
+        }
         const long *days = f->days;
         size_t ndays = f->ndays;
         if (slot && !slot->page.blank) {
@@ -264,12 +276,13 @@ static int fill_columns(struct content_state *s, struct site_report *rep, const 
         /* a blank column has no item in its window either; the judge counts it as blank */
         c->stale =
             c->limit_days > 0 && (c->latest == SC_NO_DAY || s->as_of - c->latest > c->limit_days);
-        columns_updates(days, ndays, s->as_of, &c->updates);
-        rc = days_append(&all, &nall, days, ndays);
+        rc = columns_updates(days, ndays, s->as_of, &c->updates);
+        if (rc == 0)
+            rc = days_append(&all, &nall, days, ndays);
     }
     /* the site as a whole: every column's dated items together */
     if (rc == 0)
-        columns_updates(all, nall, s->as_of, &rep->updates);
+        rc = columns_updates(all, nall, s->as_of, &rep->updates);
     free(all);
     return rc;
 }

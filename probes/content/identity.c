@@ -31,7 +31,16 @@ int identity_code_valid(const char *c)
 }
 
 /* Reads a code-shaped token (letters and digits) starting at p, skipping a colon and spaces. */
-static char *code_after(const char *p)
+/* A heap copy of s[0..n), or NULL with *failed set. */
+static char *dup_n(const char *s, size_t n, int *failed)
+{
+    char *d = strndup(s, n);
+    if (!d)
+        *failed = 1;
+    return d;
+}
+
+static char *code_after(const char *p, int *failed)
 {
     for (;;) {
         if (*p == ' ' || *p == ':')
@@ -48,7 +57,7 @@ static char *code_after(const char *p)
         k++;
     }
     tok[k] = 0;
-    return identity_code_valid(tok) ? strdup(tok) : NULL;
+    return identity_code_valid(tok) ? dup_n(tok, k, failed) : NULL;
 }
 
 /* The start of the UTF-8 character before p (not before floor). */
@@ -65,7 +74,7 @@ static const char *char_before(const char *floor, const char *p)
 /* A record number such as 京ICP备05060933号-1 or 京公网安备 11010502030000号 around the
  * marker at m in text: the one province character before it, the marker, then digits,
  * spaces, 号 and a -N suffix. */
-static char *record_around(const char *text, const char *m, size_t mlen)
+static char *record_around(const char *text, const char *m, size_t mlen, int *failed)
 {
     const char *start = char_before(text, m);
     if (start == m || (unsigned char)*start < 0x80)
@@ -86,11 +95,11 @@ static char *record_around(const char *text, const char *m, size_t mlen)
     }
     while (p > digits && p[-1] == ' ')
         p--;
-    return strndup(start, (size_t)(p - start));
+    return dup_n(start, (size_t)(p - start), failed);
 }
 
 /* The sponsoring unit after 主办单位：/主办：, up to the next label or separator. */
-static char *sponsor_after(const char *p)
+static char *sponsor_after(const char *p, int *failed)
 {
     while (*p == ' ' || *p == ':' || strncmp(p, "：", 3) == 0)
         p += (*p == ' ' || *p == ':') ? 1 : 3;
@@ -111,12 +120,13 @@ static char *sponsor_after(const char *p)
             end++;
         chars++;
     }
-    return end > p ? strndup(p, (size_t)(end - p)) : NULL;
+    return end > p ? dup_n(p, (size_t)(end - p), failed) : NULL;
 }
 
 struct attr_scan {
     char *code_meta, *code_attr;
     int badge, error_report, search;
+    int failed; /* a copy could not be made: identity_find returns SC_ENOMEM */
 };
 
 /* 1 when an attribute value names a search: search, keyword, sousuo, 搜索, 检索. */
@@ -134,13 +144,13 @@ static void scan_attrs(const GumboNode *n, struct attr_scan *s, int depth)
     if (t == GUMBO_TAG_META) {
         const char *name = dom_attr(n, "name"), *content = dom_attr(n, "content");
         if (name && content && strcasecmp(name, "SiteIDCode") == 0 && !s->code_meta) {
-            char *c = code_after(content);
+            char *c = code_after(content, &s->failed);
             s->code_meta = c;
         }
     }
     const char *sc = dom_attr(n, "sitecode");
     if (sc && !s->code_attr)
-        s->code_attr = code_after(sc);
+        s->code_attr = code_after(sc, &s->failed);
     const char *id = dom_attr(n, "id");
     const char *href = dom_attr(n, "href"), *src = dom_attr(n, "src"), *alt = dom_attr(n, "alt");
     if (id && strcmp(id, "_jiucuo_") == 0)
@@ -184,8 +194,10 @@ int identity_find(const GumboNode *root, struct site_identity *id)
     struct attr_scan s;
     memset(&s, 0, sizeof s);
     dom_text(root, &text, 0);
-    if (text.failed)
+    if (text.failed) { /* it may hold what it had before the allocation that failed */
+        strbuf_release(&text);
         return SC_ENOMEM;
+    }
     scan_attrs(root, &s, 0);
     if (root->type == GUMBO_NODE_DOCUMENT) {
         const GumboVector *kids = dom_children(root);
@@ -195,7 +207,7 @@ int identity_find(const GumboNode *root, struct site_identity *id)
 
     char *code = NULL;
     for (const char *p = text.buf; !code && (p = strstr(p, "标识码")) != NULL; p += 9)
-        code = code_after(p + 9);
+        code = code_after(p + 9, &s.failed);
     if (!code) {
         code = s.code_meta;
         s.code_meta = NULL;
@@ -211,19 +223,21 @@ int identity_find(const GumboNode *root, struct site_identity *id)
     const char *m = strstr(text.buf, "ICP备");
     if (!m)
         m = strstr(text.buf, "ICP证");
-    set_str(&id->icp, m ? record_around(text.buf, m, strlen("ICP备")) : NULL);
+    set_str(&id->icp, m ? record_around(text.buf, m, strlen("ICP备"), &s.failed) : NULL);
     m = strstr(text.buf, "公网安备");
-    set_str(&id->police_record, m ? record_around(text.buf, m, strlen("公网安备")) : NULL);
+    set_str(&id->police_record,
+            m ? record_around(text.buf, m, strlen("公网安备"), &s.failed) : NULL);
     id->has_party_badge = s.badge || strstr(text.buf, "党政机关") != NULL;
     id->has_error_report = s.error_report || strstr(text.buf, "找错") != NULL;
     id->has_search = s.search;
     m = strstr(text.buf, "主办单位");
     char *sponsor = NULL;
     if (m)
-        sponsor = sponsor_after(m + strlen("主办单位"));
+        sponsor = sponsor_after(m + strlen("主办单位"), &s.failed);
     else if ((m = strstr(text.buf, "主办：")) != NULL || (m = strstr(text.buf, "主办:")) != NULL)
-        sponsor = sponsor_after(m + strlen("主办"));
+        sponsor = sponsor_after(m + strlen("主办"), &s.failed);
     set_str(&id->sponsor, sponsor);
     strbuf_release(&text);
-    return 0;
+    /* a value that could not be copied reads as absent: the identity is incomplete */
+    return s.failed ? SC_ENOMEM : 0;
 }

@@ -77,7 +77,9 @@ static void consider(struct scan *s, const GumboNode *a)
 {
     const char *href = dom_attr(a, "href");
     char *abs = NULL;
-    if (!href || url_resolve(s->page_url, href, &abs) != URL_OK) {
+    int rc = href ? url_resolve(s->page_url, href, &abs) : URL_BAD;
+    if (rc != URL_OK) {
+        s->failed |= rc == SC_ENOMEM;
         free(abs);
         return;
     }
@@ -89,6 +91,11 @@ static void consider(struct scan *s, const GumboNode *a)
         if (title)
             strbuf_adds(&s->sb, title);
         dom_text_trim(&s->sb);
+    }
+    if (s->sb.failed) { /* strbuf_reset clears it: the next link would hide it */
+        s->failed = 1;
+        free(abs);
+        return;
     }
     const char *text = s->sb.buf;
     size_t chars = dom_chars(text);

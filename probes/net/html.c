@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <pthread.h>
+#include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -251,18 +252,25 @@ static void chunks_put(struct html_arena_chunk *c)
     }
 }
 
+/* What gumbo's allocator hooks see: the document being built, and where to go when a chunk
+ * cannot be had. Gumbo cannot fail an allocation, so the allocator leaves the parse with
+ * longjmp: everything gumbo made is in the arena (it has no other resource) and is freed
+ * as a whole with it. */
+struct arena_parse {
+    struct html_doc *doc;
+    jmp_buf oom;
+};
+
 static void *arena_alloc(void *ud, size_t n)
 {
-    struct html_doc *d = ud;
+    struct arena_parse *ap = ud;
+    struct html_doc *d = ap->doc;
     n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
     struct html_arena_chunk *c = d->chunks;
     if (!c || c->size - c->used < n) {
         c = chunk_get(n);
-        if (!c) {
-            /* gumbo cannot fail an allocation; neither could malloc's default use */
-            fputs("spotcheck: out of memory while parsing HTML\n", stderr);
-            abort();
-        }
+        if (!c)
+            longjmp(ap->oom, 1);
         c->next = d->chunks;
         d->chunks = c;
     }
@@ -277,6 +285,15 @@ static void arena_free(void *ud, void *p)
     (void)p; /* the arena is freed as a whole */
 }
 
+/* gumbo_parse_with_options, or NULL when the arena ran out (see struct arena_parse). */
+static GumboOutput *parse_guarded(struct arena_parse *ap, const GumboOptions *opt,
+                                  const char *text, size_t n)
+{
+    if (setjmp(ap->oom))
+        return NULL;
+    return gumbo_parse_with_options(opt, text, n);
+}
+
 struct html_doc *html_parse(const char *utf8, size_t n)
 {
     struct html_doc *d = calloc(1, sizeof *d);
@@ -285,21 +302,27 @@ struct html_doc *html_parse(const char *utf8, size_t n)
     /* Hostile nesting would make gumbo quadratic: flatten it first (html_depth.h). */
     struct strbuf flat = STRBUF_INIT;
     int rc = html_depth_limit(utf8, n, HTML_MAX_DEPTH, &flat);
-    if (rc < 0) {
+    if (rc < 0) { /* flat may hold what was copied before the allocation that failed */
+        strbuf_release(&flat);
         free(d);
         return NULL;
     }
+    struct arena_parse ap = {.doc = d};
     GumboOptions opt = kGumboDefaultOptions;
     opt.max_errors = 0;
     opt.allocator = arena_alloc;
     opt.deallocator = arena_free;
-    opt.userdata = d;
+    opt.userdata = &ap;
     /* the tree's original_* pieces point into the text parsed: the copy lives as long */
     d->flat_len = flat.len;
     d->flat = rc ? strbuf_detach(&flat) : NULL;
     strbuf_release(&flat);
-    d->out = d->flat ? gumbo_parse_with_options(&opt, d->flat, d->flat_len)
-                     : gumbo_parse_with_options(&opt, utf8, n);
+    d->out = d->flat ? parse_guarded(&ap, &opt, d->flat, d->flat_len)
+                     : parse_guarded(&ap, &opt, utf8, n);
+    if (!d->out) {
+        html_parse_free(d);
+        return NULL;
+    }
     return d;
 }
 
@@ -463,10 +486,12 @@ static int text_visit(const GumboNode *n, void *ud)
     return 0;
 }
 
+/* A failed walk (its stack could not grow) marks out failed: the text would be cut short. */
 static void node_text(const GumboNode *n, struct strbuf *out, size_t max, int with_alt)
 {
     struct text_ctx t = {out, max, with_alt};
-    walk_tree(n, text_visit, &t);
+    if (walk_tree(n, text_visit, &t) < 0)
+        out->failed = 1;
     text_cut(out, max);
 }
 
@@ -490,16 +515,19 @@ static int find_visit(const GumboNode *n, void *ud)
                : 1;
 }
 
-static const GumboNode *find_first(const GumboNode *root, GumboTag tag)
+/* The first `tag` element under root, or NULL; *failed set when the walk ran out of memory
+ * (the element may then be there, unseen). */
+static const GumboNode *find_first(const GumboNode *root, GumboTag tag, int *failed)
 {
     struct find_ctx f = {tag, NULL};
-    walk_tree(root, find_visit, &f);
+    if (walk_tree(root, find_visit, &f) < 0)
+        *failed = 1;
     return f.found;
 }
 
 /* The first `tag` element inside <head> (where gumbo puts <base> and <title>), so the
  * search does not walk the whole body. */
-static const GumboNode *find_first_in_head(const GumboOutput *doc, GumboTag tag)
+static const GumboNode *find_first_in_head(const GumboOutput *doc, GumboTag tag, int *failed)
 {
     const GumboNode *head = NULL;
     const GumboNode *root = doc->root;
@@ -511,22 +539,28 @@ static const GumboNode *find_first_in_head(const GumboOutput *doc, GumboTag tag)
                 head = n;
         }
     }
-    return head ? find_first(head, tag) : NULL;
+    return head ? find_first(head, tag, failed) : NULL;
 }
 
 void html_title(const GumboOutput *doc, struct strbuf *out)
 {
-    const GumboNode *t = find_first_in_head(doc, GUMBO_TAG_TITLE);
-    if (!t) /* a <title> written in the body stays there */
-        t = find_first(doc->document, GUMBO_TAG_TITLE);
-    if (t)
+    int failed = 0;
+    const GumboNode *t = find_first_in_head(doc, GUMBO_TAG_TITLE, &failed);
+    if (!t && !failed) /* a <title> written in the body stays there */
+        t = find_first(doc->document, GUMBO_TAG_TITLE, &failed);
+    if (failed)
+        out->failed = 1;
+    else if (t)
         node_text(t, out, 1024, 0);
 }
 
 void html_text(const GumboOutput *doc, struct strbuf *out, size_t max)
 {
-    const GumboNode *body = find_first(doc->document, GUMBO_TAG_BODY);
-    if (body)
+    int failed = 0;
+    const GumboNode *body = find_first(doc->document, GUMBO_TAG_BODY, &failed);
+    if (failed)
+        out->failed = 1;
+    else if (body)
         node_text(body, out, max, 0);
 }
 
@@ -745,11 +779,17 @@ int html_links_extract(const GumboOutput *doc, const char *page_url, struct html
 {
     struct link_ctx c = {out, NULL, 0};
     char *base = NULL;
-    const GumboNode *b = find_first_in_head(doc, GUMBO_TAG_BASE);
+    int failed = 0;
+    const GumboNode *b = find_first_in_head(doc, GUMBO_TAG_BASE, &failed);
+    if (failed)
+        return SC_ENOMEM;
     const char *href = b ? attr(b, "href") : NULL;
-    if (href && url_resolve(page_url, href, &base) == URL_OK)
+    int rc = href ? url_resolve(page_url, href, &base) : URL_BAD;
+    if (rc == SC_ENOMEM)
+        return SC_ENOMEM;
+    if (rc == URL_OK)
         page_url = base;
-    int rc = url_base_new(page_url, &c.base);
+    rc = url_base_new(page_url, &c.base);
     free(base);
     if (rc == SC_ENOMEM)
         return SC_ENOMEM;

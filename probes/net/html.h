@@ -51,7 +51,8 @@ struct html_doc {
 int html_decode_view(const char *content_type, const char *body, size_t n, struct strbuf *out,
                      const char **text, size_t *text_len);
 
-/* Parses UTF-8 HTML with gumbo (error recording off). NULL when out of memory. */
+/* Parses UTF-8 HTML with gumbo (error recording off). NULL when out of memory (also when
+ * gumbo's arena cannot grow mid-parse). */
 struct html_doc *html_parse(const char *utf8, size_t n);
 void html_parse_free(struct html_doc *doc);
 
@@ -78,10 +79,11 @@ struct html_links {
 int html_links_extract(const GumboOutput *doc, const char *page_url, struct html_links *out);
 void html_links_free(struct html_links *links);
 
-/* The text of the first <title>, whitespace collapsed, appended to out. */
+/* The text of the first <title>, whitespace collapsed, appended to out. Out of memory,
+ * out->failed is set (check it: the text may be missing or cut short). */
 void html_title(const GumboOutput *doc, struct strbuf *out);
 /* The visible text of the body (no script, style, noscript, template), whitespace
- * collapsed, at most max bytes, appended to out. */
+ * collapsed, at most max bytes, appended to out; out->failed set when out of memory. */
 void html_text(const GumboOutput *doc, struct strbuf *out, size_t max);
 
 #endif

@@ -122,6 +122,26 @@ void url_base_free(struct url_base *b)
 
 static int resolve(const struct url_base *b, const char *base, const char *ref, char **out);
 
+/* Sets a reference on u (holding the base). libcurl 7.88 resolves a relative reference by
+ * first getting the base URL as text; when that allocation fails it parses the reference as
+ * if it were absolute and calls a good relative link malformed (urlapi.c, curl_url_set). So
+ * a refused reference is tried once more when curl shows it can give the base (and is out of
+ * memory when it cannot); u is unchanged by a failed set. */
+static CURLUcode set_reference(CURLU *u, const char *ref)
+{
+    CURLUcode rc = curl_url_set(u, CURLUPART_URL, ref, CURLU_URLENCODE);
+    if (rc == CURLUE_OK || rc == CURLUE_OUT_OF_MEMORY)
+        return rc;
+    char *base = NULL;
+    CURLUcode g = curl_url_get(u, CURLUPART_URL, &base, 0);
+    curl_free(base);
+    if (g == CURLUE_OUT_OF_MEMORY)
+        return g;
+    if (g != CURLUE_OK) /* no base: the reference itself was refused */
+        return rc;
+    return curl_url_set(u, CURLUPART_URL, ref, CURLU_URLENCODE);
+}
+
 int url_resolve(const char *base, const char *ref, char **out)
 {
     return resolve(NULL, base, ref, out);
@@ -172,7 +192,7 @@ static int resolve(const struct url_base *b, const char *base, const char *ref, 
     if (base && !b && !sl)
         rc = curl_url_set(u, CURLUPART_URL, base, CURLU_URLENCODE);
     if (!rc)
-        rc = curl_url_set(u, CURLUPART_URL, clean, CURLU_URLENCODE);
+        rc = sl ? curl_url_set(u, CURLUPART_URL, clean, CURLU_URLENCODE) : set_reference(u, clean);
     if (!rc)
         rc = curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0);
     if (!rc)
@@ -191,8 +211,10 @@ static int resolve(const struct url_base *b, const char *base, const char *ref, 
     } else {
         /* curl_url accepts "http:///x" as host "x"; a host is what we require. */
         char *host = NULL;
-        if (curl_url_get(u, CURLUPART_HOST, &host, 0) || !host || !host[0] ||
-            strlen(s) > URL_MAX_LENGTH)
+        rc = curl_url_get(u, CURLUPART_HOST, &host, 0);
+        if (rc == CURLUE_OUT_OF_MEMORY)
+            status = SC_ENOMEM;
+        else if (rc || !host || !host[0] || strlen(s) > URL_MAX_LENGTH)
             status = URL_BAD;
         curl_free(host);
         if (status == URL_OK) {
@@ -221,8 +243,14 @@ int url_host_port(const char *url, char **host, int *port)
         return SC_ENOMEM;
     char *h = NULL, *p = NULL;
     int ret = SC_EINPUT;
-    if (!curl_url_set(u, CURLUPART_URL, url, 0) && !curl_url_get(u, CURLUPART_HOST, &h, 0) &&
-        !curl_url_get(u, CURLUPART_PORT, &p, CURLU_DEFAULT_PORT)) {
+    CURLUcode rc = curl_url_set(u, CURLUPART_URL, url, 0);
+    if (!rc)
+        rc = curl_url_get(u, CURLUPART_HOST, &h, 0);
+    if (!rc)
+        rc = curl_url_get(u, CURLUPART_PORT, &p, CURLU_DEFAULT_PORT);
+    if (rc == CURLUE_OUT_OF_MEMORY) {
+        ret = SC_ENOMEM;
+    } else if (!rc) {
         *host = strdup(h);
         if (*host) {
             lower(*host);

@@ -39,7 +39,7 @@ int url_resolve_base(const struct url_base *b, const char *ref, char **out);
 int url_normalise(const char *url, char **out);
 
 /* Writes the lower-case host (malloc'd) and the port (default filled in) of a normal-form
- * URL. Returns 0, or SC_EINPUT when the URL has no host. */
+ * URL. Returns 0, SC_EINPUT when the URL has no host, or SC_ENOMEM. */
 int url_host_port(const char *url, char **host, int *port);
 
 /* The scheme://host[:port] part of a normal-form URL (malloc'd), or NULL. */

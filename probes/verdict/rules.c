@@ -310,12 +310,16 @@ static void judge_identity(struct judge *j)
                "no site search box");
 }
 
-/* 1 when the URL's host is under .gov.cn or .政务 (raw or as xn--zfr164b). */
+/* 1 when the URL's host is under .gov.cn or .政务 (raw or as xn--zfr164b), 0 when not,
+ * SC_ENOMEM when its host could not be read for want of memory. */
 static int gov_domain(const char *url)
 {
     char *host = NULL;
     int port, gov = 0;
-    if (url && url_host_port(url, &host, &port) == 0 && host) {
+    int rc = url ? url_host_port(url, &host, &port) : SC_EINPUT;
+    if (rc == SC_ENOMEM)
+        return SC_ENOMEM;
+    if (rc == 0 && host) {
         static const char *const tlds[] = {".gov.cn", ".xn--zfr164b", ".政务"};
         size_t hl = strlen(host);
         for (size_t i = 0; i < sizeof tlds / sizeof *tlds; i++) {
@@ -372,7 +376,10 @@ int rules_judge(const struct rules *r, struct site_report *rep)
         judge_columns(&j);
         judge_sections(&j);
         judge_identity(&j);
-        if (!gov_domain(rep->url))
+        int gov = gov_domain(rep->url);
+        if (gov < 0)
+            j.failed = 1;
+        else if (!gov)
             defect(&j, "non_gov_domain", SEVERITY_DEDUCT, rep->url,
                    r->v[RULE_POINTS_NON_GOV_DOMAIN], "the site is not under .gov.cn or .政务");
         int d90 = 0;
