@@ -164,6 +164,19 @@ static const char *probe_redirect(struct avail_engine *e, struct avail_probe *p,
 
 /* A hop curl has finished: classify it (docs/availability.md), follow a redirect, or queue
  * the result. */
+/* curl could not go on (out of memory): a running probe may never finish by itself, so
+ * each ends now as a failure of ours ("oom"), never as the site's. */
+static void on_curl_failed(CURLMcode code, void *user)
+{
+    struct avail_engine *e = user;
+    (void)code;
+    while (e->running) {
+        struct avail_probe *p = e->running;
+        probe_collect(e, p);
+        probe_queue(e, p, AVAIL_FAIL, "oom");
+    }
+}
+
 static void on_curl_done(CURL *c, CURLcode rc, void *user)
 {
     struct avail_engine *e = user;
@@ -439,7 +452,7 @@ int avail_engine_new(uv_loop_t *loop, const struct avail_options *opt, struct av
     }
     if (opt->user_agent && !(e->opt.user_agent = strdup(opt->user_agent)))
         goto oom;
-    struct curl_uv_callbacks cbs = {on_curl_done, NULL, e};
+    struct curl_uv_callbacks cbs = {on_curl_done, NULL, e, on_curl_failed};
     int rc = curl_uv_new(loop, &cbs, &e->cu, err);
     if (rc != 0) {
         engine_free_options(e);

@@ -336,11 +336,15 @@ static int site_ref_add(struct crawl_site *s, struct url_entry *e, const char *f
     return 0;
 }
 
-static int site_in_scope(const struct crawl_site *s, const char *url)
+/* 1 when url's host is in the site's scope, 0 when not (or no host); out of memory ends
+ * the site (an on-site page taken for an external link would be checked, not crawled). */
+static int site_in_scope(struct crawl_site *s, const char *url)
 {
     char *host = NULL;
-    int port = 0, in = 0;
-    if (url_host_port(url, &host, &port) < 0)
+    int port = 0, in = 0, rc = url_host_port(url, &host, &port);
+    if (rc == SC_ENOMEM)
+        site_fail(s, SC_ENOMEM);
+    if (rc < 0)
         return 0;
     for (size_t i = 0; i < s->nhosts && !in; i++)
         in = strcasecmp(s->hosts[i], host) == 0;
@@ -660,9 +664,17 @@ static int queue_parse(struct crawl_site *s, struct fetch_ctx *x, struct fetch_r
     return 1;
 }
 
+/* An error word that says we ran out of memory, not that the URL failed. */
+static int fetch_error_is_ours(const struct fetch_result *res)
+{
+    return res->error && strcmp(res->error, "oom") == 0;
+}
+
 static void on_probe_fetched(struct crawl_site *s, struct fetch_ctx *x, struct fetch_result *res,
                              int ok2xx)
 {
+    if (fetch_error_is_ours(res)) /* without its fingerprint the site would be judged otherwise */
+        site_fail(s, SC_ENOMEM);
     if (ok2xx && res->nredirects > 0 && !s->fp.landing && !(s->fp.landing = strdup(res->final_url)))
         site_fail(s, SC_ENOMEM);
     if (ok2xx && res->body && site_open(s) &&
@@ -747,6 +759,8 @@ static void on_fetched(struct fetch_result *res, void *user)
     struct fetch_ctx *x = user;
     struct crawl_site *s = x->site;
     int ok2xx = !res->error && res->status >= 200 && res->status < 300;
+    if (x->mode == MODE_PAGE && fetch_error_is_ours(res))
+        site_fail(s, SC_ENOMEM); /* a page we could not fetch for want of memory */
     if (x->mode == MODE_PROBE)
         on_probe_fetched(s, x, res, ok2xx);
     else if (x->mode == MODE_CHECK)
@@ -787,6 +801,12 @@ static void site_link_add(struct crawl_site *s, struct url_entry *page, int dept
     if (!e) {
         site_fail(s, SC_ENOMEM);
         return;
+    }
+    if (!created && !e->done && e->busy == 0) {
+        /* An orphan: a site that stopped (out of memory, cancelled) found it and never had
+         * it fetched, or its fetch was dropped. This site takes it over as new. */
+        e->page_requested = e->check_requested = 0;
+        created = 1;
     }
     const char *found_on = page->final_url ? page->final_url : page->url;
     if (site_ref_add(s, e, found_on, l->anchor, on_home) < 0) {
@@ -915,11 +935,15 @@ static int site_report_fill(struct crawl_site *s, int all_links)
     for (size_t i = 0; i < s->nrefs; i++) {
         struct site_ref *ref = &s->refs[i];
         struct url_entry *e = ref->e;
-        if (!e->done) /* never finished: the crawl was cut short */
-            entry_set(e, e->status, "cancelled", NULL);
-        if (e->result != LINK_SKIPPED)
+        /* Never finished (the crawl was cut short, or the site that took it stopped): this
+         * report says so, and the entry stays open for a site that goes on. */
+        const char *error = e->done ? e->error : "cancelled";
+        enum link_result result = e->done ? e->result : LINK_SUSPECTED;
+        if (error && strcmp(error, "oom") == 0)
+            return SC_ENOMEM; /* we ran out of memory, not the link: no result to report */
+        if (result != LINK_SKIPPED)
             r->links_checked++;
-        if (!all_links && e->result != LINK_BROKEN && e->result != LINK_SUSPECTED)
+        if (!all_links && result != LINK_BROKEN && result != LINK_SUSPECTED)
             continue;
         struct link_record *l = site_report_add_link(r);
         if (!l)
@@ -929,11 +953,11 @@ static int site_report_fill(struct crawl_site *s, int all_links)
         l->anchor = ref->anchor;
         ref->anchor = NULL;
         l->on_homepage = ref->on_homepage;
-        l->result = e->result;
+        l->result = result;
         l->status = e->status;
-        l->error = e->error ? strdup(e->error) : NULL;
+        l->error = error ? strdup(error) : NULL;
         l->final_url = strdup(e->final_url ? e->final_url : e->url);
-        if (!l->url || !l->found_on || !l->final_url || (e->error && !l->error))
+        if (!l->url || !l->found_on || !l->final_url || (error && !l->error))
             return SC_ENOMEM;
         if (chain_copy(&l->redirects, &l->nredirects, (const char *const *)e->redirects,
                        e->nredirects) < 0)
@@ -1115,8 +1139,10 @@ static int site_init(struct crawl *c, size_t i, const char *url, const struct cr
     if (st == SC_ENOMEM)
         return SC_ENOMEM;
     char *host = NULL;
-    int port;
-    if (st != URL_OK || url_host_port(s->home_url, &host, &port) < 0) {
+    int port, hp = st == URL_OK ? url_host_port(s->home_url, &host, &port) : SC_EINPUT;
+    if (hp == SC_ENOMEM)
+        return SC_ENOMEM;
+    if (hp < 0) {
         free(s->home_url);
         s->home_url = NULL;
         s->report->reachable = 0;
@@ -1136,9 +1162,12 @@ int crawl_start(uv_loop_t *loop, const char *const *urls, size_t n, const struct
                 struct site_report *reports, struct crawl **out, struct sc_error *err)
 {
     *out = NULL;
-    for (size_t i = 0; i < n; i++)
+    int copied = 1;
+    for (size_t i = 0; i < n; i++) {
         site_report_init(&reports[i], urls[i]);
-    struct crawl *c = calloc(1, sizeof *c);
+        copied &= reports[i].url != NULL;
+    }
+    struct crawl *c = copied ? calloc(1, sizeof *c) : NULL;
     if (!c)
         return sc_fail(err, SC_ENOMEM, "out of memory");
     c->loop = loop;

@@ -67,7 +67,9 @@ static void on_poll(uv_poll_t *p, int status, int events)
         flags |= CURL_CSELECT_IN;
     if (!status && (events & UV_WRITABLE))
         flags |= CURL_CSELECT_OUT;
-    curl_multi_socket_action(cu->multi, s->fd, flags, &running);
+    CURLMcode mc = curl_multi_socket_action(cu->multi, s->fd, flags, &running);
+    if (mc != CURLM_OK && !cu->closing && cu->cbs.failed)
+        cu->cbs.failed(mc, cu->cbs.user);
     drain(cu);
 }
 
@@ -75,7 +77,9 @@ static void on_timer(uv_timer_t *t)
 {
     struct curl_uv *cu = t->data;
     int running = 0;
-    curl_multi_socket_action(cu->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    CURLMcode mc = curl_multi_socket_action(cu->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    if (mc != CURLM_OK && !cu->closing && cu->cbs.failed)
+        cu->cbs.failed(mc, cu->cbs.user);
     drain(cu);
 }
 

@@ -22,6 +22,10 @@ struct curl_uv_callbacks {
     void (*done)(CURL *easy, CURLcode result, void *user);
     void (*after)(void *user);
     void *user;
+    /* Optional: curl could not go on with its transfers (curl_multi_socket_action failed,
+     * out of memory): the running transfers may never finish by themselves, so the owner
+     * should end them (remove their easy handles). Called before the wake-up's done calls. */
+    void (*failed)(CURLMcode code, void *user);
 };
 
 /* Initialises libcurl once per process (not thread-safe: call from the main thread first)

@@ -187,21 +187,30 @@ int fetch_connect_to_maps(char *const *entries, size_t nentries, const char *hos
 
 /* ---- hosts and queues ---- */
 
-static struct fetch_host *host_get(struct fetch_engine *e, const char *url)
+/* The host queue of url, made on first use: 0, SC_EINPUT for a URL with no usable host,
+ * or SC_ENOMEM (never mistaken for a bad URL: the caller would call a good link broken). */
+static int host_get(struct fetch_engine *e, const char *url, struct fetch_host **out)
 {
+    *out = NULL;
     char *key = url_origin(url);
-    if (!key)
-        return NULL;
+    if (!key) { /* NULL for a bad URL and for no memory: tell which */
+        char *name = NULL;
+        int port, rc = url_host_port(url, &name, &port);
+        free(name);
+        return rc == 0 || rc == SC_ENOMEM ? SC_ENOMEM : SC_EINPUT;
+    }
     struct fetch_host *h = crawl_map_get(&e->hosts, key);
     if (h) {
         free(key);
-        return h;
+        *out = h;
+        return 0;
     }
     h = calloc(1, sizeof *h);
-    if (!h || url_host_port(url, &h->name, &h->port) < 0) {
+    int rc = h ? url_host_port(url, &h->name, &h->port) : SC_ENOMEM;
+    if (rc < 0) {
         free(h);
         free(key);
-        return NULL;
+        return rc == SC_ENOMEM ? SC_ENOMEM : SC_EINPUT;
     }
     h->key = key;
     h->mapped = fetch_connect_to_maps(e->opt.connect_to, e->opt.nconnect_to, h->name, h->port);
@@ -209,11 +218,12 @@ static struct fetch_host *host_get(struct fetch_engine *e, const char *url)
         free(h->name);
         free(h->key);
         free(h);
-        return NULL;
+        return SC_ENOMEM;
     }
     h->all_next = e->all_hosts;
     e->all_hosts = h;
-    return h;
+    *out = h;
+    return 0;
 }
 
 static void ready_add(struct fetch_engine *e, struct fetch_host *h)
@@ -575,13 +585,14 @@ static void xfer_redirect(struct fetch_engine *e, struct xfer *x, const char *lo
     }
     char **nc = realloc(x->chain, (x->nchain + 1) * sizeof *nc);
     char *hop = strdup(next);
-    struct fetch_host *h = host_get(e, next);
-    if (!nc || !hop || !h) {
+    struct fetch_host *h = NULL;
+    int hrc = host_get(e, next, &h);
+    if (!nc || !hop || hrc < 0) {
         if (nc)
             x->chain = nc;
         free(hop);
         free(next);
-        xfer_finish(e, x, "oom", 0);
+        xfer_finish(e, x, hrc == SC_EINPUT && nc && hop ? "bad_redirect" : "oom", 0);
         return;
     }
     x->chain = nc;
@@ -604,9 +615,11 @@ static void xfer_done(struct fetch_engine *e, struct xfer *x, CURLcode rc)
     curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &location);
     curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ctype);
     x->status = (int)status;
-    if (ctype)
-        x->content_type = strdup(ctype);
+    free(x->content_type); /* a redirect's or an earlier attempt's */
+    x->content_type = ctype ? strdup(ctype) : NULL;
     char *loc = location ? strdup(location) : NULL;
+    if ((ctype && !x->content_type) || (location && !loc))
+        x->oom = 1; /* without them a page would pass for another kind, or a redirect for none */
     curl_multi_remove_handle(e->multi, c);
     if (x->run_prev)
         x->run_prev->run_next = x->run_next;
@@ -656,6 +669,17 @@ static void xfer_done(struct fetch_engine *e, struct xfer *x, CURLcode rc)
 }
 
 /* curl_uv's callbacks: a transfer is finished; then the queues may move. */
+/* curl could not go on (out of memory inside curl_multi_socket_action): a transfer it was
+ * working on may never be reported done, so every running one ends "oom" now (delivered,
+ * like every result, by the pump that follows). */
+static void on_curl_failed(CURLMcode code, void *user)
+{
+    struct fetch_engine *e = user;
+    (void)code;
+    while (e->running)
+        xfer_done(e, e->running, CURLE_OUT_OF_MEMORY);
+}
+
 static void on_curl_done(CURL *c, CURLcode rc, void *user)
 {
     struct xfer *x = NULL;
@@ -718,15 +742,17 @@ int fetch_engine_new(uv_loop_t *loop, const struct fetch_options *opt, struct fe
         goto err;
     for (size_t i = 0; i < opt->nconnect_to; i++) {
         struct curl_slist *l = curl_slist_append(e->connect_to, opt->connect_to[i]);
+        if (l)
+            e->connect_to = l; /* kept (and freed on error) before anything else can fail */
         e->opt.connect_to[i] = strdup(opt->connect_to[i]);
+        if (e->opt.connect_to[i])
+            e->opt.nconnect_to++;
         if (!l || !e->opt.connect_to[i])
             goto err;
-        e->connect_to = l;
-        e->opt.nconnect_to++;
     }
     if (opt->user_agent && !(e->opt.user_agent = strdup(opt->user_agent)))
         goto err;
-    struct curl_uv_callbacks cbs = {on_curl_done, on_curl_after, e};
+    struct curl_uv_callbacks cbs = {on_curl_done, on_curl_after, e, on_curl_failed};
     if ((rc = curl_uv_new(loop, &cbs, &e->cu, err)) != 0)
         goto err;
     e->multi = curl_uv_multi(e->cu);
@@ -777,7 +803,12 @@ int fetch_submit(struct fetch_engine *e, const struct fetch_request *req, fetch_
         return 0;
     }
     int http = strncasecmp(x->url, "http://", 7) == 0 || strncasecmp(x->url, "https://", 8) == 0;
-    struct fetch_host *h = http ? host_get(e, x->url) : NULL;
+    struct fetch_host *h = NULL;
+    if (http && host_get(e, x->url, &h) == SC_ENOMEM) {
+        e->pending--;
+        xfer_free(x);
+        return SC_ENOMEM;
+    }
     if (!h) {
         xfer_finish(e, x, "bad_url", 0);
         pump_soon(e, 0);

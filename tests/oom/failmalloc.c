@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <uv.h>
+
 
 void *__real_malloc(size_t n);
 void *__real_calloc(size_t n, size_t size);
@@ -113,16 +113,45 @@ char *__wrap_strdup(const char *s)
     return __wrap_strndup(s, (size_t)-1);
 }
 
-/* ---- libcurl, libuv, libcrypto: plain counted functions ---- */
+/* ---- libcurl, libcrypto: plain counted functions ---- */
 
 static void lib_free(void *p)
 {
     free(p); /* not wrapped by name here: free is not counted */
 }
 
+/* libcurl's allocations, failed unless spared (failmalloc_spare_curl). */
+static atomic_int curl_spared;
+
+static void *curl_malloc_hook(size_t n)
+{
+    return atomic_load(&curl_spared) ? __real_malloc(n) : __wrap_malloc(n);
+}
+
+static void *curl_realloc_hook(void *p, size_t n)
+{
+    return atomic_load(&curl_spared) ? __real_realloc(p, n) : __wrap_realloc(p, n);
+}
+
+static void *curl_calloc_hook(size_t n, size_t size)
+{
+    return atomic_load(&curl_spared) ? __real_calloc(n, size) : __wrap_calloc(n, size);
+}
+
 static char *curl_strdup_hook(const char *s)
 {
-    return __wrap_strdup(s);
+    if (!atomic_load(&curl_spared))
+        return __wrap_strdup(s);
+    size_t n = strlen(s) + 1;
+    char *d = __real_malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+void failmalloc_spare_curl(int spare)
+{
+    atomic_store(&curl_spared, spare);
 }
 
 static void *crypto_malloc(size_t n, const char *file, int line)
@@ -216,14 +245,13 @@ int failmalloc_install(void)
         fputs("failmalloc: SQLite is already initialised\n", stderr);
         rc = -1;
     }
-    if (curl_global_init_mem(CURL_GLOBAL_DEFAULT, __wrap_malloc, lib_free, __wrap_realloc,
-                             curl_strdup_hook, __wrap_calloc) != CURLE_OK) {
+    if (curl_global_init_mem(CURL_GLOBAL_DEFAULT, curl_malloc_hook, lib_free, curl_realloc_hook,
+                             curl_strdup_hook, curl_calloc_hook) != CURLE_OK) {
         fputs("failmalloc: curl_global_init_mem failed\n", stderr);
         rc = -1;
     }
-    if (uv_replace_allocator(__wrap_malloc, __wrap_realloc, __wrap_calloc, lib_free) != 0) {
-        fputs("failmalloc: uv_replace_allocator failed\n", stderr);
-        rc = -1;
-    }
+    /* libuv is not hooked: it abort()s by design when some of its own allocations fail
+     * (uv_loop_init's signal pipe, uv__io_start's watcher array), which no caller can
+     * handle; our calls into it that can fail cleanly (uv_queue_work) are still tried. */
     return rc;
 }

@@ -1,8 +1,7 @@
 /* test_oom: allocation-failure injection (issue 9, item 6c). Each scenario runs an
  * operation with the n-th allocation failing, for every n until one run completes (see
  * oom.h and failmalloc.h): a registry import (into an existing registry and into a new
- * file), an HTML parse, and a judgement. The crawl scenario (crawl_run with the content
- * hooks) is still to come: crawl.c, fetch.c and content_run.c are being rewritten. */
+ * file), an HTML parse, a judgement, and a crawl of two sites with the content probes. */
 #include "oom.h"
 
 #include <stdio.h>
@@ -10,6 +9,8 @@
 
 int main(void)
 {
+    /* One pool thread: the crawl scenario's pages are parsed, and reported, in one order. */
+    setenv("UV_THREADPOOL_SIZE", "1", 1);
     if (failmalloc_install() < 0)
         return 1;
     if (getenv("OOM_ONLY")) /* e.g. OOM_ONLY='test_oom_html' (a cmocka filter pattern) */
@@ -19,6 +20,7 @@ int main(void)
         cmocka_unit_test(test_oom_import_fresh),
         cmocka_unit_test(test_oom_html),
         cmocka_unit_test(test_oom_judge),
+        cmocka_unit_test(test_oom_crawl),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
