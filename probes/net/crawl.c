@@ -915,11 +915,13 @@ static int site_report_fill(struct crawl_site *s, int all_links)
     for (size_t i = 0; i < s->nrefs; i++) {
         struct site_ref *ref = &s->refs[i];
         struct url_entry *e = ref->e;
-        if (!e->done) /* never finished: the crawl was cut short */
-            entry_set(e, e->status, "cancelled", NULL);
-        if (e->result != LINK_SKIPPED)
+        /* Never finished: the crawl was cut short. Said in this report only: the entry is
+         * shared, and another site may still be waiting for its real result. */
+        const char *error = e->done ? e->error : "cancelled";
+        enum link_result result = e->done ? e->result : crawl_classify(e->status, error);
+        if (result != LINK_SKIPPED)
             r->links_checked++;
-        if (!all_links && e->result != LINK_BROKEN && e->result != LINK_SUSPECTED)
+        if (!all_links && result != LINK_BROKEN && result != LINK_SUSPECTED)
             continue;
         struct link_record *l = site_report_add_link(r);
         if (!l)
@@ -929,11 +931,11 @@ static int site_report_fill(struct crawl_site *s, int all_links)
         l->anchor = ref->anchor;
         ref->anchor = NULL;
         l->on_homepage = ref->on_homepage;
-        l->result = e->result;
+        l->result = result;
         l->status = e->status;
-        l->error = e->error ? strdup(e->error) : NULL;
+        l->error = error ? strdup(error) : NULL;
         l->final_url = strdup(e->final_url ? e->final_url : e->url);
-        if (!l->url || !l->found_on || !l->final_url || (e->error && !l->error))
+        if (!l->url || !l->found_on || !l->final_url || (error && !l->error))
             return SC_ENOMEM;
         if (chain_copy(&l->redirects, &l->nredirects, (const char *const *)e->redirects,
                        e->nredirects) < 0)
