@@ -217,6 +217,14 @@ static void op_end(struct crawl_site *s)
         kick_soon(s->crawl);
 }
 
+/* A fetch of e is over. When nothing else runs for it, the other sites that refer to it
+ * may now be settled: look at them at the next kick, not when this site next goes idle. */
+static void entry_op_end(struct crawl *c, struct url_entry *e)
+{
+    if (--e->busy == 0)
+        kick_soon(c);
+}
+
 /* 1 when every URL the site refers to has its result, or never will (nothing in flight
  * for it: its fetch was refused or dropped; it is reported "cancelled"). */
 static int site_refs_settled(struct crawl_site *s)
@@ -389,7 +397,7 @@ static void maybe_progress(struct crawl *c)
 /* A page's work (its wait, fetch and parse) is over. */
 static void page_op_end(struct crawl_site *s, struct url_entry *e)
 {
-    e->busy--;
+    entry_op_end(s->crawl, e);
     op_end(s);
 }
 
@@ -693,7 +701,7 @@ static void on_check_fetched(struct crawl_site *s, struct url_entry *e, struct f
         e->depth = e->page_wanted_depth;
         submit(want, e, MODE_PAGE, e->page_wanted_depth);
     }
-    e->busy--;
+    entry_op_end(c, e);
     op_end(s);
 }
 

@@ -308,6 +308,35 @@ static void test_shared_check_site_fails(void **state)
     reports_free(r, 3);
 }
 
+/* ---- handed over as soon as it is settled ---- */
+
+/* www.own.gov.cn checks ext.gov.cn/slow.html (1 s) and crawls its /long.html (2.5 s);
+ * www.quick.gov.cn only links ext.gov.cn/slow.html, found after own queued it. quick is
+ * finished once that check is done, not when own's last page is. */
+static void test_site_finishes_when_settled(void **state)
+{
+    (void)state;
+    uv_loop_t loop;
+    assert_int_equal(uv_loop_init(&loop), 0);
+    struct crawl_options o;
+    options(&o);
+    const char *urls[] = {"http://www.own.gov.cn/", "http://www.quick.gov.cn/"};
+    struct site_report r[2];
+    struct seen s;
+    seen_init(&s, &loop);
+    assert_int_equal(start(&s, urls, 2, &o, r), 0);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    assert_int_equal(s.done, 1);
+    assert_int_equal(s.finished[0], 1);
+    assert_int_equal(s.finished[1], 1);
+    assert_int_equal(s.status[0], 0);
+    assert_int_equal(s.status[1], 0);
+    assert_true(s.finished_at[0] >= 2400);
+    assert_true(s.finished_at[1] < 2000);
+    assert_int_equal(uv_loop_close(&loop), 0);
+    reports_free(r, 2);
+}
+
 /* ---- no sites, bad sites ---- */
 
 static void test_no_sites_and_bad_urls(void **state)
@@ -578,6 +607,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shared_check_site_fails),
+        cmocka_unit_test(test_site_finishes_when_settled),
         cmocka_unit_test(test_no_sites_and_bad_urls),
         cmocka_unit_test(test_run_once_and_nowait),
         cmocka_unit_test(test_start_from_done),
