@@ -401,7 +401,25 @@ static void page_op_end(struct crawl_site *s, struct url_entry *e)
     op_end(s);
 }
 
-/* Starts waiting page fetches while there is room; drops those of sites that stopped. */
+static int site_in_scope(const struct crawl_site *s, const char *url);
+
+/* For a page that a stopped site was waiting to fetch: an open site that refers to it and
+ * has it in scope, to take the wait over (NULL: none, or the crawl is cancelled). Without
+ * it the other site, which found the page already requested, would never get its result. */
+static struct crawl_site *page_heir(struct crawl *c, struct url_entry *e)
+{
+    if (c->cancelled || e->done)
+        return NULL;
+    for (size_t i = 0; i < c->nsites; i++) {
+        struct crawl_site *o = &c->sites[i];
+        if (site_open(o) && crawl_map_get(&o->refmap, e->url) && site_in_scope(o, e->url))
+            return o;
+    }
+    return NULL;
+}
+
+/* Starts waiting page fetches while there is room; drops those of sites that stopped,
+ * unless another site takes them over. */
 static void pages_pump(struct crawl *c)
 {
     while (c->wait_head && c->pages_inflight < c->pages_inflight_max) {
@@ -409,12 +427,21 @@ static void pages_pump(struct crawl *c)
         c->wait_head = w->next;
         if (!c->wait_head)
             c->wait_tail = NULL;
+        struct crawl_site *heir = site_open(w->site) ? NULL : page_heir(c, w->e);
+        if (heir) {
+            op_begin(heir);
+            heir->pages_queued++;
+            op_end(w->site);
+            w->site = heir;
+        }
         if (site_open(w->site)) {
             c->pages_inflight++;
             /* the least depth it was found at while it waited (site_link_add lowers it) */
             fetch_now(w->site, w->e, MODE_PAGE, w->e->depth < w->depth ? w->e->depth : w->depth);
         } else {
             page_op_end(w->site, w->e);
+            if (!w->e->done && w->e->busy == 0)
+                w->e->page_requested = 0; /* a site that finds it later requests it anew */
         }
         free(w);
     }
@@ -836,8 +863,8 @@ static void site_link_add(struct crawl_site *s, struct url_entry *page, int dept
         submit(s, e, MODE_PAGE, depth); /* upgrades a check to a page, too */
         return;
     }
-    if (!created)
-        return;
+    if (!created && (e->page_requested || e->check_requested))
+        return; /* else nobody asked for it (a site that stopped let it go): ask now */
     if (!in_scope && !o->check_external) {
         entry_set(e, 0, "external", NULL);
         return;

@@ -152,6 +152,7 @@ struct seen {
     int done, done_status;
     int pages, judged, progress_calls;
     int fail_site;                  /* the page hook returns SC_ENOMEM at this site's homepage */
+    const char *fail_url;           /* ... and at a page whose URL contains this */
     int cancel_in_finished;         /* crawl_cancel from site_finished of this site + 1 */
     int cancel_in_progress;         /* crawl_cancel from the progress callback */
     int cancel_twice;               /* crawl_cancel twice wherever it is called */
@@ -185,6 +186,8 @@ static int on_page(const struct crawl_page *p, struct site_report *r, void *user
                 s->want_rc = crawl_site_want(s->sites[i], "/later.html");
     }
     if (p->is_homepage && (int)p->site_index == s->fail_site)
+        return SC_ENOMEM;
+    if (s->fail_url && strstr(p->url, s->fail_url))
         return SC_ENOMEM;
     return 0;
 }
@@ -306,6 +309,48 @@ static void test_shared_check_site_fails(void **state)
     assert_int_equal(l->status, 404);
     assert_int_equal(uv_loop_close(&loop), 0);
     reports_free(r, 3);
+}
+
+/* www.b.gov.cn/b/ queues 15 list pages and /shared.html, then runs out of memory; the
+ * site www.b.gov.cn/ links /shared.html too, after b queued it (its homepage comes late).
+ * b's waiting pages are dropped; the other site must still get /shared.html fetched and
+ * crawled, not a link "cancelled" that nobody fetched. b fails at its homepage (before
+ * the other site finds /shared.html) or at /b/0.html (after). */
+static void shared_page_site_fails(const char *fail_url)
+{
+    uv_loop_t loop;
+    assert_int_equal(uv_loop_init(&loop), 0);
+    struct crawl_options o;
+    options(&o);
+    o.fetch.concurrency = 1; /* 9 pages in flight at most: the rest wait */
+    const char *urls[] = {"http://www.b.gov.cn/b/", "http://www.b.gov.cn/"};
+    struct site_report r[2];
+    struct seen s;
+    seen_init(&s, &loop);
+    if (fail_url)
+        s.fail_url = fail_url;
+    else
+        s.fail_site = 0;
+    int before = httpd_requests(srv, "GET", "www.b.gov.cn", "/shared.html");
+    assert_int_equal(start(&s, urls, 2, &o, r), 0);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    assert_int_equal(s.done, 1);
+    assert_int_equal(s.finished[0], 1);
+    assert_int_equal(s.finished[1], 1);
+    assert_int_equal(s.status[0], SC_ENOMEM);
+    assert_int_equal(s.status[1], 0);
+    assert_null(link_of(&r[1], "http://www.b.gov.cn/shared.html"));
+    assert_int_equal(r[1].pages_crawled, 2); /* its homepage and /shared.html */
+    assert_int_equal(httpd_requests(srv, "GET", "www.b.gov.cn", "/shared.html"), before + 1);
+    assert_int_equal(uv_loop_close(&loop), 0);
+    reports_free(r, 2);
+}
+
+static void test_shared_page_site_fails(void **state)
+{
+    (void)state;
+    shared_page_site_fails(NULL);
+    shared_page_site_fails("/b/0.html");
 }
 
 /* ---- handed over as soon as it is settled ---- */
@@ -607,6 +652,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shared_check_site_fails),
+        cmocka_unit_test(test_shared_page_site_fails),
         cmocka_unit_test(test_site_finishes_when_settled),
         cmocka_unit_test(test_no_sites_and_bad_urls),
         cmocka_unit_test(test_run_once_and_nowait),
