@@ -403,19 +403,25 @@ static void page_op_end(struct crawl_site *s, struct url_entry *e)
 
 static int site_in_scope(const struct crawl_site *s, const char *url);
 
-/* For a page that a stopped site was waiting to fetch: an open site that refers to it and
- * has it in scope, to take the wait over (NULL: none, or the crawl is cancelled). Without
- * it the other site, which found the page already requested, would never get its result. */
-static struct crawl_site *page_heir(struct crawl *c, struct url_entry *e)
+/* For a page that a stopped site was waiting to fetch: an open site that refers to it, to
+ * take the wait over (NULL: none, or the crawl is cancelled); one that has it in scope
+ * first (*in_scope), else one for which it is a link to check. Without it the other site,
+ * which found the page already requested, would never get its result. */
+static struct crawl_site *page_heir(struct crawl *c, struct url_entry *e, int *in_scope)
 {
+    struct crawl_site *heir = NULL;
+    *in_scope = 0;
     if (c->cancelled || e->done)
         return NULL;
-    for (size_t i = 0; i < c->nsites; i++) {
+    for (size_t i = 0; i < c->nsites && !*in_scope; i++) {
         struct crawl_site *o = &c->sites[i];
-        if (site_open(o) && crawl_map_get(&o->refmap, e->url) && site_in_scope(o, e->url))
-            return o;
+        if (site_open(o) && crawl_map_get(&o->refmap, e->url)) {
+            *in_scope = site_in_scope(o, e->url);
+            if (*in_scope || !heir)
+                heir = o;
+        }
     }
-    return NULL;
+    return heir;
 }
 
 /* Starts waiting page fetches while there is room; drops those of sites that stopped,
@@ -427,7 +433,22 @@ static void pages_pump(struct crawl *c)
         c->wait_head = w->next;
         if (!c->wait_head)
             c->wait_tail = NULL;
-        struct crawl_site *heir = site_open(w->site) ? NULL : page_heir(c, w->e);
+        int in_scope = 0;
+        struct crawl_site *heir = site_open(w->site) ? NULL : page_heir(c, w->e, &in_scope);
+        if (heir && !in_scope) { /* a link to check for it, once this wait is dropped */
+            page_op_end(w->site, w->e);
+            if (w->e->busy == 0) { /* else a fetch of it still runs */
+                w->e->page_requested = 0;
+                if (c->opt.check_external) {
+                    heir->checks_queued++;
+                    fetch_now(heir, w->e, MODE_CHECK, w->depth);
+                } else {
+                    entry_set(w->e, 0, "external", NULL);
+                }
+            }
+            free(w);
+            continue;
+        }
         if (heir) {
             op_begin(heir);
             heir->pages_queued++;

@@ -82,6 +82,12 @@ static void handler(const char *method, const char *host, const char *path, int 
         } else {
             r->status = 404;
         }
+    } else if (strcmp(host, "www.x.gov.cn") == 0) {
+        if (strcmp(path, "/") == 0) {
+            r->sleep_ms = 100;
+            httpd_html(r, "<title>X</title><a href=\"http://www.b.gov.cn/shared.html\">b</a>");
+        } else
+            r->status = 404;
     } else if (strcmp(host, "www.slowprobe.gov.cn") == 0) {
         if (strncmp(path, "/spotcheck-404-", 15) == 0)
             r->sleep_ms = 2000;
@@ -351,6 +357,36 @@ static void test_shared_page_site_fails(void **state)
     (void)state;
     shared_page_site_fails(NULL);
     shared_page_site_fails("/b/0.html");
+}
+
+/* The same, but the other site (www.x.gov.cn) links /shared.html as an external link:
+ * once b/ stopped, it is checked for x. */
+static void test_shared_page_site_fails_external(void **state)
+{
+    (void)state;
+    uv_loop_t loop;
+    assert_int_equal(uv_loop_init(&loop), 0);
+    struct crawl_options o;
+    options(&o);
+    o.fetch.concurrency = 2; /* x's homepage and b/'s pages side by side; 10 pages in flight */
+    o.all_links = 1;
+    const char *urls[] = {"http://www.b.gov.cn/b/", "http://www.x.gov.cn/"};
+    struct site_report r[2];
+    struct seen s;
+    seen_init(&s, &loop);
+    s.fail_url = "/b/3.html"; /* after x found the link b/ queued, before b/ fetched it */
+    assert_int_equal(start(&s, urls, 2, &o, r), 0);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    assert_int_equal(s.done, 1);
+    assert_int_equal(s.status[0], SC_ENOMEM);
+    assert_int_equal(s.status[1], 0);
+    const struct link_record *l = link_of(&r[1], "http://www.b.gov.cn/shared.html");
+    assert_non_null(l);
+    assert_null(l->error);
+    assert_int_equal(l->result, LINK_OK);
+    assert_int_equal(l->status, 200);
+    assert_int_equal(uv_loop_close(&loop), 0);
+    reports_free(r, 2);
 }
 
 /* ---- handed over as soon as it is settled ---- */
@@ -653,6 +689,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shared_check_site_fails),
         cmocka_unit_test(test_shared_page_site_fails),
+        cmocka_unit_test(test_shared_page_site_fails_external),
         cmocka_unit_test(test_site_finishes_when_settled),
         cmocka_unit_test(test_no_sites_and_bad_urls),
         cmocka_unit_test(test_run_once_and_nowait),
