@@ -403,15 +403,15 @@ static void page_op_end(struct crawl_site *s, struct url_entry *e)
 
 static int site_in_scope(const struct crawl_site *s, const char *url);
 
-/* For a page that a stopped site was waiting to fetch: an open site that refers to it, to
- * take the wait over (NULL: none, or the crawl is cancelled); one that has it in scope
- * first (*in_scope), else one for which it is a link to check. Without it the other site,
- * which found the page already requested, would never get its result. */
+/* For a page that a stopped site was going to fetch: an open site that refers to it, to
+ * take it over (NULL: none, or the crawl is cancelled); one that has it in scope first
+ * (*in_scope), else one for which it is a link to check. Without it the other site, which
+ * found the page already requested (or wanted), would never get its result or its page. */
 static struct crawl_site *page_heir(struct crawl *c, struct url_entry *e, int *in_scope)
 {
     struct crawl_site *heir = NULL;
     *in_scope = 0;
-    if (c->cancelled || e->done)
+    if (c->cancelled)
         return NULL;
     for (size_t i = 0; i < c->nsites && !*in_scope; i++) {
         struct crawl_site *o = &c->sites[i];
@@ -434,7 +434,8 @@ static void pages_pump(struct crawl *c)
         if (!c->wait_head)
             c->wait_tail = NULL;
         int in_scope = 0;
-        struct crawl_site *heir = site_open(w->site) ? NULL : page_heir(c, w->e, &in_scope);
+        struct crawl_site *heir =
+            site_open(w->site) || w->e->done ? NULL : page_heir(c, w->e, &in_scope);
         if (heir && !in_scope) { /* a link to check for it, once this wait is dropped */
             page_op_end(w->site, w->e);
             if (w->e->busy == 0) { /* else a fetch of it still runs */
@@ -745,6 +746,12 @@ static void on_check_fetched(struct crawl_site *s, struct url_entry *e, struct f
     /* Found as a crawlable page while its check ran: now crawl it, if it is fine. */
     struct crawl_site *want = e->page_wanted_by;
     e->page_wanted_by = NULL;
+    if (want && !site_open(want)) { /* it stopped: a site that has the page in scope crawls it */
+        int in_scope;
+        want = page_heir(c, e, &in_scope);
+        if (!in_scope)
+            want = NULL;
+    }
     if (want && !e->page_requested && e->result == LINK_OK) {
         e->depth = e->page_wanted_depth;
         submit(want, e, MODE_PAGE, e->page_wanted_depth);

@@ -88,6 +88,25 @@ static void handler(const char *method, const char *host, const char *path, int 
             httpd_html(r, "<title>X</title><a href=\"http://www.b.gov.cn/shared.html\">b</a>");
         } else
             r->status = 404;
+    } else if (strcmp(host, "www.w.gov.cn") == 0) {
+        /* /w/ (a failing site) and / (a site on the same host) both link /slowpage.html,
+         * which www.y.gov.cn's check of it is fetching */
+        if (strcmp(path, "/w/") == 0) {
+            r->sleep_ms = 100;
+            httpd_html(r, "<title>W</title><a href=\"/slowpage.html\">p</a>");
+        } else if (strcmp(path, "/") == 0) {
+            r->sleep_ms = 300;
+            httpd_html(r, "<title>W</title><a href=\"/slowpage.html\">p</a>");
+        } else if (strcmp(path, "/slowpage.html") == 0) {
+            r->sleep_ms = 800;
+            httpd_html(r, "<title>slow page</title>");
+        } else
+            r->status = 404;
+    } else if (strcmp(host, "www.y.gov.cn") == 0) {
+        if (strcmp(path, "/") == 0)
+            httpd_html(r, "<title>Y</title><a href=\"http://www.w.gov.cn/slowpage.html\">w</a>");
+        else
+            r->status = 404;
     } else if (strcmp(host, "www.slowprobe.gov.cn") == 0) {
         if (strncmp(path, "/spotcheck-404-", 15) == 0)
             r->sleep_ms = 2000;
@@ -387,6 +406,35 @@ static void test_shared_page_site_fails_external(void **state)
     assert_int_equal(l->status, 200);
     assert_int_equal(uv_loop_close(&loop), 0);
     reports_free(r, 2);
+}
+
+/* www.y.gov.cn checks www.w.gov.cn/slowpage.html (an external link for it); while the
+ * check runs, www.w.gov.cn/w/ finds it as a page to crawl once the check says it is fine,
+ * then www.w.gov.cn/ finds it too; then w/ runs out of memory. When the check ends, the
+ * page is crawled for www.w.gov.cn/. */
+static void test_wanted_page_site_fails(void **state)
+{
+    (void)state;
+    uv_loop_t loop;
+    assert_int_equal(uv_loop_init(&loop), 0);
+    struct crawl_options o;
+    options(&o);
+    const char *urls[] = {"http://www.y.gov.cn/", "http://www.w.gov.cn/w/", "http://www.w.gov.cn/"};
+    struct site_report r[3];
+    struct seen s;
+    seen_init(&s, &loop);
+    s.fail_site = 1;
+    assert_int_equal(start(&s, urls, 3, &o, r), 0);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    assert_int_equal(s.done, 1);
+    assert_int_equal(s.status[0], 0);
+    assert_int_equal(s.status[1], SC_ENOMEM);
+    assert_int_equal(s.status[2], 0);
+    assert_int_equal(httpd_requests(srv, "HEAD", "www.w.gov.cn", "/slowpage.html"), 1);
+    assert_int_equal(r[2].pages_crawled, 2); /* its homepage and /slowpage.html */
+    assert_int_equal(httpd_requests(srv, "GET", "www.w.gov.cn", "/slowpage.html"), 1);
+    assert_int_equal(uv_loop_close(&loop), 0);
+    reports_free(r, 3);
 }
 
 /* ---- handed over as soon as it is settled ---- */
@@ -690,6 +738,7 @@ int main(void)
         cmocka_unit_test(test_shared_check_site_fails),
         cmocka_unit_test(test_shared_page_site_fails),
         cmocka_unit_test(test_shared_page_site_fails_external),
+        cmocka_unit_test(test_wanted_page_site_fails),
         cmocka_unit_test(test_site_finishes_when_settled),
         cmocka_unit_test(test_no_sites_and_bad_urls),
         cmocka_unit_test(test_run_once_and_nowait),
