@@ -829,7 +829,8 @@ static void site_start_home(struct crawl_site *s)
         return;
     }
     s->home = e;
-    e->depth = 0;
+    if (created)
+        e->depth = 0; /* an entry another site found keeps its depth: its wait uses it */
     submit(s, e, MODE_PAGE, 0);
 }
 

@@ -107,6 +107,29 @@ static void handler(const char *method, const char *host, const char *path, int 
             httpd_html(r, "<title>Y</title><a href=\"http://www.w.gov.cn/slowpage.html\">w</a>");
         else
             r->status = 404;
+    } else if (strcmp(host, "www.g2.gov.cn") == 0) {
+        /* its homepage links 12 slow pages, then www.h2.gov.cn/ (in scope: extra_hosts) */
+        if (strcmp(path, "/") == 0) {
+            struct strbuf b = STRBUF_INIT;
+            strbuf_adds(&b, "<title>G2</title>");
+            for (int i = 0; i < 12; i++)
+                strbuf_addf(&b, "<a href=\"/s/%d.html\">%d</a>", i, i);
+            strbuf_adds(&b, "<a href=\"http://www.h2.gov.cn/\">h2</a>");
+            httpd_html(r, b.buf);
+            strbuf_release(&b);
+        } else if (sscanf(path, "/s/%d.html", &n) == 1) {
+            r->sleep_ms = 500;
+            httpd_html(r, "<title>s</title>");
+        } else
+            r->status = 404;
+    } else if (strcmp(host, "www.h2.gov.cn") == 0) {
+        if (strncmp(path, "/spotcheck-404-", 15) == 0) {
+            r->sleep_ms = 800; /* its homepage starts while g2's link to it waits */
+            r->status = 404;
+        } else if (strcmp(path, "/") == 0)
+            httpd_html(r, "<title>H2</title>");
+        else
+            r->status = 404;
     } else if (strcmp(host, "www.slowprobe.gov.cn") == 0) {
         if (strncmp(path, "/spotcheck-404-", 15) == 0)
             r->sleep_ms = 2000;
@@ -184,6 +207,8 @@ struct seen {
     int want_stale;                 /* the page hook calls crawl_site_want on a finished site */
     struct crawl_site *sites[MAXS]; /* page->site, kept by the hook */
     int want_rc;
+    const char *depth_of; /* the depth site 0's page hook sees for this URL */
+    int depth_seen;
     int restart;       /* done starts another crawl (the follow-up below) */
     struct seen *next; /* the follow-up crawl's */
     const char *const *next_urls;
@@ -203,6 +228,8 @@ static int on_page(const struct crawl_page *p, struct site_report *r, void *user
     struct seen *s = user;
     (void)r;
     s->pages++;
+    if (s->depth_of && strcmp(p->url, s->depth_of) == 0 && p->site_index == 0)
+        s->depth_seen = p->depth;
     assert_true(p->site_index < MAXS);
     s->sites[p->site_index] = p->site;
     if (s->want_stale) {
@@ -435,6 +462,38 @@ static void test_wanted_page_site_fails(void **state)
     assert_int_equal(httpd_requests(srv, "GET", "www.w.gov.cn", "/slowpage.html"), 1);
     assert_int_equal(uv_loop_close(&loop), 0);
     reports_free(r, 3);
+}
+
+/* ---- depths ---- */
+
+/* www.g2.gov.cn links www.h2.gov.cn/ (in its scope) at depth 1, behind 12 slow pages, so
+ * the page waits; meanwhile the site www.h2.gov.cn/ starts with that page as its homepage.
+ * For g2 it is still a depth-1 page: its hook sees depth 1 and its links are at depth 2. */
+static void test_other_sites_homepage_keeps_depth(void **state)
+{
+    (void)state;
+    uv_loop_t loop;
+    assert_int_equal(uv_loop_init(&loop), 0);
+    struct crawl_options o;
+    options(&o);
+    o.fetch.concurrency = 2; /* 10 pages in flight: the link to h2 waits */
+    char *extra[] = {"www.h2.gov.cn"};
+    o.extra_hosts = extra;
+    o.nextra_hosts = 1;
+    const char *urls[] = {"http://www.g2.gov.cn/", "http://www.h2.gov.cn/"};
+    struct site_report r[2];
+    struct seen s;
+    seen_init(&s, &loop);
+    s.depth_of = "http://www.h2.gov.cn/";
+    s.depth_seen = -1;
+    assert_int_equal(start(&s, urls, 2, &o, r), 0);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    assert_int_equal(s.done, 1);
+    assert_int_equal(s.status[0], 0);
+    assert_int_equal(s.status[1], 0);
+    assert_int_equal(s.depth_seen, 1);
+    assert_int_equal(uv_loop_close(&loop), 0);
+    reports_free(r, 2);
 }
 
 /* ---- handed over as soon as it is settled ---- */
@@ -739,6 +798,7 @@ int main(void)
         cmocka_unit_test(test_shared_page_site_fails),
         cmocka_unit_test(test_shared_page_site_fails_external),
         cmocka_unit_test(test_wanted_page_site_fails),
+        cmocka_unit_test(test_other_sites_homepage_keeps_depth),
         cmocka_unit_test(test_site_finishes_when_settled),
         cmocka_unit_test(test_no_sites_and_bad_urls),
         cmocka_unit_test(test_run_once_and_nowait),
