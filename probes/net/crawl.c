@@ -28,6 +28,7 @@ struct url_entry {
     int depth;
     unsigned page_requested : 1, check_requested : 1, done : 1;
     int busy; /* fetches (checks, pages with their parse) queued or running for it */
+    struct crawl_site *page_site;      /* the site its (latest) page fetch is for */
     struct crawl_site *page_wanted_by; /* a site wants it crawled once its check says ok */
     int page_wanted_depth;
     int status;
@@ -455,6 +456,7 @@ static void pages_pump(struct crawl *c)
             heir->pages_queued++;
             op_end(w->site);
             w->site = heir;
+            w->e->page_site = heir;
         }
         if (site_open(w->site)) {
             c->pages_inflight++;
@@ -500,6 +502,7 @@ static void submit(struct crawl_site *s, struct url_entry *e, enum fetch_mode mo
         op_begin(s);
         e->busy++;
         e->page_requested = 1;
+        e->page_site = s;
         s->pages_queued++;
         pages_pump(c);
         return;
@@ -865,8 +868,8 @@ static void site_link_add(struct crawl_site *s, struct url_entry *page, int dept
         entry_set(e, 0, "bad_url", NULL);
         return;
     }
-    if (e->page_requested && !e->done && depth < e->depth)
-        e->depth = depth; /* still waiting: it is fetched at the lesser depth */
+    if (e->page_requested && !e->done && e->page_site == s && depth < e->depth)
+        e->depth = depth; /* still waiting: it is fetched at the lesser depth (of its site) */
     if (e->page_wanted_by == s && depth < e->page_wanted_depth)
         e->page_wanted_depth = depth;
     if (e->page_requested || (!created && e->done && !e->check_requested) ||

@@ -130,6 +130,29 @@ static void handler(const char *method, const char *host, const char *path, int 
             httpd_html(r, "<title>H2</title>");
         else
             r->status = 404;
+    } else if (strcmp(host, "www.g3.gov.cn") == 0) {
+        /* its homepage links 12 slow pages; the first links /deep.html (depth 2) */
+        if (strcmp(path, "/") == 0) {
+            struct strbuf b = STRBUF_INIT;
+            strbuf_adds(&b, "<title>G3</title>");
+            for (int i = 0; i < 12; i++)
+                strbuf_addf(&b, "<a href=\"/s/%d.html\">%d</a>", i, i);
+            httpd_html(r, b.buf);
+            strbuf_release(&b);
+        } else if (sscanf(path, "/s/%d.html", &n) == 1) {
+            r->sleep_ms = 500;
+            httpd_html(r, n == 0 ? "<title>s</title><a href=\"/deep.html\">deep</a>"
+                                 : "<title>s</title>");
+        } else if (strcmp(path, "/deep.html") == 0) {
+            httpd_html(r, "<title>deep</title>");
+        } else
+            r->status = 404;
+    } else if (strcmp(host, "www.h3.gov.cn") == 0) {
+        if (strcmp(path, "/") == 0) {
+            r->sleep_ms = 1000; /* comes while g3's /deep.html waits */
+            httpd_html(r, "<title>H3</title><a href=\"http://www.g3.gov.cn/deep.html\">g3</a>");
+        } else
+            r->status = 404;
     } else if (strcmp(host, "www.slowprobe.gov.cn") == 0) {
         if (strncmp(path, "/spotcheck-404-", 15) == 0)
             r->sleep_ms = 2000;
@@ -496,6 +519,33 @@ static void test_other_sites_homepage_keeps_depth(void **state)
     reports_free(r, 2);
 }
 
+/* www.g3.gov.cn's /deep.html (depth 2, found on /s/0.html) waits behind slow pages; the
+ * site www.h3.gov.cn links it from its homepage (depth 1 for h3, an external link there).
+ * For g3 it stays a depth-2 page: the depth another site found it at is not g3's. */
+static void test_other_sites_link_keeps_depth(void **state)
+{
+    (void)state;
+    uv_loop_t loop;
+    assert_int_equal(uv_loop_init(&loop), 0);
+    struct crawl_options o;
+    options(&o);
+    o.fetch.concurrency = 2; /* 10 pages in flight: /deep.html waits */
+    const char *urls[] = {"http://www.g3.gov.cn/", "http://www.h3.gov.cn/"};
+    struct site_report r[2];
+    struct seen s;
+    seen_init(&s, &loop);
+    s.depth_of = "http://www.g3.gov.cn/deep.html";
+    s.depth_seen = -1;
+    assert_int_equal(start(&s, urls, 2, &o, r), 0);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    assert_int_equal(s.done, 1);
+    assert_int_equal(s.status[0], 0);
+    assert_int_equal(s.status[1], 0);
+    assert_int_equal(s.depth_seen, 2);
+    assert_int_equal(uv_loop_close(&loop), 0);
+    reports_free(r, 2);
+}
+
 /* ---- handed over as soon as it is settled ---- */
 
 /* www.own.gov.cn checks ext.gov.cn/slow.html (1 s) and crawls its /long.html (2.5 s);
@@ -799,6 +849,7 @@ int main(void)
         cmocka_unit_test(test_shared_page_site_fails_external),
         cmocka_unit_test(test_wanted_page_site_fails),
         cmocka_unit_test(test_other_sites_homepage_keeps_depth),
+        cmocka_unit_test(test_other_sites_link_keeps_depth),
         cmocka_unit_test(test_site_finishes_when_settled),
         cmocka_unit_test(test_no_sites_and_bad_urls),
         cmocka_unit_test(test_run_once_and_nowait),
