@@ -28,6 +28,7 @@ struct url_entry {
     int depth;
     unsigned page_requested : 1, check_requested : 1, done : 1;
     int busy; /* fetches (checks, pages with their parse) queued or running for it */
+    struct crawl_site *page_site;      /* the site its (latest) page fetch is for */
     struct crawl_site *page_wanted_by; /* a site wants it crawled once its check says ok */
     int page_wanted_depth;
     int status;
@@ -217,6 +218,14 @@ static void op_end(struct crawl_site *s)
         kick_soon(s->crawl);
 }
 
+/* A fetch of e is over. When nothing else runs for it, the other sites that refer to it
+ * may now be settled: look at them at the next kick, not when this site next goes idle. */
+static void entry_op_end(struct crawl *c, struct url_entry *e)
+{
+    if (--e->busy == 0)
+        kick_soon(c);
+}
+
 /* 1 when every URL the site refers to has its result, or never will (nothing in flight
  * for it: its fetch was refused or dropped; it is reported "cancelled"). */
 static int site_refs_settled(struct crawl_site *s)
@@ -393,11 +402,35 @@ static void maybe_progress(struct crawl *c)
 /* A page's work (its wait, fetch and parse) is over. */
 static void page_op_end(struct crawl_site *s, struct url_entry *e)
 {
-    e->busy--;
+    entry_op_end(s->crawl, e);
     op_end(s);
 }
 
-/* Starts waiting page fetches while there is room; drops those of sites that stopped. */
+static int site_in_scope(struct crawl_site *s, const char *url);
+
+/* For a page that a stopped site was going to fetch: an open site that refers to it, to
+ * take it over (NULL: none, or the crawl is cancelled); one that has it in scope first
+ * (*in_scope), else one for which it is a link to check. Without it the other site, which
+ * found the page already requested (or wanted), would never get its result or its page. */
+static struct crawl_site *page_heir(struct crawl *c, struct url_entry *e, int *in_scope)
+{
+    struct crawl_site *heir = NULL;
+    *in_scope = 0;
+    if (c->cancelled)
+        return NULL;
+    for (size_t i = 0; i < c->nsites && !*in_scope; i++) {
+        struct crawl_site *o = &c->sites[i];
+        if (site_open(o) && crawl_map_get(&o->refmap, e->url)) {
+            *in_scope = site_in_scope(o, e->url);
+            if (*in_scope || !heir)
+                heir = o;
+        }
+    }
+    return heir;
+}
+
+/* Starts waiting page fetches while there is room; drops those of sites that stopped,
+ * unless another site takes them over. */
 static void pages_pump(struct crawl *c)
 {
     while (c->wait_head && c->pages_inflight < c->pages_inflight_max) {
@@ -405,12 +438,38 @@ static void pages_pump(struct crawl *c)
         c->wait_head = w->next;
         if (!c->wait_head)
             c->wait_tail = NULL;
+        int in_scope = 0;
+        struct crawl_site *heir =
+            site_open(w->site) || w->e->done ? NULL : page_heir(c, w->e, &in_scope);
+        if (heir && !in_scope) { /* a link to check for it, once this wait is dropped */
+            page_op_end(w->site, w->e);
+            if (w->e->busy == 0) { /* else a fetch of it still runs */
+                w->e->page_requested = 0;
+                if (c->opt.check_external) {
+                    heir->checks_queued++;
+                    fetch_now(heir, w->e, MODE_CHECK, w->depth);
+                } else {
+                    entry_set(w->e, 0, "external", NULL);
+                }
+            }
+            free(w);
+            continue;
+        }
+        if (heir) {
+            op_begin(heir);
+            heir->pages_queued++;
+            op_end(w->site);
+            w->site = heir;
+            w->e->page_site = heir;
+        }
         if (site_open(w->site)) {
             c->pages_inflight++;
             /* the least depth it was found at while it waited (site_link_add lowers it) */
             fetch_now(w->site, w->e, MODE_PAGE, w->e->depth < w->depth ? w->e->depth : w->depth);
         } else {
             page_op_end(w->site, w->e);
+            if (!w->e->done && w->e->busy == 0)
+                w->e->page_requested = 0; /* a site that finds it later requests it anew */
         }
         free(w);
     }
@@ -447,6 +506,7 @@ static void submit(struct crawl_site *s, struct url_entry *e, enum fetch_mode mo
         op_begin(s);
         e->busy++;
         e->page_requested = 1;
+        e->page_site = s;
         s->pages_queued++;
         pages_pump(c);
         return;
@@ -701,11 +761,17 @@ static void on_check_fetched(struct crawl_site *s, struct url_entry *e, struct f
     /* Found as a crawlable page while its check ran: now crawl it, if it is fine. */
     struct crawl_site *want = e->page_wanted_by;
     e->page_wanted_by = NULL;
+    if (want && !site_open(want)) { /* it stopped: a site that has the page in scope crawls it */
+        int in_scope;
+        want = page_heir(c, e, &in_scope);
+        if (!in_scope)
+            want = NULL;
+    }
     if (want && !e->page_requested && e->result == LINK_OK) {
         e->depth = e->page_wanted_depth;
         submit(want, e, MODE_PAGE, e->page_wanted_depth);
     }
-    e->busy--;
+    entry_op_end(c, e);
     op_end(s);
 }
 
@@ -780,7 +846,8 @@ static void site_start_home(struct crawl_site *s)
         return;
     }
     s->home = e;
-    e->depth = 0;
+    if (created)
+        e->depth = 0; /* an entry another site found keeps its depth: its wait uses it */
     submit(s, e, MODE_PAGE, 0);
 }
 
@@ -821,8 +888,8 @@ static void site_link_add(struct crawl_site *s, struct url_entry *page, int dept
         entry_set(e, 0, "bad_url", NULL);
         return;
     }
-    if (e->page_requested && !e->done && depth < e->depth)
-        e->depth = depth; /* still waiting: it is fetched at the lesser depth */
+    if (e->page_requested && !e->done && e->page_site == s && depth < e->depth)
+        e->depth = depth; /* still waiting: it is fetched at the lesser depth (of its site) */
     if (e->page_wanted_by == s && depth < e->page_wanted_depth)
         e->page_wanted_depth = depth;
     if (e->page_requested || (!created && e->done && !e->check_requested) ||
@@ -848,8 +915,8 @@ static void site_link_add(struct crawl_site *s, struct url_entry *page, int dept
         submit(s, e, MODE_PAGE, depth); /* upgrades a check to a page, too */
         return;
     }
-    if (!created)
-        return;
+    if (!created && (e->page_requested || e->check_requested))
+        return; /* else nobody asked for it (a site that stopped let it go): ask now */
     if (!in_scope && !o->check_external) {
         entry_set(e, 0, "external", NULL);
         return;
@@ -935,8 +1002,9 @@ static int site_report_fill(struct crawl_site *s, int all_links)
     for (size_t i = 0; i < s->nrefs; i++) {
         struct site_ref *ref = &s->refs[i];
         struct url_entry *e = ref->e;
-        /* Never finished (the crawl was cut short, or the site that took it stopped): this
-         * report says so, and the entry stays open for a site that goes on. */
+        /* Never finished (the crawl was cut short, or the site that took it stopped): said
+         * in this report only: the entry is shared, and another site may still be waiting
+         * for its real result. */
         const char *error = e->done ? e->error : "cancelled";
         enum link_result result = e->done ? e->result : LINK_SUSPECTED;
         if (error && strcmp(error, "oom") == 0)
