@@ -16,6 +16,7 @@ static const char SQL_PROGRESS_ALL[] =
 static const char SQL_SET_STATE[] = "UPDATE rounds SET state=? WHERE id=?";
 static const char SQL_SAMPLE[] =
     "SELECT s.site_code, coalesce(st.url, ''), coalesce(st.type, ''), s.rank, "
+    "coalesce(st.name, ''), coalesce(st.region, ''), "
     "EXISTS(SELECT 1 FROM crawls c WHERE c.round_id=?1 AND c.site_code=s.site_code) "
     "FROM samples s JOIN draws d ON d.id=s.draw_id AND d.active=1 AND d.round_id=?1 "
     "LEFT JOIN sites st ON st.code=s.site_code ORDER BY s.rank, s.site_code";
@@ -94,7 +95,9 @@ int storage_round_sample_each(struct storage *db, long round_id,
             .url = (const char *)sqlite3_column_text(st, 1),
             .type = (const char *)sqlite3_column_text(st, 2),
             .rank = sqlite3_column_int(st, 3),
-            .crawled = sqlite3_column_int(st, 4),
+            .crawled = sqlite3_column_int(st, 6),
+            .name = (const char *)sqlite3_column_text(st, 4),
+            .region = (const char *)sqlite3_column_text(st, 5),
         };
         int r = cb(&s, ud);
         if (r) {

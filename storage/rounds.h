@@ -37,7 +37,7 @@ int storage_round_set_state(struct storage *db, long round_id, const char *state
 
 /* One site of a round's active sample. */
 struct sample_site {
-    const char *code, *url;
+    const char *code, *url, *name, *region;
     const char *type; /* the registry's canonical type ("portal", "department") or "" */
     int rank;
     int crawled; /* a crawl of it is stored for the round */

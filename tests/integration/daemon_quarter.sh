@@ -57,6 +57,14 @@ q q.db "SELECT d.url FROM defects d JOIN crawls c ON c.id=d.crawl_id JOIN rounds
 [ -s planted.txt ] || fail "no sampled site has a planted broken link (farm or seed changed?)"
 missing=$(comm -23 planted.txt defects.txt)
 [ -z "$missing" ] || fail "planted broken links missing from the stored defects: $missing"
+# the round's results as `report --format json` gives them: every sampled site judged, the
+# planted broken links among its defects
+sc --db q.db report 2026Q4 1 --format json > report.json
+jq -e --argjson n "$sampled" '.finalised and (.sites | length) == $n and .draw.sample_size == $n and
+    all(.sites[]; (.verdict == "pass" or .verdict == "fail") and .crawled_at != null and .score != null)' \
+    report.json > /dev/null || fail "report: not every sampled site is judged"
+jq -r '.sites[].defects[] | select(.kind == "broken_link") | .url' report.json | sort -u > report-defects.txt
+[ -z "$(comm -23 planted.txt report-defects.txt)" ] || fail "report: planted broken links missing"
 echo "round 1: $sampled of $running running sites sampled and crawled, $(wc -l < planted.txt) planted broken links among the defects"
 
 # the same command again repeats nothing
