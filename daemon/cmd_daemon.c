@@ -8,7 +8,7 @@
  * starts at T0 and, whenever nothing is in flight, jumps straight to the next due action;
  * the daemon exits 0 when the next action lies past T1. (--now alone: the clock starts at
  * T0 and runs with the wall clock.) SIGTERM/SIGINT cancel the crawls, close every handle
- * and exit 0. One daemon per database (daemon_lock.h). */
+ * and exit 0; SIGHUP reloads the configuration. One daemon per database (daemon_lock.h). */
 #include "common/clock.h"
 #include "common/strbuf.h"
 #include "daemon/cli.h"
@@ -34,8 +34,9 @@ static void daemon_usage(FILE *out)
           "within the round's window (at most [daemon] crawl_concurrency sites at once) and\n"
           "stores each crawl, and finalises the round when its window closes. Everything is\n"
           "worked out from the database and the clock: a restart never repeats what was done.\n"
-          "Not built yet: availability monitoring, re-checks of suspected links, evidence,\n"
-          "registry re-import, reports and publishing (docs/daemon.md).\n\n"
+          "It re-imports [daemon] registry when that file changes. Not built yet:\n"
+          "availability monitoring, re-checks of suspected links, evidence, reports and\n"
+          "publishing (docs/daemon.md).\n\n"
           "Options:\n"
           "  --until T1       with --now T0: simulated time. The clock starts at T0 and jumps\n"
           "                   to the next due action whenever nothing is in flight (the network\n"
@@ -46,6 +47,7 @@ static void daemon_usage(FILE *out)
     cli_print_common_options(out);
     fputs(
         "\nSIGTERM or SIGINT: stop within seconds (crawls cancelled, redone on restart), exit 0.\n"
+        "SIGHUP: reload the --config file (a bad file is logged and the old one kept).\n"
         "Exit status: 0 stopped or --until reached, 2 bad usage or configuration, or another\n"
         "daemon runs on the database, 3 runtime failure.\n",
         out);

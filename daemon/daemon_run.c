@@ -7,6 +7,7 @@
 #include "daemon/config.h"
 #include "daemon/daemon_log.h"
 #include "daemon/draw_round.h"
+#include "daemon/registry_watch.h"
 #include "daemon/schedule_load.h"
 #include "probes/content/content_run.h"
 #include "probes/net/crawl.h"
@@ -45,9 +46,9 @@ struct site_job {
 struct daemon {
     uv_loop_t loop;
     uv_timer_t timer;
-    uv_signal_t sigterm, sigint;
+    uv_signal_t sigterm, sigint, sighup;
     struct storage *db;
-    const struct config *config;
+    struct config *config; /* the caller's; SIGHUP replaces its contents */
     const struct daemon_run_options *opt;
     struct crawl_options copt;
     struct rules rules;
@@ -57,12 +58,14 @@ struct daemon {
     int stopping, closed;
     time_t hold_until; /* due actions wait until then after a failure */
     time_t clock_t0, wall_t0;
+    struct registry_watch registry; /* [daemon] registry, re-imported when it changes */
 };
 
 static void tick_soon(struct daemon *d, uint64_t ms);
 static void daemon_stop(struct daemon *d, const char *why);
 
-static void record_error(struct daemon *d, const char *msg)
+/* Logs an error and records it as the last error (status shows it). */
+static void note_error(struct daemon *d, const char *msg)
 {
     daemon_log(LOG_ERROR, "%s", msg);
     char at[32];
@@ -70,6 +73,12 @@ static void record_error(struct daemon *d, const char *msg)
     struct sc_error err = {{0}};
     if (storage_daemon_error(d->db, msg, at, &err) < 0)
         daemon_log(LOG_ERROR, "cannot record the error: %s", err.msg);
+}
+
+/* As note_error, for an action that failed: due actions wait a while before the next try. */
+static void record_error(struct daemon *d, const char *msg)
+{
+    note_error(d, msg);
     time_t now = sc_clock_now();
     d->hold_until = now + (d->opt->has_until ? RETRY_SIMULATED_SECONDS : RETRY_WALL_SECONDS);
 }
@@ -339,6 +348,20 @@ static void on_tick(uv_timer_t *t)
         return;
     if (d->opt->follow_wall_clock)
         sc_clock_advance(d->clock_t0 + (time(NULL) - d->wall_t0));
+    const char *registry = config_get(d->config, CFG_DAEMON_REGISTRY);
+    if (*registry) {
+        struct import_summary sum;
+        struct sc_error err = {{0}};
+        int rc = registry_watch_check(&d->registry, d->db, registry, &sum, &err);
+        if (rc == 1)
+            daemon_log(LOG_INFO,
+                       "imported the registry %s as import #%ld: %ld added, %ld updated, %ld "
+                       "status changes, %ld no longer listed",
+                       registry, sum.import_id, sum.added, sum.updated, sum.status_changes,
+                       sum.unlisted);
+        else if (rc < 0)
+            note_error(d, err.msg);
+    }
     time_t now = sc_clock_now();
     struct schedule_action next = {SCHEDULE_NONE, 0};
     char next_name[64] = "";
@@ -353,9 +376,9 @@ static void on_tick(uv_timer_t *t)
     struct sc_error err = {{0}};
     if (storage_daemon_next(d->db, hb, next.kind != SCHEDULE_NONE ? next_name : NULL, at, &err) < 0)
         daemon_log(LOG_ERROR, "%s", err.msg);
-    if (d->in_flight > 0)
-        return; /* each finished crawl ticks again */
     if (d->opt->has_until) {
+        if (d->in_flight > 0)
+            return; /* the clock stands still; each finished crawl ticks again */
         if (next.kind == SCHEDULE_NONE || next.at > d->opt->until) {
             sc_clock_advance(d->opt->until);
             daemon_stop(d, "the clock reached --until");
@@ -397,6 +420,7 @@ static void daemon_stop(struct daemon *d, const char *why)
         uv_close((uv_handle_t *)&d->timer, NULL);
         uv_close((uv_handle_t *)&d->sigterm, NULL);
         uv_close((uv_handle_t *)&d->sigint, NULL);
+        uv_close((uv_handle_t *)&d->sighup, NULL);
     }
 }
 
@@ -404,6 +428,63 @@ static void on_signal(uv_signal_t *s, int signum)
 {
     struct daemon *d = s->data;
     daemon_stop(d, signum == SIGTERM ? "SIGTERM" : "SIGINT");
+}
+
+/* ---- SIGHUP: reload the configuration ---- */
+
+/* A fresh store with the command line's values of cur, then the file loaded under them; the
+ * crawl options and rule table it gives. On failure nothing is kept. */
+static int config_reload(const struct config *cur, struct config *fresh, struct crawl_options *copt,
+                         struct rules *rules, struct sc_error *err)
+{
+    config_init(fresh);
+    crawl_options_default(copt);
+    int rc = 0;
+    for (int id = 0; id < CFG_COUNT && rc == 0; id++)
+        for (size_t i = 0; i < cur->slot[id].n && rc == 0; i++)
+            if (cur->slot[id].e[i].origin == CONFIG_COMMAND_LINE)
+                rc = config_set(fresh, id, cur->slot[id].e[i].value, CONFIG_COMMAND_LINE, 0, err);
+    if (rc == 0)
+        rc = config_load_file(fresh, cur->file, err);
+    if (rc == 0)
+        rc = config_crawl_options(fresh, copt, err);
+    if (rc == 0)
+        rc = config_rules(fresh, rules, err);
+    if (rc < 0) {
+        config_release(fresh);
+        netopts_release(copt);
+    }
+    return rc;
+}
+
+static void on_hangup(uv_signal_t *s, int signum)
+{
+    (void)signum;
+    struct daemon *d = s->data;
+    if (!d->config->file) {
+        daemon_log(LOG_INFO, "SIGHUP: no --config file to reload");
+        return;
+    }
+    struct config fresh;
+    struct crawl_options copt;
+    struct rules rules;
+    struct sc_error err = {{0}};
+    if (config_reload(d->config, &fresh, &copt, &rules, &err) < 0) {
+        struct strbuf msg = STRBUF_INIT;
+        strbuf_addf(&msg, "SIGHUP: %s; the configuration in effect is kept", err.msg);
+        note_error(d, msg.buf);
+        strbuf_release(&msg);
+        return;
+    }
+    /* crawls in flight keep the copies they started with (crawl.h, content_run.h) */
+    config_release(d->config);
+    *d->config = fresh;
+    netopts_release(&d->copt);
+    d->copt = copt;
+    d->rules = rules;
+    d->max_crawls = (size_t)config_int(d->config, CFG_DAEMON_CRAWL_CONCURRENCY);
+    daemon_log(LOG_INFO, "SIGHUP: reloaded %s", d->config->file);
+    tick_soon(d, 0);
 }
 
 /* ---- start ---- */
@@ -453,7 +534,9 @@ int daemon_run(struct config *config, const char *db_path, const struct daemon_r
     uv_timer_init(&d.loop, &d.timer);
     uv_signal_init(&d.loop, &d.sigterm);
     uv_signal_init(&d.loop, &d.sigint);
-    d.timer.data = d.sigterm.data = d.sigint.data = &d;
+    uv_signal_init(&d.loop, &d.sighup);
+    d.timer.data = d.sigterm.data = d.sigint.data = d.sighup.data = &d;
+    uv_signal_start(&d.sighup, on_hangup, SIGHUP);
     uv_signal_start(&d.sigterm, on_signal, SIGTERM);
     uv_signal_start(&d.sigint, on_signal, SIGINT);
     daemon_log(LOG_INFO, "spotcheck %s daemon started (pid %ld, database %s, %s clock)",

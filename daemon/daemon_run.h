@@ -7,7 +7,9 @@
  * once, each stored by storage_crawl_save in one transaction when it finishes), a
  * finalisation (once none of the round's crawls is in flight). An action that fails is
  * logged, recorded as the last error, and tried again an hour of clock later (a minute of
- * wall clock when the clock is real). */
+ * wall clock when the clock is real). Each tick first re-imports [daemon] registry when it
+ * changed (registry_watch.h). SIGHUP reloads the configuration file; a bad one is logged with
+ * FILE:LINE and the configuration in effect is kept. */
 #ifndef SPOTCHECK_DAEMON_RUN_H
 #define SPOTCHECK_DAEMON_RUN_H
 

@@ -4,8 +4,9 @@
 # running sites), crawls and stores every sampled site, finalises the round when its window
 # closes; planted broken links of the sampled sites are among the stored defects; `status
 # --format json` agrees. Run again, it repeats nothing. A second daemon on the database is
-# refused (exit 2, naming the first's pid). SIGTERM during a crawl exits 0 within 5 s, and a
-# restart finishes the work without crawling a stored site twice.
+# refused (exit 2, naming the first's pid). SIGHUP with a broken file keeps the configuration.
+# SIGTERM during a crawl exits 0 within 5 s, and a restart finishes the work without crawling a
+# stored site twice; that database gets its registry from [daemon] registry, imported once.
 set -euo pipefail
 source "$(dirname "$0")/lib/skip.sh"
 require_tools jq sqlite3
@@ -99,13 +100,37 @@ bg_pid=
 [ $rc -eq 0 ] || fail "the idle daemon exited $rc on SIGTERM"
 echo "second daemon refused: $(head -1 second.log)"
 
-# SIGTERM during a crawl: exit 0 within 5 s; a restart finishes without crawling a stored site twice
-sc --db t.db import farm/registry.csv > /dev/null
+# SIGHUP with a broken file keeps the configuration in effect; with a good one, reloads
+cp spotcheck.conf hup.conf
+"$SPOTCHECK_BIN" --config hup.conf --db q.db --now 2026-11-20 daemon "${net[@]}" 2> hup.log &
+bg_pid=$!
+for _ in $(seq 1 100); do grep -q ' daemon started ' hup.log && break; sleep 0.05; done
+printf '[daemon]\ncrawl_concurrency = lots\n' > hup.conf
+kill -HUP "$bg_pid"
+for _ in $(seq 1 100); do grep -q 'SIGHUP' hup.log && break; sleep 0.05; done
+grep -q "SIGHUP: hup.conf:2: .*the configuration in effect is kept" hup.log ||
+    { cat hup.log; fail "SIGHUP with a broken file: no FILE:LINE error"; }
+kill -0 "$bg_pid" || fail "the daemon died on SIGHUP with a broken file"
+cp spotcheck.conf hup.conf
+kill -HUP "$bg_pid"
+for _ in $(seq 1 100); do grep -q 'SIGHUP: reloaded' hup.log && break; sleep 0.05; done
+grep -q 'SIGHUP: reloaded hup.conf' hup.log || { cat hup.log; fail "SIGHUP did not reload"; }
+kill -TERM "$bg_pid"
+set +e; wait "$bg_pid"; rc=$?; set -e
+bg_pid=
+[ $rc -eq 0 ] || fail "the daemon exited $rc after SIGHUP and SIGTERM"
+echo "SIGHUP: a broken file is refused with FILE:LINE and the old configuration kept; a good one reloads"
+
+# SIGTERM during a crawl: exit 0 within 5 s; a restart finishes without crawling a stored site
+# twice. This database is not imported by hand: [daemon] registry names the export.
+printf 'registry = farm/registry.csv\n' >> spotcheck.conf  # under [daemon], the last section
 "$SPOTCHECK_BIN" --config spotcheck.conf --db t.db --now 2026-10-01 daemon --until 2026-11-12 \
     "${net[@]}" --delay 300 2> term.log &
 bg_pid=$!
 for _ in $(seq 1 200); do grep -q ' crawling ' term.log && break; sleep 0.05; done
 grep -q ' crawling ' term.log || fail "no crawl started"
+grep -q ' imported the registry farm/registry.csv as import #1' term.log ||
+    fail "[daemon] registry was not imported"
 sleep 0.5
 start=$(date +%s.%N)
 kill -TERM "$bg_pid"
@@ -122,6 +147,7 @@ jq -e '.rounds[] | select(.round == 1) | .state == "finalised" and .crawled == .
     status2.json > /dev/null || { cat status2.json; fail "the restart did not finish round 1"; }
 q t.db "SELECT id, site_code FROM crawls ORDER BY id" > final.txt
 [ -z "$(comm -23 <(sort kept.txt) <(sort final.txt))" ] || fail "a crawl stored before SIGTERM was redone"
+! grep -q 'imported the registry' restart.log || fail "the restart imported the same registry again"
 dups=$(q t.db "SELECT count(*) FROM (SELECT 1 FROM crawls GROUP BY round_id, site_code HAVING count(*) > 1)")
 [ "$dups" -eq 0 ] || fail "duplicated crawls"
 echo "SIGTERM during a crawl: exit 0 in ${secs}s, $(wc -l < kept.txt) crawls kept, restart finished round 1"
