@@ -31,6 +31,8 @@ printf '[sampling]\nseed = 5eed0f5eed0f5eed\n[daemon]\ncrawl_concurrency = 2\n' 
 sc() { "$SPOTCHECK_BIN" --config spotcheck.conf "$@"; }
 net=(--no-dns "${FARM_CONNECT_ARGS[@]}" --timeout 3 --retries 1 --per-host 4)
 q() { sqlite3 -batch -noheader "$1" "$2"; }
+# SIGTERM to the daemon in the background; rc gets its exit status
+stop_bg() { kill -TERM "$bg_pid"; set +e; wait "$bg_pid"; rc=$?; set -e; bg_pid=; }
 
 sc --db q.db import farm/registry.csv > /dev/null
 sc --db q.db --now 2026-10-01 daemon --until 2026-11-12 "${net[@]}" --delay 0 2> run1.log ||
@@ -94,9 +96,7 @@ rc=$?
 set -e
 [ $rc -eq 2 ] || fail "a second daemon exited $rc, not 2"
 grep -q "pid $bg_pid" second.log || { cat second.log; fail "the refusal does not name pid $bg_pid"; }
-kill -TERM "$bg_pid"
-set +e; wait "$bg_pid"; rc=$?; set -e
-bg_pid=
+stop_bg
 [ $rc -eq 0 ] || fail "the idle daemon exited $rc on SIGTERM"
 echo "second daemon refused: $(head -1 second.log)"
 
@@ -115,9 +115,7 @@ cp spotcheck.conf hup.conf
 kill -HUP "$bg_pid"
 for _ in $(seq 1 100); do grep -q 'SIGHUP: reloaded' hup.log && break; sleep 0.05; done
 grep -q 'SIGHUP: reloaded hup.conf' hup.log || { cat hup.log; fail "SIGHUP did not reload"; }
-kill -TERM "$bg_pid"
-set +e; wait "$bg_pid"; rc=$?; set -e
-bg_pid=
+stop_bg
 [ $rc -eq 0 ] || fail "the daemon exited $rc after SIGHUP and SIGTERM"
 echo "SIGHUP: a broken file is refused with FILE:LINE and the old configuration kept; a good one reloads"
 
@@ -133,9 +131,7 @@ grep -q ' imported the registry farm/registry.csv as import #1' term.log ||
     fail "[daemon] registry was not imported"
 sleep 0.5
 start=$(date +%s.%N)
-kill -TERM "$bg_pid"
-set +e; wait "$bg_pid"; rc=$?; set -e
-bg_pid=
+stop_bg
 secs=$(awk -v a="$(date +%s.%N)" -v b="$start" 'BEGIN { printf "%.2f", a - b }')
 [ $rc -eq 0 ] || fail "SIGTERM during a crawl: exit $rc"
 awk -v s="$secs" 'BEGIN { exit !(s <= 5) }' || fail "SIGTERM took ${secs}s"
