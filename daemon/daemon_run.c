@@ -220,26 +220,37 @@ static int job_start(struct daemon *d, const struct schedule_round *r, const str
 struct crawl_pick {
     struct daemon *d;
     const struct schedule_round *r;
-    int started, failed;
+    long budget; /* crawls whose slots passed and that are neither stored nor in flight */
+    int failed;
 };
 
 static int pick_site(const struct sample_site *s, void *ud)
 {
     struct crawl_pick *p = ud;
-    if (p->d->in_flight >= p->d->max_crawls)
-        return 1; /* full: the rest wait for a free slot */
+    if (p->budget <= 0 || p->d->in_flight >= p->d->max_crawls)
+        return 1; /* the rest wait for their slots, or for a free place */
     if (s->crawled || job_in_flight(p->d, p->r->round_id, s->code))
         return 0;
     if (job_start(p->d, p->r, s) < 0) {
         p->failed = 1;
         return 1;
     }
-    p->started++;
+    p->budget--;
     return 0;
 }
 
-/* Starts the crawls of a round's sites not stored and not in flight, as slots allow. */
-static int round_crawl(struct daemon *d, const struct schedule_round *r)
+static long round_in_flight(const struct daemon *d, long round_id)
+{
+    long n = 0;
+    for (const struct site_job *j = d->jobs; j; j = j->next)
+        n += j->round_id == round_id;
+    return n;
+}
+
+/* Starts the crawls of a round's sites not stored and not in flight whose slots passed
+ * (schedule.h), as places allow. Returns the slot of the round's next crawl not started
+ * yet, 0 when every one is started, or -1 after a failure (recorded). */
+static time_t round_crawl(struct daemon *d, const struct schedule_round *r, time_t now)
 {
     struct sc_error err = {{0}};
     if (strcmp(r->state, "drawn") == 0 &&
@@ -247,13 +258,18 @@ static int round_crawl(struct daemon *d, const struct schedule_round *r)
         record_error(d, err.msg);
         return -1;
     }
-    struct crawl_pick pick = {d, r, 0, 0};
-    int rc = storage_round_sample_each(d->db, r->round_id, pick_site, &pick, &err);
-    if (rc < 0 && rc != 1) {
+    long flying = round_in_flight(d, r->round_id);
+    struct crawl_pick pick = {d, r, schedule_crawls_allowed(r, now) - r->crawled - flying, 0};
+    int rc =
+        pick.budget > 0 ? storage_round_sample_each(d->db, r->round_id, pick_site, &pick, &err) : 0;
+    if (rc < 0) {
         record_error(d, err.msg);
         return -1;
     }
-    return pick.failed ? -1 : 0;
+    if (pick.failed)
+        return -1;
+    long started = r->crawled + round_in_flight(d, r->round_id);
+    return started < r->sampled ? schedule_crawl_slot(r, started) : 0;
 }
 
 /* ---- draws and finalisations ---- */
@@ -327,10 +343,13 @@ static int tick_once(struct daemon *d, time_t now, struct schedule_action *next,
             changed = round_draw(d, r) == 0;
         else if (due && a.kind == SCHEDULE_FINALISE)
             changed = round_finalise(d, r) == 0;
-        else if (due && a.kind == SCHEDULE_CRAWL)
-            round_crawl(d, r);
-        /* the next moment to look again: an action not due yet, or held after a failure */
+        /* the next moment to look again: an action not due yet, or held after a failure, or
+         * the round's next crawl slot */
         time_t when = a.at > now ? a.at : now < d->hold_until ? d->hold_until : 0;
+        if (due && a.kind == SCHEDULE_CRAWL) {
+            time_t slot = round_crawl(d, r, now);
+            when = slot > now ? slot : 0;
+        }
         if (!changed && when && (next->kind == SCHEDULE_NONE || when < next->at)) {
             *next = (struct schedule_action){a.kind, when};
             snprintf(next_name, next_size, "%s %s %d", schedule_kind_name(a.kind), r->quarter,

@@ -3,10 +3,10 @@
  *
  * Each tick loads the rounds (schedule_load.h), asks each for its pending action, and does
  * the due ones: a draw (storage_draw_round, in one transaction), a round's crawls (the sites
- * of its sample not stored yet and not in flight, at most [daemon] crawl_concurrency at
- * once, each stored by storage_crawl_save in one transaction when it finishes), a
- * finalisation (once none of the round's crawls is in flight). An action that fails is
- * logged, recorded as the last error, and tried again an hour of clock later (a minute of
+ * of its sample not stored yet and not in flight whose slots passed, schedule.h, at most
+ * [daemon] crawl_concurrency at once, each stored by storage_crawl_save in one transaction
+ * when it finishes), a finalisation (once none of the round's crawls is in flight). An action that
+ * fails is logged, recorded as the last error, and tried again an hour of clock later (a minute of
  * wall clock when the clock is real). Each tick first re-imports [daemon] registry when it
  * changed (registry_watch.h). SIGHUP reloads the configuration file; a bad one is logged with
  * FILE:LINE and the configuration in effect is kept. */

@@ -4,10 +4,15 @@
  * For each round, in order, its one pending action:
  *   draw      not drawn yet: due from the start of its draw day, while its window is open
  *             (a round whose window closed undrawn is missed: no action);
- *   crawl     drawn, some sampled site not crawled, window open: due from the start of its
- *             window (the daemon then crawls the sites not yet stored);
+ *   crawl     drawn, some sampled site not crawled, window open: due at the slot of the
+ *             next crawl (below; the daemon then crawls the sites not yet stored, as many
+ *             as schedule_crawls_allowed says);
  *   finalise  drawn, not finalised: due from the day after its window (after the crawls,
  *             which end with the window).
+ * The crawls are spread over the first half of the window, not started all at once: the k-th
+ * crawl (from 0) of a round of n sampled sites has its slot at the window's start plus k
+ * times half the window divided by n. The slots follow from the count of crawls stored, so a
+ * restart recomputes them; a daemon that starts late catches up at once.
  * Pure functions, no I/O; days are province-time day numbers (common/clock.h). */
 #ifndef SPOTCHECK_SCHEDULE_H
 #define SPOTCHECK_SCHEDULE_H
@@ -41,6 +46,11 @@ struct schedule_action schedule_round_action(const struct schedule_round *r, tim
  * with its round's index in *index; SCHEDULE_NONE when no round has one. */
 struct schedule_action schedule_first(const struct schedule_round *rounds, size_t n, time_t now,
                                       size_t *index);
+
+/* The slot of the k-th crawl of a round (see above). */
+time_t schedule_crawl_slot(const struct schedule_round *r, long k);
+/* How many of the round's crawls may have started by now (their slots passed): 0..sampled. */
+long schedule_crawls_allowed(const struct schedule_round *r, time_t now);
 
 /* "draw", "crawl", "finalise" or "none". */
 const char *schedule_kind_name(enum schedule_kind k);

@@ -67,7 +67,8 @@ static void test_crawl_until_every_site_is_stored(void **state)
     r.crawled = 3;
     struct schedule_action a = schedule_round_action(&r, at("2026-10-05T10:00"));
     assert_int_equal(a.kind, SCHEDULE_CRAWL);
-    assert_true(a.at == at("2026-10-01"));
+    /* the fourth crawl's slot: 42 days, the first 21 shared among 8 sites, 2.625 days each */
+    assert_true(a.at == at("2026-10-08T21:00"));
     r.crawled = 8; /* all stored: the finalisation waits for the window's end */
     a = schedule_round_action(&r, at("2026-10-05T10:00"));
     assert_int_equal(a.kind, SCHEDULE_FINALISE);
@@ -80,6 +81,40 @@ static void test_crawl_until_every_site_is_stored(void **state)
     r.finalised = 1; /* done is done */
     assert_int_equal(schedule_round_action(&r, at("2026-11-12T00:00")).kind, SCHEDULE_NONE);
     assert_int_equal(schedule_round_action(&r, at("2027-06-01")).kind, SCHEDULE_NONE);
+}
+
+static void test_crawls_spread_over_half_the_window(void **state)
+{
+    (void)state;
+    struct schedule_round r = round1();
+    r.drawn = 1;
+    r.sampled = 8;
+    assert_true(schedule_crawl_slot(&r, 0) == at("2026-10-01"));
+    assert_true(schedule_crawl_slot(&r, 1) == at("2026-10-03T15:00"));
+    assert_true(schedule_crawl_slot(&r, 7) == at("2026-10-19T09:00"));
+    assert_int_equal(schedule_crawls_allowed(&r, at("2026-09-30T23:59")), 0);
+    assert_int_equal(schedule_crawls_allowed(&r, at("2026-10-01")), 1);
+    assert_int_equal(schedule_crawls_allowed(&r, at("2026-10-03T14:59")), 1);
+    assert_int_equal(schedule_crawls_allowed(&r, at("2026-10-03T15:00")), 2);
+    assert_int_equal(schedule_crawls_allowed(&r, at("2026-10-19T09:00")), 8);
+    assert_int_equal(schedule_crawls_allowed(&r, at("2026-11-30")), 8);
+    /* every slot allows its own crawl exactly at its moment, whatever the sample size */
+    for (long n = 1; n <= 500; n += 7) {
+        r.sampled = n;
+        for (long k = 0; k < n; k++) {
+            assert_int_equal(schedule_crawls_allowed(&r, schedule_crawl_slot(&r, k)), k + 1);
+            if (k > 0)
+                assert_int_equal(schedule_crawls_allowed(&r, schedule_crawl_slot(&r, k) - 1), k);
+        }
+        assert_true(schedule_crawl_slot(&r, n - 1) < sc_day_start(r.window_end));
+    }
+    /* a daemon started late catches up at once */
+    r.sampled = 8;
+    r.crawled = 0;
+    struct schedule_action a = schedule_round_action(&r, at("2026-11-01"));
+    assert_int_equal(a.kind, SCHEDULE_CRAWL);
+    assert_true(a.at == at("2026-10-01"));
+    assert_int_equal(schedule_crawls_allowed(&r, at("2026-11-01")), 8);
 }
 
 static void test_first_action_in_time(void **state)
@@ -243,6 +278,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_draw_due_on_its_day),
         cmocka_unit_test(test_crawl_until_every_site_is_stored),
+        cmocka_unit_test(test_crawls_spread_over_half_the_window),
         cmocka_unit_test(test_first_action_in_time),
         cmocka_unit_test(test_load_from_state),
     };
