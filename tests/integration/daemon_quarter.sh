@@ -123,18 +123,20 @@ echo "SIGHUP: a broken file is refused with FILE:LINE and the old configuration 
 # twice. This database is not imported by hand: [daemon] registry names the export.
 printf 'registry = farm/registry.csv\n' >> spotcheck.conf  # under [daemon], the last section
 "$SPOTCHECK_BIN" --config spotcheck.conf --db t.db --now 2026-10-01 daemon --until 2026-11-12 \
-    "${net[@]}" --delay 300 2> term.log &
+    "${net[@]}" --delay 50 2> term.log &
 bg_pid=$!
-for _ in $(seq 1 200); do grep -q ' crawling ' term.log && break; sleep 0.05; done
-grep -q ' crawling ' term.log || fail "no crawl started"
+# the crawls run one slot after another: stop during the second, once the first is stored
+for _ in $(seq 1 1200); do [ "$(grep -c ' crawling ' term.log)" -ge 2 ] && break; sleep 0.05; done
+[ "$(grep -c ' crawling ' term.log)" -ge 2 ] || fail "the second crawl did not start"
 grep -q ' imported the registry farm/registry.csv as import #1' term.log ||
     fail "[daemon] registry was not imported"
-sleep 0.5
+sleep 0.3
 start=$(date +%s.%N)
 stop_bg
 secs=$(awk -v a="$(date +%s.%N)" -v b="$start" 'BEGIN { printf "%.2f", a - b }')
 [ $rc -eq 0 ] || fail "SIGTERM during a crawl: exit $rc"
 awk -v s="$secs" 'BEGIN { exit !(s <= 5) }' || fail "SIGTERM took ${secs}s"
+grep -q ' cancelled; it is redone on restart' term.log || fail "no crawl was in flight at SIGTERM"
 q t.db "SELECT id, site_code FROM crawls ORDER BY id" > kept.txt
 sc --db t.db --now 2026-10-01 daemon --until 2026-11-12 "${net[@]}" --delay 0 2> restart.log ||
     fail "restart exited $?"
@@ -142,7 +144,11 @@ sc --db t.db --now 2026-11-12T12:00 status --format json > status2.json
 jq -e '.rounds[] | select(.round == 1) | .state == "finalised" and .crawled == .sampled' \
     status2.json > /dev/null || { cat status2.json; fail "the restart did not finish round 1"; }
 q t.db "SELECT id, site_code FROM crawls ORDER BY id" > final.txt
+[ -s kept.txt ] || fail "the first crawl was not stored before SIGTERM"
 [ -z "$(comm -23 <(sort kept.txt) <(sort final.txt))" ] || fail "a crawl stored before SIGTERM was redone"
+while read -r _ code; do
+    ! grep -q " crawling $code " restart.log || fail "the restart crawled $code again"
+done < <(tr '|' ' ' < kept.txt)
 ! grep -q 'imported the registry' restart.log || fail "the restart imported the same registry again"
 dups=$(q t.db "SELECT count(*) FROM (SELECT 1 FROM crawls GROUP BY round_id, site_code HAVING count(*) > 1)")
 [ "$dups" -eq 0 ] || fail "duplicated crawls"
