@@ -348,7 +348,10 @@ static int tick_once(struct daemon *d, time_t now, struct schedule_action *next,
         time_t when = a.at > now ? a.at : now < d->hold_until ? d->hold_until : 0;
         if (due && a.kind == SCHEDULE_CRAWL) {
             time_t slot = round_crawl(d, r, now);
-            when = slot > now ? slot : 0;
+            if (slot < 0) /* failed: tried again once the hold is over */
+                when = d->hold_until > now ? d->hold_until : 0;
+            else
+                when = slot > now ? slot : 0;
         }
         if (!changed && when && (next->kind == SCHEDULE_NONE || when < next->at)) {
             *next = (struct schedule_action){a.kind, when};

@@ -138,6 +138,12 @@ secs=$(awk -v a="$(date +%s.%N)" -v b="$start" 'BEGIN { printf "%.2f", a - b }')
 awk -v s="$secs" 'BEGIN { exit !(s <= 5) }' || fail "SIGTERM took ${secs}s"
 grep -q ' cancelled; it is redone on restart' term.log || fail "no crawl was in flight at SIGTERM"
 q t.db "SELECT id, site_code FROM crawls ORDER BY id" > kept.txt
+# meanwhile the round's results show the sites not crawled yet as pending
+sc --db t.db report 2026Q4 1 --format json > pending.json
+jq -e --argjson kept "$(wc -l < kept.txt)" '(.finalised | not) and
+    ([.sites[] | select(.verdict == "pending" and .score == null and .crawled_at == null)] | length)
+    == (.sites | length) - $kept' pending.json > /dev/null ||
+    { cat pending.json; fail "report: sites not crawled yet are not pending"; }
 sc --db t.db --now 2026-10-01 daemon --until 2026-11-12 "${net[@]}" --delay 0 2> restart.log ||
     fail "restart exited $?"
 sc --db t.db --now 2026-11-12T12:00 status --format json > status2.json
