@@ -76,6 +76,11 @@ long sc_day_of(time_t t)
     return (long)day;
 }
 
+time_t sc_day_start(long day)
+{
+    return (time_t)((long long)day * 86400 - SC_TZ_OFFSET);
+}
+
 void sc_day_format(long day, char *out)
 {
     int y, m, d;

@@ -30,6 +30,8 @@ void sc_civil_from_days(long days, int *y, int *m, int *d);
 int sc_date_valid(int y, int m, int d);
 /* The province-time day number of a moment. */
 long sc_day_of(time_t t);
+/* The first moment (00:00 province time) of a day number. */
+time_t sc_day_start(long day);
 /* Formats a day number as "YYYY-MM-DD" into out (at least 11 bytes). */
 void sc_day_format(long day, char *out);
 /* Formats a moment as "YYYY-MM-DDTHH:MM:SS+08:00" into out (at least 26 bytes). */

@@ -4,6 +4,7 @@
 #include "common/strbuf.h"
 #include "daemon/cli.h"
 #include "daemon/config.h"
+#include "daemon/draw_round.h"
 #include "sampler/calendar.h"
 #include "sampler/params.h"
 #include "storage/draws.h"
@@ -73,42 +74,27 @@ int cmd_draw(struct cli_context *ctx, int argc, char **argv)
     int status = cli_config_load(ctx, "draw");
     if (status)
         return status;
-    /* [sampling], checked when stored: the options, else the file, else the defaults */
-    const char *seed_arg = config_get(ctx->config, CFG_SAMPLING_SEED);
-    int rate_bp = SAMPLER_RATE_MIN_BP, rounds = (int)config_int(ctx->config, CFG_SAMPLING_ROUNDS);
-    int stratify = config_bool(ctx->config, CFG_SAMPLING_STRATIFY);
-    if (sampler_rate_parse(config_get(ctx->config, CFG_SAMPLING_RATE), &rate_bp, &err) < 0)
-        return cli_usage_error("draw", "rate: %s", err.msg);
     struct sampler_quarter q;
     char quarter[8];
     int round;
     if (sampler_quarter_round_parse(argv[optind], argv[optind + 1], &q, quarter, &round, &err) < 0)
         return cli_usage_error("draw", "%s", err.msg);
-
-    /* The seed comes first: chosen by the office, or from the secure random source. */
-    char seed[SAMPLER_SEED_MAX_HEX + 1];
-    if (*seed_arg) {
-        if (sampler_seed_parse(seed_arg, seed, &err) < 0)
-            return cli_usage_error("draw", "--seed: %s", err.msg);
-    } else if (sampler_seed_generate(seed, &err) < 0) {
-        return cli_report_error("draw", SC_ERUNTIME, err.msg);
-    }
-
-    struct sampler_round_plan plan[SAMPLER_ROUNDS_MAX];
-    if (sampler_calendar(q, rounds, plan, &err) < 0)
+    /* [sampling]: the options, else the file, else the defaults (draw_round.h) */
+    struct draw_round_prep prep;
+    int rc = draw_round_prepare(ctx->config, q, round, redraw, &prep, &err);
+    if (rc == SC_EINPUT)
         return cli_usage_error("draw", "%s", err.msg);
-
-    struct storage *db = NULL;
-    int rc = storage_open(ctx->db_path, &db, &err);
     if (rc < 0)
         return cli_report_error("draw", rc, err.msg);
-    struct draw_request req = {quarter, round,    plan,
-                               rounds,  seed,     *seed_arg ? "office" : "random",
-                               rate_bp, stratify, redraw};
+
+    struct storage *db = NULL;
+    rc = storage_open(ctx->db_path, &db, &err);
+    if (rc < 0)
+        return cli_report_error("draw", rc, err.msg);
     long draw_id = 0;
     struct sampler_record rec;
     memset(&rec, 0, sizeof rec);
-    rc = storage_draw_round(db, &req, &draw_id, &err);
+    rc = storage_draw_round(db, &prep.req, &draw_id, &err);
     if (rc == SC_OK)
         rc = storage_draw_load(db, draw_id, &rec, &err);
     storage_close(db);

@@ -36,7 +36,4 @@ static int not_built(struct cli_context *ctx, const char *name, int argc, char *
         return not_built(ctx, #name, argc, argv);                                                  \
     }
 
-UNBUILT(daemon)
-UNBUILT(status)
-UNBUILT(report)
 UNBUILT(publish)

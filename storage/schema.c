@@ -219,6 +219,19 @@ const char *const storage_migrations[] = {
     "CREATE UNIQUE INDEX crawls_round_site ON crawls(round_id, site_code)"
     "  WHERE round_id IS NOT NULL;"
     "CREATE INDEX crawls_site ON crawls(site_code, id);",
+
+    /* 6: (the daemon, storage/rounds.c) the daemon's own row: who runs, since when, what it
+     * will do next and the last error it met, for `spotcheck status`. One row (id 1). */
+    "CREATE TABLE daemon_state ("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  pid INTEGER,"
+    "  since TEXT,"
+    "  version TEXT,"
+    "  heartbeat_at TEXT,"
+    "  next_action TEXT,"
+    "  next_at TEXT,"
+    "  last_error TEXT,"
+    "  last_error_at TEXT);",
 };
 
 const int storage_migration_count = sizeof storage_migrations / sizeof storage_migrations[0];

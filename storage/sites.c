@@ -311,3 +311,21 @@ long storage_sites_count(struct storage *db, int include_unlisted)
     sqlite3_reset(st);
     return n;
 }
+
+static const char SQL_LATEST_IMPORT_SHA[] =
+    "SELECT source_sha256 FROM registry_imports ORDER BY id DESC LIMIT 1";
+
+int storage_latest_import_sha256(struct storage *db, char *hex, struct sc_error *err)
+{
+    hex[0] = '\0';
+    sqlite3_stmt *st = storage_stmt(db, SQL_LATEST_IMPORT_SHA, err);
+    if (!st)
+        return SC_ERUNTIME;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_text(st, 0))
+        snprintf(hex, 65, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return storage_fail(db, err, "reading the last import");
+    return SC_OK;
+}

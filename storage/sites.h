@@ -53,6 +53,10 @@ int storage_status_history_each(struct storage *db, const char *code,
                                 int (*cb)(const struct status_change *c, void *ud), void *ud,
                                 struct sc_error *err);
 
+/* The SHA-256 (hex) of the file the latest import came from into hex (65 bytes); "" when
+ * nothing was imported yet. Returns 0 or SC_ERUNTIME. */
+int storage_latest_import_sha256(struct storage *db, char *hex, struct sc_error *err);
+
 /* Number of sites (listed ones only unless include_unlisted). */
 long storage_sites_count(struct storage *db, int include_unlisted);
 

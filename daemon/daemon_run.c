@@ -1,0 +1,582 @@
+/* daemon_run: the schedule's loop: ticks, draws, crawls, finalisations, signals
+ * (see daemon_run.h). */
+#include "daemon/daemon_run.h"
+#include "common/clock.h"
+#include "common/strbuf.h"
+#include "daemon/cli.h"
+#include "daemon/config.h"
+#include "daemon/daemon_log.h"
+#include "daemon/draw_round.h"
+#include "daemon/registry_watch.h"
+#include "daemon/schedule_load.h"
+#include "probes/content/content_run.h"
+#include "probes/net/crawl.h"
+#include "probes/net/netopts.h"
+#include "probes/verdict/check_output.h"
+#include "storage/crawls.h"
+#include "storage/rounds.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <uv.h>
+
+/* How long an action that failed waits before it is tried again. */
+enum { RETRY_SIMULATED_SECONDS = 3600, RETRY_WALL_SECONDS = 60, WALL_TICK_MAX_SECONDS = 60 };
+
+struct daemon;
+
+/* One site's crawl in flight. */
+struct site_job {
+    struct daemon *d;
+    struct site_job *next;
+    long round_id;
+    char round_name[24]; /* "2026Q4 1" */
+    char *code, *url;
+    const char *urls[1];
+    const char *codes[1];
+    int portal; /* 1 portal, 0 department, -1 unknown (content_run.h) */
+    struct site_report report;
+    struct content_run run;
+    struct crawl *crawl;
+    time_t started;
+};
+
+struct daemon {
+    uv_loop_t loop;
+    uv_timer_t timer;
+    uv_signal_t sigterm, sigint, sighup;
+    struct storage *db;
+    struct config *config; /* the caller's; SIGHUP replaces its contents */
+    const struct daemon_run_options *opt;
+    struct crawl_options copt;
+    struct rules rules;
+    size_t max_crawls;
+    struct site_job *jobs;
+    size_t in_flight;
+    int stopping, closed;
+    time_t hold_until; /* due actions wait until then after a failure */
+    time_t clock_t0, wall_t0;
+    struct registry_watch registry; /* [daemon] registry, re-imported when it changes */
+};
+
+static void tick_soon(struct daemon *d, uint64_t ms);
+static void daemon_stop(struct daemon *d, const char *why);
+
+/* Logs an error and records it as the last error (status shows it). */
+static void note_error(struct daemon *d, const char *msg)
+{
+    daemon_log(LOG_ERROR, "%s", msg);
+    char at[32];
+    sc_time_format(sc_clock_now(), at);
+    struct sc_error err = {{0}};
+    if (storage_daemon_error(d->db, msg, at, &err) < 0)
+        daemon_log(LOG_ERROR, "cannot record the error: %s", err.msg);
+}
+
+/* As note_error, for an action that failed: due actions wait a while before the next try. */
+static void record_error(struct daemon *d, const char *msg)
+{
+    note_error(d, msg);
+    time_t now = sc_clock_now();
+    d->hold_until = now + (d->opt->has_until ? RETRY_SIMULATED_SECONDS : RETRY_WALL_SECONDS);
+}
+
+/* ---- a site's crawl ---- */
+
+static void job_free(struct site_job *job)
+{
+    content_run_release(&job->run);
+    site_report_free(&job->report);
+    free(job->code);
+    free(job->url);
+    free(job);
+}
+
+static void job_site_finished(struct crawl *c, size_t index, struct site_report *r, int status,
+                              void *user)
+{
+    (void)c;
+    (void)index;
+    struct site_job *job = user;
+    struct daemon *d = job->d;
+    if (status == SC_ECANCELED) {
+        daemon_log(LOG_INFO, "crawl of %s (%s) cancelled; it is redone on restart", job->code,
+                   job->round_name);
+        return;
+    }
+    struct strbuf msg = STRBUF_INIT;
+    if (status < 0) {
+        strbuf_addf(&msg, "crawl of %s (%s) did not finish: %s", job->code, job->round_name,
+                    status == SC_ENOMEM ? "out of memory" : "error");
+        record_error(d, msg.buf);
+        strbuf_release(&msg);
+        return;
+    }
+    struct strbuf json = STRBUF_INIT;
+    struct sc_error err = {{0}};
+    long crawl_id = 0;
+    int rc = check_output_json(r, 1, &json);
+    if (rc == 0)
+        rc = storage_crawl_save(d->db, job->round_id, job->code, job->started, sc_clock_now(), r,
+                                json.buf, &crawl_id, &err);
+    else
+        sc_fail(&err, rc, "out of memory rendering the report");
+    if (rc < 0) {
+        strbuf_addf(&msg, "storing the crawl of %s (%s): %s", job->code, job->round_name, err.msg);
+        record_error(d, msg.buf);
+    } else {
+        daemon_log(LOG_INFO,
+                   "crawled %s (%s): %s, %zu pages, %zu links, score %.1f, %s, %zu defects"
+                   " (crawl %ld)",
+                   job->code, job->round_name, r->reachable ? "reachable" : "unreachable",
+                   (size_t)r->pages_crawled, (size_t)r->links_checked, r->judged ? r->score : 0.0,
+                   !r->judged        ? "not judged"
+                   : r->verdict_pass ? "pass"
+                                     : "fail",
+                   r->ndefects, crawl_id);
+    }
+    strbuf_release(&json);
+    strbuf_release(&msg);
+}
+
+static void job_done(struct crawl *c, int status, void *user)
+{
+    (void)c;
+    (void)status;
+    struct site_job *job = user;
+    struct daemon *d = job->d;
+    for (struct site_job **p = &d->jobs; *p; p = &(*p)->next)
+        if (*p == job) {
+            *p = job->next;
+            break;
+        }
+    job_free(job);
+    d->in_flight--;
+    if (d->stopping) {
+        if (d->in_flight == 0)
+            daemon_stop(d, NULL);
+    } else {
+        tick_soon(d, 0);
+    }
+}
+
+static int job_in_flight(const struct daemon *d, long round_id, const char *code)
+{
+    for (const struct site_job *j = d->jobs; j; j = j->next)
+        if (j->round_id == round_id && strcmp(j->code, code) == 0)
+            return 1;
+    return 0;
+}
+
+static int job_start(struct daemon *d, const struct schedule_round *r, const struct sample_site *s)
+{
+    struct sc_error err = {{0}};
+    struct site_job *job = calloc(1, sizeof *job);
+    if (!job || !(job->code = strdup(s->code)) || !(job->url = strdup(s->url))) {
+        if (job)
+            free(job->code);
+        free(job);
+        record_error(d, "out of memory starting a crawl");
+        return SC_ENOMEM;
+    }
+    job->d = d;
+    job->round_id = r->round_id;
+    snprintf(job->round_name, sizeof job->round_name, "%s %d", r->quarter, r->number);
+    job->urls[0] = job->url;
+    job->codes[0] = job->code;
+    job->portal = strcmp(s->type, "portal") == 0 ? 1 : strcmp(s->type, "department") == 0 ? 0 : -1;
+    job->started = sc_clock_now();
+    struct crawl_hooks hooks;
+    int rc = content_run_init(&job->run, job->urls, 1, &job->report, sc_day_of(job->started),
+                              &d->rules, &hooks);
+    if (rc == 0) {
+        job->run.portal = &job->portal;
+        job->run.expected_codes = job->codes;
+        struct crawl_callbacks cbs = {job_site_finished, job_done, NULL, job};
+        rc = crawl_start(&d->loop, job->urls, 1, &d->copt, &hooks, &cbs, &job->report, &job->crawl,
+                         &err);
+    } else {
+        memset(&job->run, 0, sizeof job->run);
+        sc_fail(&err, rc, "out of memory");
+    }
+    if (rc < 0) {
+        struct strbuf msg = STRBUF_INIT;
+        strbuf_addf(&msg, "cannot start the crawl of %s (%s): %s", job->code, job->round_name,
+                    err.msg);
+        record_error(d, msg.buf);
+        strbuf_release(&msg);
+        job_free(job);
+        return rc;
+    }
+    job->next = d->jobs;
+    d->jobs = job;
+    d->in_flight++;
+    daemon_log(LOG_INFO, "crawling %s %s (%s)", job->code, job->url, job->round_name);
+    return 0;
+}
+
+struct crawl_pick {
+    struct daemon *d;
+    const struct schedule_round *r;
+    long budget; /* crawls whose slots passed and that are neither stored nor in flight */
+    int failed;
+};
+
+static int pick_site(const struct sample_site *s, void *ud)
+{
+    struct crawl_pick *p = ud;
+    if (p->budget <= 0 || p->d->in_flight >= p->d->max_crawls)
+        return 1; /* the rest wait for their slots, or for a free place */
+    if (s->crawled || job_in_flight(p->d, p->r->round_id, s->code))
+        return 0;
+    if (job_start(p->d, p->r, s) < 0) {
+        p->failed = 1;
+        return 1;
+    }
+    p->budget--;
+    return 0;
+}
+
+static long round_in_flight(const struct daemon *d, long round_id)
+{
+    long n = 0;
+    for (const struct site_job *j = d->jobs; j; j = j->next)
+        n += j->round_id == round_id;
+    return n;
+}
+
+/* Starts the crawls of a round's sites not stored and not in flight whose slots passed
+ * (schedule.h), as places allow. Returns the slot of the round's next crawl not started
+ * yet, 0 when every one is started, or -1 after a failure (recorded). */
+static time_t round_crawl(struct daemon *d, const struct schedule_round *r, time_t now)
+{
+    struct sc_error err = {{0}};
+    if (strcmp(r->state, "drawn") == 0 &&
+        storage_round_set_state(d->db, r->round_id, "checking", &err) < 0) {
+        record_error(d, err.msg);
+        return -1;
+    }
+    long flying = round_in_flight(d, r->round_id);
+    struct crawl_pick pick = {d, r, schedule_crawls_allowed(r, now) - r->crawled - flying, 0};
+    int rc =
+        pick.budget > 0 ? storage_round_sample_each(d->db, r->round_id, pick_site, &pick, &err) : 0;
+    if (rc < 0) {
+        record_error(d, err.msg);
+        return -1;
+    }
+    if (pick.failed)
+        return -1;
+    long started = r->crawled + round_in_flight(d, r->round_id);
+    return started < r->sampled ? schedule_crawl_slot(r, started) : 0;
+}
+
+/* ---- draws and finalisations ---- */
+
+static int round_draw(struct daemon *d, const struct schedule_round *r)
+{
+    struct sc_error err = {{0}};
+    struct sampler_quarter q;
+    struct draw_round_prep prep;
+    long draw_id = 0;
+    int rc = sampler_quarter_parse(r->quarter, &q, &err);
+    if (rc == 0)
+        rc = draw_round_prepare(d->config, q, r->number, NULL, &prep, &err);
+    if (rc == 0)
+        rc = storage_draw_round(d->db, &prep.req, &draw_id, &err);
+    if (rc < 0) {
+        struct strbuf msg = STRBUF_INIT;
+        strbuf_addf(&msg, "cannot draw %s %d: %s", r->quarter, r->number, err.msg);
+        record_error(d, msg.buf);
+        strbuf_release(&msg);
+        return rc;
+    }
+    struct sampler_record rec;
+    memset(&rec, 0, sizeof rec);
+    if (storage_draw_load(d->db, draw_id, &rec, &err) == 0)
+        daemon_log(LOG_INFO, "drew %s %d: %ld of %ld sites, %ld repeats, seed %s (%s), draw %ld",
+                   r->quarter, r->number, rec.sample_size, rec.frame_size, rec.repeats, rec.seed,
+                   rec.seed_source, draw_id);
+    sampler_record_free(&rec);
+    return 0;
+}
+
+static int round_finalise(struct daemon *d, const struct schedule_round *r)
+{
+    for (const struct site_job *j = d->jobs; j; j = j->next)
+        if (j->round_id == r->round_id)
+            return 1; /* its last crawls finish first */
+    struct sc_error err = {{0}};
+    if (storage_round_set_state(d->db, r->round_id, "finalised", &err) < 0) {
+        record_error(d, err.msg);
+        return -1;
+    }
+    daemon_log(LOG_INFO, "finalised %s %d: %ld of %ld sampled sites crawled", r->quarter, r->number,
+               r->crawled, r->sampled);
+    return 0;
+}
+
+/* ---- the tick ---- */
+
+/* Does the due actions; returns 1 when one changed what is stored (reload and look again),
+ * 0 when nothing more is due now, -1 when the rounds could not be loaded. */
+static int tick_once(struct daemon *d, time_t now, struct schedule_action *next, char *next_name,
+                     size_t next_size)
+{
+    struct sc_error err = {{0}};
+    struct schedule_round *rounds = NULL;
+    size_t n = 0;
+    if (schedule_load(d->db, d->config, now, &rounds, &n, &err) < 0) {
+        record_error(d, err.msg);
+        return -1;
+    }
+    int changed = 0;
+    next->kind = SCHEDULE_NONE;
+    for (size_t i = 0; i < n && !changed; i++) {
+        const struct schedule_round *r = &rounds[i];
+        struct schedule_action a = schedule_round_action(r, now);
+        if (a.kind == SCHEDULE_NONE)
+            continue;
+        int due = a.at <= now && now >= d->hold_until;
+        if (due && a.kind == SCHEDULE_DRAW)
+            changed = round_draw(d, r) == 0;
+        else if (due && a.kind == SCHEDULE_FINALISE)
+            changed = round_finalise(d, r) == 0;
+        /* the next moment to look again: an action not due yet, or held after a failure, or
+         * the round's next crawl slot */
+        time_t when = a.at > now ? a.at : now < d->hold_until ? d->hold_until : 0;
+        if (due && a.kind == SCHEDULE_CRAWL) {
+            time_t slot = round_crawl(d, r, now);
+            if (slot < 0) /* failed: tried again once the hold is over */
+                when = d->hold_until > now ? d->hold_until : 0;
+            else
+                when = slot > now ? slot : 0;
+        }
+        if (!changed && when && (next->kind == SCHEDULE_NONE || when < next->at)) {
+            *next = (struct schedule_action){a.kind, when};
+            snprintf(next_name, next_size, "%s %s %d", schedule_kind_name(a.kind), r->quarter,
+                     r->number);
+        }
+    }
+    free(rounds);
+    return changed;
+}
+
+static void on_tick(uv_timer_t *t)
+{
+    struct daemon *d = t->data;
+    if (d->stopping)
+        return;
+    if (d->opt->follow_wall_clock)
+        sc_clock_advance(d->clock_t0 + (time(NULL) - d->wall_t0));
+    const char *registry = config_get(d->config, CFG_DAEMON_REGISTRY);
+    if (*registry) {
+        struct import_summary sum;
+        struct sc_error err = {{0}};
+        int rc = registry_watch_check(&d->registry, d->db, registry, &sum, &err);
+        if (rc == 1)
+            daemon_log(LOG_INFO,
+                       "imported the registry %s as import #%ld: %ld added, %ld updated, %ld "
+                       "status changes, %ld no longer listed",
+                       registry, sum.import_id, sum.added, sum.updated, sum.status_changes,
+                       sum.unlisted);
+        else if (rc < 0)
+            note_error(d, err.msg);
+    }
+    time_t now = sc_clock_now();
+    struct schedule_action next = {SCHEDULE_NONE, 0};
+    char next_name[64] = "";
+    int r;
+    for (int pass = 0;
+         pass < 64 && (r = tick_once(d, now, &next, next_name, sizeof next_name)) == 1; pass++)
+        ;
+    char hb[32], at[32] = "";
+    sc_time_format(now, hb);
+    if (next.kind != SCHEDULE_NONE)
+        sc_time_format(next.at, at);
+    struct sc_error err = {{0}};
+    if (storage_daemon_next(d->db, hb, next.kind != SCHEDULE_NONE ? next_name : NULL, at, &err) < 0)
+        daemon_log(LOG_ERROR, "%s", err.msg);
+    if (d->opt->has_until) {
+        if (d->in_flight > 0)
+            return; /* the clock stands still; each finished crawl ticks again */
+        if (next.kind == SCHEDULE_NONE || next.at > d->opt->until) {
+            sc_clock_advance(d->opt->until);
+            daemon_stop(d, "the clock reached --until");
+            return;
+        }
+        daemon_log(LOG_DEBUG, "clock jumps to %s for %s", at, next_name);
+        sc_clock_advance(next.at);
+        tick_soon(d, 0);
+        return;
+    }
+    time_t wait = next.kind == SCHEDULE_NONE ? WALL_TICK_MAX_SECONDS : next.at - now;
+    if (wait < 1)
+        wait = 1;
+    if (wait > WALL_TICK_MAX_SECONDS)
+        wait = WALL_TICK_MAX_SECONDS;
+    tick_soon(d, (uint64_t)wait * 1000);
+}
+
+static void tick_soon(struct daemon *d, uint64_t ms)
+{
+    if (!d->stopping)
+        uv_timer_start(&d->timer, on_tick, ms, 0);
+}
+
+/* ---- stopping ---- */
+
+static void daemon_stop(struct daemon *d, const char *why)
+{
+    if (why)
+        daemon_log(LOG_INFO, "stopping: %s", why);
+    if (!d->stopping) {
+        d->stopping = 1;
+        uv_timer_stop(&d->timer);
+        for (struct site_job *j = d->jobs; j; j = j->next)
+            crawl_cancel(j->crawl);
+    }
+    if (d->in_flight == 0 && !d->closed) {
+        d->closed = 1;
+        uv_close((uv_handle_t *)&d->timer, NULL);
+        uv_close((uv_handle_t *)&d->sigterm, NULL);
+        uv_close((uv_handle_t *)&d->sigint, NULL);
+        uv_close((uv_handle_t *)&d->sighup, NULL);
+    }
+}
+
+static void on_signal(uv_signal_t *s, int signum)
+{
+    struct daemon *d = s->data;
+    daemon_stop(d, signum == SIGTERM ? "SIGTERM" : "SIGINT");
+}
+
+/* ---- SIGHUP: reload the configuration ---- */
+
+/* A fresh store with the command line's values of cur, then the file loaded under them; the
+ * crawl options and rule table it gives. On failure nothing is kept. */
+static int config_reload(const struct config *cur, struct config *fresh, struct crawl_options *copt,
+                         struct rules *rules, struct sc_error *err)
+{
+    config_init(fresh);
+    crawl_options_default(copt);
+    int rc = 0;
+    for (int id = 0; id < CFG_COUNT && rc == 0; id++)
+        for (size_t i = 0; i < cur->slot[id].n && rc == 0; i++)
+            if (cur->slot[id].e[i].origin == CONFIG_COMMAND_LINE)
+                rc = config_set(fresh, id, cur->slot[id].e[i].value, CONFIG_COMMAND_LINE, 0, err);
+    if (rc == 0)
+        rc = config_load_file(fresh, cur->file, err);
+    if (rc == 0)
+        rc = config_crawl_options(fresh, copt, err);
+    if (rc == 0)
+        rc = config_rules(fresh, rules, err);
+    if (rc < 0) {
+        config_release(fresh);
+        netopts_release(copt);
+    }
+    return rc;
+}
+
+static void on_hangup(uv_signal_t *s, int signum)
+{
+    (void)signum;
+    struct daemon *d = s->data;
+    if (!d->config->file) {
+        daemon_log(LOG_INFO, "SIGHUP: no --config file to reload");
+        return;
+    }
+    struct config fresh;
+    struct crawl_options copt;
+    struct rules rules;
+    struct sc_error err = {{0}};
+    if (config_reload(d->config, &fresh, &copt, &rules, &err) < 0) {
+        struct strbuf msg = STRBUF_INIT;
+        strbuf_addf(&msg, "SIGHUP: %s; the configuration in effect is kept", err.msg);
+        note_error(d, msg.buf);
+        strbuf_release(&msg);
+        return;
+    }
+    /* crawls in flight keep the copies they started with (crawl.h, content_run.h) */
+    config_release(d->config);
+    *d->config = fresh;
+    netopts_release(&d->copt);
+    d->copt = copt;
+    d->rules = rules;
+    d->max_crawls = (size_t)config_int(d->config, CFG_DAEMON_CRAWL_CONCURRENCY);
+    daemon_log(LOG_INFO, "SIGHUP: reloaded %s", d->config->file);
+    tick_soon(d, 0);
+}
+
+/* ---- start ---- */
+
+static int daemon_setup(struct daemon *d, struct sc_error *err)
+{
+    crawl_options_default(&d->copt);
+    int rc = config_crawl_options(d->config, &d->copt, err);
+    if (rc == 0)
+        rc = config_rules(d->config, &d->rules, err);
+    d->max_crawls = (size_t)config_int(d->config, CFG_DAEMON_CRAWL_CONCURRENCY);
+    if (d->max_crawls < 1)
+        d->max_crawls = 1;
+    return rc;
+}
+
+int daemon_run(struct config *config, const char *db_path, const struct daemon_run_options *o)
+{
+    struct daemon d;
+    memset(&d, 0, sizeof d);
+    d.config = config;
+    d.opt = o;
+    d.clock_t0 = sc_clock_now();
+    d.wall_t0 = time(NULL);
+    struct sc_error err = {{0}};
+    int rc = daemon_setup(&d, &err);
+    if (rc < 0) {
+        fprintf(stderr, "spotcheck daemon: %s\n", err.msg);
+        netopts_release(&d.copt);
+        return sc_exit_status(rc);
+    }
+    rc = storage_open(db_path, &d.db, &err);
+    if (rc < 0) {
+        fprintf(stderr, "spotcheck daemon: %s\n", err.msg);
+        netopts_release(&d.copt);
+        return sc_exit_status(rc);
+    }
+    char since[32];
+    sc_time_format(sc_clock_now(), since);
+    if (storage_daemon_started(d.db, (long)getpid(), since, SPOTCHECK_VERSION, &err) < 0 ||
+        uv_loop_init(&d.loop) != 0) {
+        fprintf(stderr, "spotcheck daemon: cannot start: %s\n", *err.msg ? err.msg : "event loop");
+        storage_close(d.db);
+        netopts_release(&d.copt);
+        return EXIT_RUNTIME;
+    }
+    uv_timer_init(&d.loop, &d.timer);
+    uv_signal_init(&d.loop, &d.sigterm);
+    uv_signal_init(&d.loop, &d.sigint);
+    uv_signal_init(&d.loop, &d.sighup);
+    d.timer.data = d.sigterm.data = d.sigint.data = d.sighup.data = &d;
+    uv_signal_start(&d.sighup, on_hangup, SIGHUP);
+    uv_signal_start(&d.sigterm, on_signal, SIGTERM);
+    uv_signal_start(&d.sigint, on_signal, SIGINT);
+    daemon_log(LOG_INFO, "spotcheck %s daemon started (pid %ld, database %s, %s clock)",
+               SPOTCHECK_VERSION, (long)getpid(), db_path,
+               o->has_until              ? "simulated"
+               : sc_clock_is_simulated() ? "offset"
+                                         : "wall");
+    tick_soon(&d, 0);
+    uv_run(&d.loop, UV_RUN_DEFAULT);
+    int status = EXIT_OK;
+    if (uv_loop_close(&d.loop) != 0) {
+        daemon_log(LOG_ERROR, "the event loop still had open handles");
+        status = EXIT_RUNTIME;
+    }
+    if (storage_daemon_stopped(d.db, &err) < 0)
+        daemon_log(LOG_ERROR, "%s", err.msg);
+    storage_close(d.db);
+    netopts_release(&d.copt);
+    daemon_log(LOG_INFO, "stopped");
+    return status;
+}

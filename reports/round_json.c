@@ -1,0 +1,144 @@
+/* round_json: a round's results from the database as contract.md's JSON (round_json.h). */
+#include "reports/round_json.h"
+#include "common/json.h"
+#include "probes/verdict/site_report.h"
+#include "storage/crawls.h"
+#include "storage/draws.h"
+#include "storage/rounds.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct round_find {
+    const char *quarter;
+    int number;
+    long id;
+    int finalised;
+};
+
+static int find_round(const struct round_progress *p, void *ud)
+{
+    struct round_find *f = ud;
+    if (p->number != f->number)
+        return 0;
+    f->id = p->id;
+    f->finalised =
+        p->state && (strcmp(p->state, "finalised") == 0 || strcmp(p->state, "published") == 0);
+    return 1;
+}
+
+struct site_writer {
+    struct storage *db;
+    long round_id;
+    struct json_writer *w;
+    struct sc_error *err;
+};
+
+static void write_defects(struct json_writer *w, const struct site_report *r, const char *day)
+{
+    json_key(w, "defects");
+    json_array_begin(w);
+    for (size_t i = 0; i < r->ndefects; i++) {
+        const struct defect_record *d = &r->defects[i];
+        json_object_begin(w);
+        json_kv_string(w, "kind", d->kind);
+        json_kv_string(w, "severity", defect_severity_name(d->severity));
+        json_kv_string(w, "url", d->url);
+        json_kv_string(w, "detail", d->detail);
+        json_kv_bool(w, "confirmed", !d->kind || strcmp(d->kind, "suspected_link") != 0);
+        json_kv_string(w, "first_seen", day);
+        json_object_end(w);
+    }
+    json_array_end(w);
+}
+
+static int write_site(const struct sample_site *s, void *ud)
+{
+    struct site_writer *sw = ud;
+    struct json_writer *w = sw->w;
+    struct site_report r;
+    struct crawl_meta meta;
+    memset(&r, 0, sizeof r);
+    memset(&meta, 0, sizeof meta);
+    int have = 0;
+    if (s->crawled) {
+        int rc = storage_crawl_load(sw->db, sw->round_id, s->code, &r, &meta, sw->err);
+        if (rc < 0) {
+            site_report_free(&r);
+            free(meta.report_json);
+            return rc;
+        }
+        have = 1;
+    }
+    json_object_begin(w);
+    json_kv_string(w, "code", s->code);
+    json_kv_string(w, "name", s->name);
+    json_kv_string(w, "url", s->url);
+    json_kv_string(w, "region", s->region);
+    int judged = have && r.judged;
+    json_kv_string(w, "verdict", !judged ? "pending" : r.verdict_pass ? "pass" : "fail");
+    json_key(w, "score");
+    if (judged)
+        json_double(w, r.score);
+    else
+        json_null(w);
+    char crawled_at[17] = "", day[11] = "";
+    if (have && *meta.finished_at)
+        snprintf(crawled_at, sizeof crawled_at, "%.16s", meta.finished_at);
+    if (have)
+        snprintf(day, sizeof day, "%.10s", meta.started_at);
+    json_kv_string(w, "crawled_at", *crawled_at ? crawled_at : NULL);
+    json_key(w, "availability");
+    json_null(w);
+    write_defects(w, &r, have ? day : NULL);
+    json_key(w, "rectification");
+    json_null(w);
+    json_object_end(w);
+    site_report_free(&r);
+    free(meta.report_json);
+    return 0;
+}
+
+int round_json(struct storage *db, const char *quarter, int round, struct strbuf *out,
+               struct sc_error *err)
+{
+    struct round_find f = {quarter, round, 0, 0};
+    int rc = storage_rounds_progress_each(db, quarter, find_round, &f, err);
+    if (rc < 0)
+        return rc;
+    if (!f.id)
+        return sc_fail(err, SC_ENOTFOUND, "round %d of %s is not in the database", round, quarter);
+    struct sampler_record rec;
+    memset(&rec, 0, sizeof rec);
+    rc = storage_draw_load_active(db, quarter, round, &rec, err);
+    if (rc < 0) {
+        sampler_record_free(&rec);
+        return rc;
+    }
+    struct json_writer w;
+    json_init(&w, out, 1);
+    json_object_begin(&w);
+    json_kv_string(&w, "quarter", quarter);
+    json_kv_int(&w, "round", round);
+    json_kv_bool(&w, "finalised", f.finalised);
+    json_key(&w, "draw");
+    json_object_begin(&w);
+    json_kv_string(&w, "seed", rec.seed);
+    json_kv_string(&w, "frame_hash", rec.frame_hash);
+    json_kv_int(&w, "frame_size", rec.frame_size);
+    json_kv_int(&w, "sample_size", rec.sample_size);
+    json_kv_int(&w, "repeats", rec.repeats);
+    json_object_end(&w);
+    sampler_record_free(&rec);
+    json_key(&w, "sites");
+    json_array_begin(&w);
+    struct site_writer sw = {db, f.id, &w, err};
+    rc = storage_round_sample_each(db, f.id, write_site, &sw, err);
+    json_array_end(&w);
+    json_object_end(&w);
+    strbuf_addch(out, '\n');
+    if (rc < 0)
+        return rc;
+    return out->failed ? sc_fail(err, SC_ENOMEM, "out of memory writing the report") : SC_OK;
+}
