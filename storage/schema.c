@@ -232,6 +232,94 @@ const char *const storage_migrations[] = {
     "  next_at TEXT,"
     "  last_error TEXT,"
     "  last_error_at TEXT);",
+
+    /* 7: (the daemon's quarter) availability monitoring, re-checks of suspected links, final
+     * verdicts and the evidence behind them. docs/database.md, "Monitoring", "Re-checks",
+     * "Verdicts". */
+    /* the monitoring week of a round: its secret (times of probes, published after the
+     * week) and its first day */
+    "ALTER TABLE rounds ADD COLUMN monitor_seed TEXT;"
+    "ALTER TABLE rounds ADD COLUMN monitor_from TEXT;"
+    /* one row per probe of a site's homepage: the planned probe of slot (day, slot) is
+     * attempt 0, its make-ups 1, 2, ...; conclusive NULL while its slot is open */
+    "ALTER TABLE availability_probes ADD COLUMN day INTEGER;"
+    "ALTER TABLE availability_probes ADD COLUMN slot INTEGER;"
+    "ALTER TABLE availability_probes ADD COLUMN attempt INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE availability_probes ADD COLUMN planned_at TEXT;"
+    "ALTER TABLE availability_probes ADD COLUMN conclusive INTEGER;"
+    "ALTER TABLE availability_probes ADD COLUMN inconclusive_reason TEXT;"
+    "ALTER TABLE availability_probes ADD COLUMN url TEXT;"
+    "ALTER TABLE availability_probes ADD COLUMN final_url TEXT;"
+    "ALTER TABLE availability_probes ADD COLUMN redirects INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE availability_probes ADD COLUMN dns_ms REAL;"
+    "ALTER TABLE availability_probes ADD COLUMN connect_ms REAL;"
+    "ALTER TABLE availability_probes ADD COLUMN tls_ms REAL;"
+    "ALTER TABLE availability_probes ADD COLUMN first_byte_ms REAL;"
+    "ALTER TABLE availability_probes ADD COLUMN total_ms REAL;"
+    "ALTER TABLE availability_probes ADD COLUMN bytes INTEGER;"
+    "ALTER TABLE availability_probes ADD COLUMN ip TEXT;"
+    "ALTER TABLE availability_probes ADD COLUMN sha256 TEXT;"
+    "CREATE UNIQUE INDEX availability_probe_slot"
+    "  ON availability_probes(round_id, site_code, day, slot, attempt);"
+    /* a slot of a round's monitoring (the same slot index for every site): whether it was
+     * judged inconclusive for everyone, and why */
+    "CREATE TABLE monitor_slots ("
+    "  round_id INTEGER NOT NULL REFERENCES rounds(id),"
+    "  day INTEGER NOT NULL,"
+    "  slot INTEGER NOT NULL,"
+    "  state TEXT NOT NULL,"
+    "  reason TEXT,"
+    "  sites INTEGER NOT NULL DEFAULT 0,"
+    "  failed INTEGER NOT NULL DEFAULT 0,"
+    "  decided_at TEXT,"
+    "  PRIMARY KEY(round_id, day, slot)) WITHOUT ROWID;"
+    /* the reference targets probed when a site's probe failed, to tell a site's outage from
+     * the monitor's own */
+    "CREATE TABLE monitor_reference_probes ("
+    "  id INTEGER PRIMARY KEY,"
+    "  round_id INTEGER NOT NULL REFERENCES rounds(id),"
+    "  day INTEGER NOT NULL,"
+    "  slot INTEGER NOT NULL,"
+    "  target TEXT NOT NULL,"
+    "  probed_at TEXT NOT NULL,"
+    "  ok INTEGER NOT NULL,"
+    "  status INTEGER,"
+    "  error TEXT,"
+    "  total_ms REAL);"
+    "CREATE INDEX monitor_reference_slot ON monitor_reference_probes(round_id, day, slot);"
+    /* re-checks of a suspected link: each attempt kept; the link's outcome on links */
+    "ALTER TABLE links ADD COLUMN recheck_state TEXT;"
+    "CREATE TABLE link_rechecks ("
+    "  link_id INTEGER NOT NULL REFERENCES links(id) ON DELETE CASCADE,"
+    "  attempt INTEGER NOT NULL,"
+    "  checked_at TEXT NOT NULL,"
+    "  result TEXT NOT NULL,"
+    "  status INTEGER,"
+    "  error TEXT,"
+    "  final_url TEXT,"
+    "  PRIMARY KEY(link_id, attempt)) WITHOUT ROWID;"
+    "CREATE INDEX links_suspected ON links(result, recheck_state);"
+    /* the final verdict, made when the round's window closes: crawl + availability +
+     * re-checks; its defects are stored with stage 'final' beside the crawl's */
+    "ALTER TABLE crawls ADD COLUMN final_score REAL;"
+    "ALTER TABLE crawls ADD COLUMN final_verdict TEXT;"
+    "ALTER TABLE crawls ADD COLUMN finalised_at TEXT;"
+    "ALTER TABLE crawls ADD COLUMN final_report_json TEXT;"
+    "ALTER TABLE defects ADD COLUMN stage TEXT NOT NULL DEFAULT 'crawl';"
+    "ALTER TABLE defects ADD COLUMN confirmed INTEGER;"
+    /* the homepage as crawled, kept to prove a verdict: headers and body, zlib-compressed,
+     * the body cut at a bound */
+    "CREATE TABLE crawl_evidence ("
+    "  crawl_id INTEGER PRIMARY KEY REFERENCES crawls(id) ON DELETE CASCADE,"
+    "  url TEXT NOT NULL,"
+    "  status INTEGER,"
+    "  fetched_at TEXT,"
+    "  encoding TEXT NOT NULL DEFAULT 'zlib',"
+    "  headers BLOB,"
+    "  body BLOB,"
+    "  body_bytes INTEGER NOT NULL DEFAULT 0,"
+    "  body_truncated INTEGER NOT NULL DEFAULT 0,"
+    "  body_sha256 TEXT);",
 };
 
 const int storage_migration_count = sizeof storage_migrations / sizeof storage_migrations[0];
