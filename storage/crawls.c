@@ -58,15 +58,16 @@ static const char SQL_SELECT_COLUMNS[] =
     "d90, d365, median_gap_days FROM column_observations WHERE crawl_id=? ORDER BY id";
 static const char SQL_SELECT_SECTIONS[] =
     "SELECT name, present, url, required FROM crawl_sections WHERE crawl_id=? ORDER BY id";
-static const char SQL_SELECT_DEFECTS[] =
-    "SELECT kind, severity, url, detail, points FROM defects WHERE crawl_id=? ORDER BY id";
+static const char SQL_SELECT_DEFECTS[] = "SELECT kind, severity, url, detail, points FROM defects "
+                                         "WHERE crawl_id=? AND stage='crawl' ORDER BY id";
 
 /* Two of each: the partial unique index on (round_id, site_code) serves round_id=?, not
  * round_id IS ?. */
 #define CRAWL_ROW_SELECT                                                                           \
     "SELECT c.id, c.site_code, c.started_at, c.finished_at, c.reachable, c.score, c.verdict, "     \
-    "(SELECT count(*) FROM defects d WHERE d.crawl_id=c.id), "                                     \
-    "(SELECT count(*) FROM defects d WHERE d.crawl_id=c.id AND d.severity='veto') "                \
+    "(SELECT count(*) FROM defects d WHERE d.crawl_id=c.id AND d.stage='crawl'), "                 \
+    "(SELECT count(*) FROM defects d WHERE d.crawl_id=c.id AND d.stage='crawl' AND "               \
+    "d.severity='veto') "                                                                          \
     "FROM crawls c "
 static const char SQL_ROUND_CRAWLS[] =
     CRAWL_ROW_SELECT "WHERE c.round_id=?1 ORDER BY c.site_code, c.id";

@@ -261,18 +261,20 @@ const char *const storage_migrations[] = {
     "ALTER TABLE availability_probes ADD COLUMN sha256 TEXT;"
     "CREATE UNIQUE INDEX availability_probe_slot"
     "  ON availability_probes(round_id, site_code, day, slot, attempt);"
-    /* a slot of a round's monitoring (the same slot index for every site): whether it was
-     * judged inconclusive for everyone, and why */
+    /* a group of a round's monitoring: slot (day, slot) of every site, attempt 0 the planned
+     * probes, 1.. the make-ups of an inconclusive group; whether it was judged inconclusive
+     * for everyone, and why */
     "CREATE TABLE monitor_slots ("
     "  round_id INTEGER NOT NULL REFERENCES rounds(id),"
     "  day INTEGER NOT NULL,"
     "  slot INTEGER NOT NULL,"
+    "  attempt INTEGER NOT NULL DEFAULT 0,"
     "  state TEXT NOT NULL,"
     "  reason TEXT,"
     "  sites INTEGER NOT NULL DEFAULT 0,"
     "  failed INTEGER NOT NULL DEFAULT 0,"
     "  decided_at TEXT,"
-    "  PRIMARY KEY(round_id, day, slot)) WITHOUT ROWID;"
+    "  PRIMARY KEY(round_id, day, slot, attempt)) WITHOUT ROWID;"
     /* the reference targets probed when a site's probe failed, to tell a site's outage from
      * the monitor's own */
     "CREATE TABLE monitor_reference_probes ("
@@ -280,13 +282,14 @@ const char *const storage_migrations[] = {
     "  round_id INTEGER NOT NULL REFERENCES rounds(id),"
     "  day INTEGER NOT NULL,"
     "  slot INTEGER NOT NULL,"
+    "  attempt INTEGER NOT NULL DEFAULT 0,"
     "  target TEXT NOT NULL,"
     "  probed_at TEXT NOT NULL,"
     "  ok INTEGER NOT NULL,"
     "  status INTEGER,"
     "  error TEXT,"
     "  total_ms REAL);"
-    "CREATE INDEX monitor_reference_slot ON monitor_reference_probes(round_id, day, slot);"
+    "CREATE INDEX monitor_reference_slot ON monitor_reference_probes(round_id, day, slot, attempt);"
     /* re-checks of a suspected link: each attempt kept; the link's outcome on links */
     "ALTER TABLE links ADD COLUMN recheck_state TEXT;"
     "CREATE TABLE link_rechecks ("

@@ -80,3 +80,31 @@ int avail_schedule(const struct avail_schedule_params *p, struct avail_time *out
     strbuf_release(&msg);
     return rc;
 }
+
+int avail_makeup_at(const struct avail_schedule_params *p, int day, int slot, int attempt,
+                    time_t *at, struct sc_error *err)
+{
+    if (!p->seed || !*p->seed || !p->code || !*p->code || strchr(p->code, '/'))
+        return sc_fail(err, SC_EINPUT, "availability make-up: bad seed or site code");
+    if (p->per_day < 1 || p->per_day > AVAIL_MAX_PER_DAY || attempt < 1 || slot < 0 ||
+        slot + attempt >= p->per_day)
+        return SC_ENOTFOUND; /* no slot left in the day */
+    struct strbuf msg = STRBUF_INIT;
+    char hex[65];
+    strbuf_addf(&msg, "%s%s/makeup/%d/%d/%d", p->seed, p->code, day, slot, attempt);
+    int rc = 0;
+    if (msg.failed)
+        rc = sc_fail(err, SC_ENOMEM, "out of memory");
+    else if (sc_sha256_hex(msg.buf, msg.len, hex) != 0)
+        rc = sc_fail(err, SC_ERUNTIME, "availability make-up: SHA-256 failed");
+    strbuf_release(&msg);
+    if (rc < 0)
+        return rc;
+    int k = slot + attempt;
+    long lo = avail_slot_start(p->per_day, k);
+    long len = avail_slot_start(p->per_day, k + 1) - lo;
+    /* anywhere in the slot but its last tenth, so the group can be judged in the slot */
+    uint64_t width = (uint64_t)(len - len / 10);
+    *at = p->start + (time_t)day * AVAIL_DAY_SECONDS + lo + (time_t)(hex15(hex) % width);
+    return 0;
+}

@@ -61,6 +61,17 @@ int avail_schedule_default_gap(int per_day);
 int avail_schedule(const struct avail_schedule_params *p, struct avail_time *out,
                    struct sc_error *err);
 
+/* When a site's make-up probe number `attempt` (1, 2, ...) of slot (day, slot) is made,
+ * after the probes of that slot, or of its previous make-up, were judged inconclusive for
+ * everyone (docs/availability.md): inside slot slot+attempt of the same day, at
+ *     h  = first 15 hex digits of SHA-256(seed ‖ code ‖ "/makeup/" ‖ d ‖ "/" ‖ k ‖ "/" ‖ a)
+ *     at = start + d*86400 + start of slot k+a + (h mod (its length − a tenth of it)).
+ * Returns 0, SC_ENOTFOUND when the day has no slot k+a left (it cannot be made up the same
+ * day), SC_EINPUT (bad seed or code), SC_ENOMEM or SC_ERUNTIME. Uses seed, code, start and
+ * per_day of p. */
+int avail_makeup_at(const struct avail_schedule_params *p, int day, int slot, int attempt,
+                    time_t *at, struct sc_error *err);
+
 /* The offset in seconds from the day's start of slot k of per_day (the slot's first second). */
 long avail_slot_start(int per_day, int k);
 
