@@ -73,12 +73,15 @@ int cmd_report(struct cli_context *ctx, int argc, char **argv)
                 SPOTCHECK_VERSION);
         return EXIT_RUNTIME;
     }
+    struct rules rules;
+    if (config_rules(ctx->config, &rules, &err) < 0)
+        return cli_usage_error("report", "%s", err.msg);
     struct storage *db = NULL;
     int rc = storage_open_existing(ctx->db_path, &db, &err);
     if (rc < 0)
         return cli_report_error("report", rc, err.msg);
     struct strbuf out = STRBUF_INIT;
-    rc = round_json(db, quarter, round, &out, &err);
+    rc = round_json(db, &rules, quarter, round, &out, &err);
     storage_close(db);
     if (rc < 0) {
         strbuf_release(&out);

@@ -9,6 +9,8 @@
 #include "daemon/cli.h"
 #include "daemon/config.h"
 #include "daemon/daemon_lock.h"
+#include "daemon/monitor.h"
+#include "storage/monitor.h"
 #include "daemon/schedule_load.h"
 #include "sampler/calendar.h"
 #include "storage/rounds.h"
@@ -50,6 +52,13 @@ static int status_lists(const struct schedule_round *r, const char *current)
     return r->round_id != 0 || strcmp(r->quarter, current) <= 0;
 }
 
+/* What status adds to a stored round's progress. */
+struct round_extra {
+    long probes_done;      /* conclusive availability probes stored */
+    long probes_due;       /* sampled sites x days of its monitoring week x probes a day */
+    long rechecks_pending; /* suspected links still to re-check */
+};
+
 struct status_view {
     time_t now;
     pid_t pid;
@@ -58,6 +67,7 @@ struct status_view {
     struct schedule_round *rounds;
     size_t n;
     char current[8];
+    struct round_extra *extra; /* per round */
     struct schedule_action next;
     size_t next_index;
 };
@@ -93,6 +103,9 @@ static void status_json(const struct status_view *v, struct strbuf *out)
         json_kv_string(&w, "state", r->state);
         json_kv_int(&w, "sampled", r->sampled);
         json_kv_int(&w, "crawled", r->crawled);
+        json_kv_int(&w, "probes_done", v->extra[i].probes_done);
+        json_kv_int(&w, "probes_due", v->extra[i].probes_due);
+        json_kv_int(&w, "rechecks_pending", v->extra[i].rechecks_pending);
         json_key(&w, "window");
         json_object_begin(&w);
         day_text(r->window_start, t);
@@ -138,8 +151,12 @@ static void status_text(const struct status_view *v, struct strbuf *out)
             continue;
         day_text(r->window_start, from);
         day_text(r->window_end, to);
-        strbuf_addf(out, "round:   %s %d  %-9s  window %s..%s  sampled %ld  crawled %ld\n",
-                    r->quarter, r->number, r->state, from, to, r->sampled, r->crawled);
+        strbuf_addf(out,
+                    "round:   %s %d  %-9s  window %s..%s  sampled %ld  crawled %ld  probes "
+                    "%ld/%ld  re-checks pending %ld\n",
+                    r->quarter, r->number, r->state, from, to, r->sampled, r->crawled,
+                    v->extra[i].probes_done, v->extra[i].probes_due,
+                    v->extra[i].rechecks_pending);
     }
     if (v->next.kind == SCHEDULE_NONE) {
         strbuf_adds(out, "next:    nothing scheduled\n");
@@ -151,6 +168,33 @@ static void status_text(const struct status_view *v, struct strbuf *out)
     }
     strbuf_addf(out, "error:   %s\n",
                 v->have_state && *v->st.last_error ? v->st.last_error : "none");
+}
+
+/* Probes and re-checks of each stored round. */
+static int status_extra(struct storage *db, const struct config *c, struct status_view *v,
+                        struct sc_error *err)
+{
+    struct rules rules;
+    int rc = config_rules(c, &rules, err);
+    if (rc < 0)
+        return rc;
+    v->extra = calloc(v->n ? v->n : 1, sizeof *v->extra);
+    if (!v->extra)
+        return sc_fail(err, SC_ENOMEM, "out of memory");
+    for (size_t i = 0; i < v->n && rc == 0; i++) {
+        const struct schedule_round *r = &v->rounds[i];
+        if (!r->round_id)
+            continue;
+        time_t from;
+        int days = 0;
+        rc = monitor_week(db, r, (int)rules.v[RULE_AVAIL_DAYS], &from, &days, err);
+        if (rc == 0 && days == 0 && r->drawn)
+            days = (int)rules.v[RULE_AVAIL_DAYS]; /* not set up yet: a week is coming */
+        v->extra[i].probes_due = r->sampled * days * (long)rules.v[RULE_AVAIL_PROBES_PER_DAY];
+        if (rc == 0)
+            rc = storage_probes_done(db, r->round_id, &v->extra[i].probes_done, err);
+    }
+    return rc;
 }
 
 int cmd_status(struct cli_context *ctx, int argc, char **argv)
@@ -193,6 +237,8 @@ int cmd_status(struct cli_context *ctx, int argc, char **argv)
         rc = 0;
     if (rc == 0)
         rc = schedule_load(db, ctx->config, v.now, &v.rounds, &v.n, &err);
+    if (rc == 0)
+        rc = status_extra(db, ctx->config, &v, &err);
     storage_close(db);
     if (rc < 0)
         return cli_report_error("status", rc, err.msg);
@@ -204,5 +250,6 @@ int cmd_status(struct cli_context *ctx, int argc, char **argv)
     else
         status_text(&v, &out);
     free(v.rounds);
+    free(v.extra);
     return cli_write_output("status", &out, EXIT_OK);
 }

@@ -7,14 +7,18 @@
 #include "daemon/config.h"
 #include "daemon/daemon_log.h"
 #include "daemon/draw_round.h"
+#include "daemon/monitor.h"
 #include "daemon/registry_watch.h"
 #include "daemon/schedule_load.h"
 #include "probes/content/content_run.h"
 #include "probes/net/crawl.h"
 #include "probes/net/netopts.h"
 #include "probes/verdict/check_output.h"
+#include "probes/verdict/verdict_final.h"
 #include "storage/crawls.h"
+#include "storage/monitor.h"
 #include "storage/rounds.h"
+#include "storage/verdicts.h"
 
 #include <signal.h>
 #include <stdlib.h>
@@ -59,10 +63,13 @@ struct daemon {
     time_t hold_until; /* due actions wait until then after a failure */
     time_t clock_t0, wall_t0;
     struct registry_watch registry; /* [daemon] registry, re-imported when it changes */
+    struct monitor *monitor;        /* availability monitoring; NULL once closed */
+    int monitor_closing;
 };
 
 static void tick_soon(struct daemon *d, uint64_t ms);
 static void daemon_stop(struct daemon *d, const char *why);
+static void monitor_closed(void *user);
 
 /* Logs an error and records it as the last error (status shows it). */
 static void note_error(struct daemon *d, const char *msg)
@@ -302,18 +309,79 @@ static int round_draw(struct daemon *d, const struct schedule_round *r)
     return 0;
 }
 
-static int round_finalise(struct daemon *d, const struct schedule_round *r)
+/* A site's final verdict: its stored crawl judged again with the availability veto. */
+struct finalise_ctx {
+    struct daemon *d;
+    const struct schedule_round *r;
+    int days;
+    long judged, failed;
+    struct sc_error *err;
+};
+
+static int finalise_site(const struct sample_site *s, void *ud)
+{
+    struct finalise_ctx *f = ud;
+    struct daemon *d = f->d;
+    if (!s->crawled)
+        return 0; /* never crawled: stays pending */
+    long crawl_id = 0;
+    struct site_report rep;
+    struct avail_summary sum;
+    memset(&rep, 0, sizeof rep);
+    int rc = storage_crawl_find(d->db, f->r->round_id, s->code, &crawl_id, f->err);
+    if (rc == 0)
+        rc = storage_crawl_load_id(d->db, crawl_id, &rep, NULL, f->err);
+    if (rc == 0)
+        rc = storage_avail_summary(d->db, f->r->round_id, s->code, f->days, &sum, f->err);
+    struct availability_finding av = {f->days > 0, f->days, sum.probes, sum.conclusive,
+                                      sum.failures, sum.min_per_day};
+    if (rc == 0 && (rc = verdict_final(&d->rules, &rep, &av)) < 0)
+        sc_fail(f->err, rc, "out of memory judging %s", s->code);
+    struct strbuf json = STRBUF_INIT;
+    if (rc == 0 && (rc = check_output_json(&rep, 1, &json)) < 0)
+        sc_fail(f->err, rc, "out of memory rendering the report of %s", s->code);
+    if (rc == 0)
+        rc = storage_verdict_save(d->db, crawl_id, &rep, json.buf, sc_clock_now(), f->err);
+    if (rc == 0) {
+        f->judged++;
+        f->failed += rep.judged && !rep.verdict_pass;
+        daemon_log(LOG_INFO,
+                   "final verdict of %s (%s %d): %s, score %.1f; availability %ld/%ld probes "
+                   "failed, fewest a day %ld",
+                   s->code, f->r->quarter, f->r->number,
+                   !rep.judged ? "not judged" : rep.verdict_pass ? "pass" : "fail", rep.score,
+                   sum.failures, sum.conclusive, sum.min_per_day);
+    }
+    strbuf_release(&json);
+    site_report_free(&rep);
+    return rc < 0 ? rc : 0;
+}
+
+static int round_finalise(struct daemon *d, const struct schedule_round *r, int monitoring_done)
 {
     for (const struct site_job *j = d->jobs; j; j = j->next)
         if (j->round_id == r->round_id)
             return 1; /* its last crawls finish first */
+    if (!monitoring_done || (d->monitor && monitor_in_flight(d->monitor, r->round_id)))
+        return 1; /* so do its last probes */
     struct sc_error err = {{0}};
-    if (storage_round_set_state(d->db, r->round_id, "finalised", &err) < 0) {
+    time_t from;
+    int days;
+    struct finalise_ctx f = {d, r, 0, 0, 0, &err};
+    int rc = monitor_week(d->db, r, (int)d->rules.v[RULE_AVAIL_DAYS], &from, &days, &err);
+    f.days = days;
+    if (rc == 0)
+        rc = storage_round_sample_each(d->db, r->round_id, finalise_site, &f, &err);
+    if (rc == 0)
+        rc = storage_round_set_state(d->db, r->round_id, "finalised", &err);
+    if (rc < 0) {
         record_error(d, err.msg);
         return -1;
     }
-    daemon_log(LOG_INFO, "finalised %s %d: %ld of %ld sampled sites crawled", r->quarter, r->number,
-               r->crawled, r->sampled);
+    if (d->monitor)
+        monitor_round_drop(d->monitor, r->round_id);
+    daemon_log(LOG_INFO, "finalised %s %d: %ld of %ld sampled sites crawled, %ld judged, %ld fail",
+               r->quarter, r->number, r->crawled, r->sampled, f.judged, f.failed);
     return 0;
 }
 
@@ -338,11 +406,27 @@ static int tick_once(struct daemon *d, time_t now, struct schedule_action *next,
         struct schedule_action a = schedule_round_action(r, now);
         if (a.kind == SCHEDULE_NONE)
             continue;
+        /* the monitoring week of a drawn round runs beside its other actions */
+        struct monitor_tick mt = {0, 1};
+        if (r->drawn && !r->finalised && d->monitor && !d->stopping) {
+            if (monitor_round_tick(d->monitor, r, now, &mt, &err) < 0) {
+                struct strbuf msg = STRBUF_INIT;
+                strbuf_addf(&msg, "monitoring %s %d: %s", r->quarter, r->number, err.msg);
+                record_error(d, msg.buf);
+                strbuf_release(&msg);
+                mt.complete = 0;
+                mt.next = d->hold_until;
+            }
+            if (mt.next && (next->kind == SCHEDULE_NONE || mt.next < next->at)) {
+                *next = (struct schedule_action){SCHEDULE_PROBE, mt.next};
+                snprintf(next_name, next_size, "probe %s %d", r->quarter, r->number);
+            }
+        }
         int due = a.at <= now && now >= d->hold_until;
         if (due && a.kind == SCHEDULE_DRAW)
             changed = round_draw(d, r) == 0;
         else if (due && a.kind == SCHEDULE_FINALISE)
-            changed = round_finalise(d, r) == 0;
+            changed = round_finalise(d, r, mt.complete) == 0;
         /* the next moment to look again: an action not due yet, or held after a failure, or
          * the round's next crawl slot */
         time_t when = a.at > now ? a.at : now < d->hold_until ? d->hold_until : 0;
@@ -398,9 +482,11 @@ static void on_tick(uv_timer_t *t)
     struct sc_error err = {{0}};
     if (storage_daemon_next(d->db, hb, next.kind != SCHEDULE_NONE ? next_name : NULL, at, &err) < 0)
         daemon_log(LOG_ERROR, "%s", err.msg);
+    if (d->monitor && monitor_take_error(d->monitor, &err))
+        note_error(d, err.msg);
     if (d->opt->has_until) {
-        if (d->in_flight > 0)
-            return; /* the clock stands still; each finished crawl ticks again */
+        if (d->in_flight > 0 || (d->monitor && monitor_in_flight(d->monitor, 0) > 0))
+            return; /* the clock stands still; each finished crawl or probe ticks again */
         if (next.kind == SCHEDULE_NONE || next.at > d->opt->until) {
             sc_clock_advance(d->opt->until);
             daemon_stop(d, "the clock reached --until");
@@ -437,13 +523,24 @@ static void daemon_stop(struct daemon *d, const char *why)
         for (struct site_job *j = d->jobs; j; j = j->next)
             crawl_cancel(j->crawl);
     }
-    if (d->in_flight == 0 && !d->closed) {
+    if (d->monitor && !d->monitor_closing) {
+        d->monitor_closing = 1;
+        monitor_close(d->monitor, monitor_closed, d);
+    }
+    if (d->in_flight == 0 && !d->monitor && !d->closed) {
         d->closed = 1;
         uv_close((uv_handle_t *)&d->timer, NULL);
         uv_close((uv_handle_t *)&d->sigterm, NULL);
         uv_close((uv_handle_t *)&d->sigint, NULL);
         uv_close((uv_handle_t *)&d->sighup, NULL);
     }
+}
+
+static void monitor_closed(void *user)
+{
+    struct daemon *d = user;
+    d->monitor = NULL;
+    daemon_stop(d, NULL);
 }
 
 static void on_signal(uv_signal_t *s, int signum)
@@ -523,6 +620,36 @@ static int daemon_setup(struct daemon *d, struct sc_error *err)
     return rc;
 }
 
+static void monitor_wake(void *user)
+{
+    tick_soon(user, 0);
+}
+
+/* The availability monitor with the network options and the rule table in effect. */
+static int monitor_start(struct daemon *d, struct sc_error *err)
+{
+    struct monitor_options mo;
+    memset(&mo, 0, sizeof mo);
+    avail_options_default(&mo.probe);
+    mo.probe.timeout_ms = (long)d->rules.v[RULE_AVAIL_TIMEOUT_SECONDS] * 1000;
+    mo.probe.allow_private = d->copt.fetch.allow_private;
+    mo.probe.no_dns = d->copt.fetch.no_dns;
+    mo.probe.connect_to = d->copt.fetch.connect_to;
+    mo.probe.nconnect_to = d->copt.fetch.nconnect_to;
+    mo.probe.user_agent = d->copt.fetch.user_agent;
+    const struct config_slot *refs = &d->config->slot[CFG_DAEMON_REFERENCE_TARGETS];
+    char *list[64];
+    for (size_t i = 0; i < refs->n && mo.nreferences < 64; i++)
+        if (*refs->e[i].value)
+            list[mo.nreferences++] = refs->e[i].value;
+    mo.references = list;
+    mo.days = (int)d->rules.v[RULE_AVAIL_DAYS];
+    mo.per_day = (int)d->rules.v[RULE_AVAIL_PROBES_PER_DAY];
+    mo.wake = monitor_wake;
+    mo.user = d;
+    return monitor_new(&d->loop, d->db, &mo, &d->monitor, err);
+}
+
 int daemon_run(struct config *config, const char *db_path, const struct daemon_run_options *o)
 {
     struct daemon d;
@@ -552,6 +679,13 @@ int daemon_run(struct config *config, const char *db_path, const struct daemon_r
         storage_close(d.db);
         netopts_release(&d.copt);
         return EXIT_RUNTIME;
+    }
+    if (monitor_start(&d, &err) < 0) {
+        fprintf(stderr, "spotcheck daemon: %s\n", err.msg);
+        uv_loop_close(&d.loop);
+        storage_close(d.db);
+        netopts_release(&d.copt);
+        return sc_exit_status(SC_EINPUT);
     }
     uv_timer_init(&d.loop, &d.timer);
     uv_signal_init(&d.loop, &d.sigterm);

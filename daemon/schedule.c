@@ -66,6 +66,8 @@ const char *schedule_kind_name(enum schedule_kind k)
         return "crawl";
     case SCHEDULE_FINALISE:
         return "finalise";
+    case SCHEDULE_PROBE:
+        return "probe";
     default:
         return "none";
     }

@@ -20,7 +20,8 @@
 #include <stddef.h>
 #include <time.h>
 
-enum schedule_kind { SCHEDULE_NONE, SCHEDULE_DRAW, SCHEDULE_CRAWL, SCHEDULE_FINALISE };
+/* SCHEDULE_PROBE is the monitoring's (daemon/monitor.h), never a round's pending action. */
+enum schedule_kind { SCHEDULE_NONE, SCHEDULE_DRAW, SCHEDULE_CRAWL, SCHEDULE_FINALISE, SCHEDULE_PROBE };
 
 /* What the schedule knows of a round: its calendar and its stored progress. */
 struct schedule_round {

@@ -1,10 +1,13 @@
 /* round_json: a round's results from the database as contract.md's JSON (round_json.h). */
 #include "reports/round_json.h"
+#include "common/clock.h"
 #include "common/json.h"
 #include "probes/verdict/site_report.h"
 #include "storage/crawls.h"
 #include "storage/draws.h"
+#include "storage/monitor.h"
 #include "storage/rounds.h"
+#include "storage/verdicts.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +18,7 @@ struct round_find {
     int number;
     long id;
     int finalised;
+    long window_end; /* day number */
 };
 
 static int find_round(const struct round_progress *p, void *ud)
@@ -23,6 +27,9 @@ static int find_round(const struct round_progress *p, void *ud)
     if (p->number != f->number)
         return 0;
     f->id = p->id;
+    int y, m, d;
+    if (p->window_end && sscanf(p->window_end, "%d-%d-%d", &y, &m, &d) == 3)
+        f->window_end = sc_days_from_civil(y, m, d);
     f->finalised =
         p->state && (strcmp(p->state, "finalised") == 0 || strcmp(p->state, "published") == 0);
     return 1;
@@ -30,7 +37,9 @@ static int find_round(const struct round_progress *p, void *ud)
 
 struct site_writer {
     struct storage *db;
+    const struct rules *rules;
     long round_id;
+    int days; /* of the monitoring week, 0 when it has none (yet) */
     struct json_writer *w;
     struct sc_error *err;
 };
@@ -76,7 +85,20 @@ static int write_site(const struct sample_site *s, void *ud)
     json_kv_string(w, "name", s->name);
     json_kv_string(w, "url", s->url);
     json_kv_string(w, "region", s->region);
-    int judged = have && r.judged;
+    int final = 0;
+    if (have) {
+        long crawl_id = 0;
+        int rc = storage_crawl_find(sw->db, sw->round_id, s->code, &crawl_id, sw->err);
+        if (rc == 0)
+            rc = final = storage_verdict_load(sw->db, crawl_id, &r, NULL, sw->err);
+        if (rc < 0) {
+            site_report_free(&r);
+            free(meta.report_json);
+            return rc;
+        }
+    }
+    /* a verdict is final once the window closed; before, the site is pending */
+    int judged = final && r.judged;
     json_kv_string(w, "verdict", !judged ? "pending" : r.verdict_pass ? "pass" : "fail");
     json_key(w, "score");
     if (judged)
@@ -90,7 +112,23 @@ static int write_site(const struct sample_site *s, void *ud)
         snprintf(day, sizeof day, "%.10s", meta.started_at);
     json_kv_string(w, "crawled_at", *crawled_at ? crawled_at : NULL);
     json_key(w, "availability");
-    json_null(w);
+    struct avail_summary av;
+    if (sw->days > 0 &&
+        storage_avail_summary(sw->db, sw->round_id, s->code, sw->days, &av, sw->err) == 0) {
+        json_object_begin(w);
+        json_kv_int(w, "days", av.days);
+        json_kv_int(w, "probes", av.probes);
+        json_kv_int(w, "conclusive", av.conclusive);
+        json_kv_int(w, "failures", av.failures);
+        json_key(w, "failure_rate");
+        json_double(w, (double)(long)(av.failure_rate * 1000.0 + 0.5) / 1000.0);
+        json_kv_int(w, "min_probes_per_day", av.min_per_day);
+        json_kv_bool(w, "veto", rules_availability_veto(sw->rules, (int)av.conclusive,
+                                                        (int)av.failures));
+        json_object_end(w);
+    } else {
+        json_null(w);
+    }
     write_defects(w, &r, have ? day : NULL);
     json_key(w, "rectification");
     json_null(w);
@@ -100,10 +138,10 @@ static int write_site(const struct sample_site *s, void *ud)
     return 0;
 }
 
-int round_json(struct storage *db, const char *quarter, int round, struct strbuf *out,
-               struct sc_error *err)
+int round_json(struct storage *db, const struct rules *rules, const char *quarter, int round,
+               struct strbuf *out, struct sc_error *err)
 {
-    struct round_find f = {quarter, round, 0, 0};
+    struct round_find f = {quarter, round, 0, 0, 0};
     int rc = storage_rounds_progress_each(db, quarter, find_round, &f, err);
     if (rc < 0)
         return rc;
@@ -133,7 +171,16 @@ int round_json(struct storage *db, const char *quarter, int round, struct strbuf
     sampler_record_free(&rec);
     json_key(&w, "sites");
     json_array_begin(&w);
-    struct site_writer sw = {db, f.id, &w, err};
+    struct site_writer sw = {db, rules, f.id, 0, &w, err};
+    char seed[65], first[11];
+    int y, m, d;
+    if (storage_monitor_get(db, f.id, seed, first, err) == 0 &&
+        sscanf(first, "%d-%d-%d", &y, &m, &d) == 3) {
+        long day = sc_days_from_civil(y, m, d), last = day + (long)rules->v[RULE_AVAIL_DAYS] - 1;
+        if (f.window_end && last > f.window_end)
+            last = f.window_end;
+        sw.days = last >= day ? (int)(last - day + 1) : 0;
+    }
     rc = storage_round_sample_each(db, f.id, write_site, &sw, err);
     json_array_end(&w);
     json_object_end(&w);

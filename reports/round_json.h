@@ -13,11 +13,12 @@
 
 #include "common/error.h"
 #include "common/strbuf.h"
+#include "probes/verdict/rules.h"
 #include "storage/db.h"
 
 /* Appends the document to out. Returns 0, SC_ENOTFOUND (the round is not stored or not
  * drawn), SC_ERUNTIME or SC_ENOMEM, with err saying why. */
-int round_json(struct storage *db, const char *quarter, int round, struct strbuf *out,
-               struct sc_error *err);
+int round_json(struct storage *db, const struct rules *rules, const char *quarter, int round,
+               struct strbuf *out, struct sc_error *err);
 
 #endif
