@@ -364,7 +364,11 @@ static struct mon_round *round_get(struct monitor *m, const struct schedule_roun
     if (rc == 0 && !*first) {
         /* first sight: a secret of its own (the draw's seed is public) and the next day */
         char fresh[65], day_text[11];
-        long day = sc_day_of(now) + 1;
+        time_t drawn;
+        rc = storage_round_drawn_at(m->db, sr->round_id, &drawn, err);
+        if (rc < 0)
+            return NULL;
+        long day = sc_day_of(drawn) + 1;
         if (day < sr->window_start)
             day = sr->window_start;
         sc_day_format(day, day_text);

@@ -53,7 +53,7 @@ struct monitor_tick {
 };
 
 /* Does what is due at now for round r (drawn, not finalised): sets up its monitoring week
- * on first sight (a random secret and the first day: the day after now), starts the probes
+ * on first sight (a random secret and the first day: the day after the draw), starts the probes
  * whose moments passed, judges the groups whose slots ended. Returns 0, or a negative SC_E*
  * with err filled (what failed is tried again at the next tick). */
 int monitor_round_tick(struct monitor *m, const struct schedule_round *r, time_t now,

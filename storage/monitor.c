@@ -11,6 +11,8 @@ static const char SQL_MONITOR_SET[] =
     "monitor_from=coalesce(monitor_from, ?3) WHERE id=?1";
 static const char SQL_MONITOR_GET[] =
     "SELECT coalesce(monitor_seed, ''), coalesce(monitor_from, '') FROM rounds WHERE id=?1";
+static const char SQL_DRAWN_AT[] =
+    "SELECT drawn_at FROM draws WHERE round_id=?1 AND active=1 ORDER BY id DESC LIMIT 1";
 static const char SQL_PROBE_SAVE[] =
     "INSERT OR IGNORE INTO availability_probes (round_id, site_code, day, slot, attempt, "
     "planned_at, probed_at, ok, status, error, elapsed_ms, url, final_url, redirects, dns_ms, "
@@ -359,4 +361,20 @@ int storage_probes_done(struct storage *db, long round_id, long *n, struct sc_er
         *n = (long)sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
     return rc == SQLITE_ROW ? SC_OK : storage_fail(db, err, "counting a round's probes");
+}
+
+int storage_round_drawn_at(struct storage *db, long round_id, time_t *at, struct sc_error *err)
+{
+    sqlite3_stmt *st = storage_stmt(db, SQL_DRAWN_AT, err);
+    if (!st)
+        return SC_ERUNTIME;
+    sqlite3_bind_int64(st, 1, round_id);
+    int rc = sqlite3_step(st);
+    int bad = rc == SQLITE_ROW && sc_time_parse((const char *)sqlite3_column_text(st, 0), at) < 0;
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return sc_fail(err, SC_ENOTFOUND, "round %ld is not drawn", round_id);
+    if (rc != SQLITE_ROW)
+        return storage_fail(db, err, "reading when a round was drawn");
+    return bad ? sc_fail(err, SC_ERUNTIME, "round %ld: a bad draw moment", round_id) : SC_OK;
 }

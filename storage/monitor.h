@@ -25,6 +25,9 @@ int storage_monitor_setup(struct storage *db, long round_id, const char *seed, c
 int storage_monitor_get(struct storage *db, long round_id, char seed_out[65], char from_out[11],
                         struct sc_error *err);
 
+/* When the round's active draw was made. Returns 0, SC_ENOTFOUND (not drawn) or SC_ERUNTIME. */
+int storage_round_drawn_at(struct storage *db, long round_id, time_t *at, struct sc_error *err);
+
 /* Where a probe belongs: group (day, slot, attempt) of round_id, site code. */
 struct probe_key {
     long round_id;
