@@ -412,10 +412,11 @@ static int tick_once(struct daemon *d, time_t now, struct schedule_action *next,
             if (monitor_round_tick(d->monitor, r, now, &mt, &err) < 0) {
                 struct strbuf msg = STRBUF_INIT;
                 strbuf_addf(&msg, "monitoring %s %d: %s", r->quarter, r->number, err.msg);
-                record_error(d, msg.buf);
+                /* the round's other actions go on; its finalisation waits for the monitoring */
+                note_error(d, msg.buf);
                 strbuf_release(&msg);
                 mt.complete = 0;
-                mt.next = d->hold_until;
+                mt.next = now + (d->opt->has_until ? RETRY_SIMULATED_SECONDS : RETRY_WALL_SECONDS);
             }
             if (mt.next && (next->kind == SCHEDULE_NONE || mt.next < next->at)) {
                 *next = (struct schedule_action){SCHEDULE_PROBE, mt.next};
