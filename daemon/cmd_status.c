@@ -72,6 +72,19 @@ struct status_view {
     size_t next_index;
 };
 
+/* While the daemon runs, its own next action (it knows the availability probes too). */
+static int daemon_next_known(const struct status_view *v)
+{
+    return v->pid && v->have_state && *v->st.next_action && *v->st.next_at;
+}
+
+/* The daemon's next moment as minute text ("2026-11-22T10:00"). */
+static const char *daemon_next_at(const struct status_view *v, char *t)
+{
+    snprintf(t, 17, "%.16s", v->st.next_at);
+    return t;
+}
+
 static void status_json(const struct status_view *v, struct strbuf *out)
 {
     struct json_writer w;
@@ -117,7 +130,12 @@ static void status_json(const struct status_view *v, struct strbuf *out)
     }
     json_array_end(&w);
     json_key(&w, "next");
-    if (v->next.kind == SCHEDULE_NONE) {
+    if (daemon_next_known(v)) {
+        json_object_begin(&w);
+        json_kv_string(&w, "action", v->st.next_action);
+        json_kv_string(&w, "at", daemon_next_at(v, t));
+        json_object_end(&w);
+    } else if (v->next.kind == SCHEDULE_NONE) {
         json_null(&w);
     } else {
         const struct schedule_round *r = &v->rounds[v->next_index];
@@ -158,7 +176,9 @@ static void status_text(const struct status_view *v, struct strbuf *out)
                     v->extra[i].probes_done, v->extra[i].probes_due,
                     v->extra[i].rechecks_pending);
     }
-    if (v->next.kind == SCHEDULE_NONE) {
+    if (daemon_next_known(v)) {
+        strbuf_addf(out, "next:    %s at %s\n", v->st.next_action, daemon_next_at(v, t));
+    } else if (v->next.kind == SCHEDULE_NONE) {
         strbuf_adds(out, "next:    nothing scheduled\n");
     } else {
         const struct schedule_round *r = &v->rounds[v->next_index];
