@@ -14,6 +14,9 @@ enum { P_TODO, P_FLYING, P_OK, P_FAILED };
 
 /* Reference probes made at one moment for a group; the group is inconclusive when all fail. */
 enum { REFERENCE_REUSE_SECONDS = 60, MASS_FAILURE_MIN_SITES = 3 };
+/* An inconclusive group is made up at most this many times (a monitor down all day would
+ * otherwise make up every slot into every later one). */
+enum { MAX_MAKEUPS = 3 };
 
 struct mon_round;
 
@@ -283,7 +286,7 @@ static int load_group(int day, int slot, int attempt, int conclusive, void *ud)
     if (!g)
         return 0; /* a missed make-up: nothing to rebuild */
     g->judged = 1;
-    if (conclusive == 0 && slot + attempt + 1 < r->per_day &&
+    if (conclusive == 0 && attempt < MAX_MAKEUPS && slot + attempt + 1 < r->per_day &&
         !group_add(r, day, slot, attempt + 1, NULL, c->err)) {
         c->rc = SC_ENOMEM;
         return 1;
@@ -538,13 +541,13 @@ static int group_judge(struct mon_round *r, struct mon_group *g, time_t now, str
         return rc;
     g->judged = 1;
     if (v.conclusive == 0) {
-        if (g->slot + g->attempt + 1 < r->per_day) {
+        if (g->attempt < MAX_MAKEUPS && g->slot + g->attempt + 1 < r->per_day) {
             if (!group_add(r, g->day, g->slot, g->attempt + 1, NULL, err))
                 return SC_ENOMEM;
         } else {
-            struct group_verdict missed = {r->round_id, g->day,        g->slot, g->attempt + 1,
-                                           -1,          "no_slot_left", 0,       0,
-                                           now};
+            const char *why = g->attempt >= MAX_MAKEUPS ? "makeups_exhausted" : "no_slot_left";
+            struct group_verdict missed = {r->round_id, g->day, g->slot, g->attempt + 1, -1, why,
+                                           0,           0,      now};
             rc = storage_group_judge(r->m->db, &missed, err);
         }
     }
@@ -566,8 +569,9 @@ int monitor_round_tick(struct monitor *m, const struct schedule_round *sr, time_
     }
     int rc = bases_until(r, now, err);
     long total = (long)r->days * r->per_day;
-    /* the first base group still to come, so its first probe is known */
-    if (rc == 0 && r->next_base < total && !base_add(r, err))
+    /* the first base group still to come, so its first probe is known (once) */
+    int ahead = r->ngroups > 0 && r->groups[r->ngroups - 1]->start > now;
+    if (rc == 0 && !ahead && r->next_base < total && !base_add(r, err))
         rc = SC_ENOMEM;
     time_t next = 0;
 #define WANT(t) (next = (next == 0 || (t) < next) ? (t) : next)
