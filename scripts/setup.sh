@@ -14,7 +14,7 @@ SPOTCHECK_PACKAGES=(
   libsystemd-dev                                     # sd_notify: readiness, watchdog
   libcmocka-dev                                      # unit tests
   curl jq sqlite3 iproute2 util-linux python3        # integration tests, netns
-  dpkg-dev fakeroot lintian man-db                   # scripts/package and its test
+  dpkg-dev lintian man-db                            # scripts/package and its test
 )
 
 install_missing_packages() {
