@@ -8,6 +8,7 @@
 #include "daemon/daemon_log.h"
 #include "daemon/draw_round.h"
 #include "daemon/monitor.h"
+#include "daemon/notify.h"
 #include "daemon/registry_watch.h"
 #include "daemon/schedule_load.h"
 #include "probes/content/content_run.h"
@@ -50,6 +51,7 @@ struct site_job {
 struct daemon {
     uv_loop_t loop;
     uv_timer_t timer;
+    uv_timer_t watchdog; /* systemd's watchdog (WatchdogSec=), when it asks for one */
     uv_signal_t sigterm, sigint, sighup;
     struct storage *db;
     struct config *config; /* the caller's; SIGHUP replaces its contents */
@@ -75,6 +77,7 @@ static void monitor_closed(void *user);
 static void note_error(struct daemon *d, const char *msg)
 {
     daemon_log(LOG_ERROR, "%s", msg);
+    notify_status("error: %s", msg);
     char at[32];
     sc_time_format(sc_clock_now(), at);
     struct sc_error err = {{0}};
@@ -483,6 +486,10 @@ static void on_tick(uv_timer_t *t)
     struct sc_error err = {{0}};
     if (storage_daemon_next(d->db, hb, next.kind != SCHEDULE_NONE ? next_name : NULL, at, &err) < 0)
         daemon_log(LOG_ERROR, "%s", err.msg);
+    if (next.kind != SCHEDULE_NONE)
+        notify_status("next: %s at %s", next_name, at);
+    else
+        notify_status("nothing scheduled");
     if (d->monitor && monitor_take_error(d->monitor, &err))
         note_error(d, err.msg);
     if (d->opt->has_until) {
@@ -520,6 +527,7 @@ static void daemon_stop(struct daemon *d, const char *why)
         daemon_log(LOG_INFO, "stopping: %s", why);
     if (!d->stopping) {
         d->stopping = 1;
+        notify_stopping();
         uv_timer_stop(&d->timer);
         for (struct site_job *j = d->jobs; j; j = j->next)
             crawl_cancel(j->crawl);
@@ -531,6 +539,7 @@ static void daemon_stop(struct daemon *d, const char *why)
     if (d->in_flight == 0 && !d->monitor && !d->closed) {
         d->closed = 1;
         uv_close((uv_handle_t *)&d->timer, NULL);
+        uv_close((uv_handle_t *)&d->watchdog, NULL);
         uv_close((uv_handle_t *)&d->sigterm, NULL);
         uv_close((uv_handle_t *)&d->sigint, NULL);
         uv_close((uv_handle_t *)&d->sighup, NULL);
@@ -589,7 +598,10 @@ static void on_hangup(uv_signal_t *s, int signum)
     struct crawl_options copt;
     struct rules rules;
     struct sc_error err = {{0}};
-    if (config_reload(d->config, &fresh, &copt, &rules, &err) < 0) {
+    notify_reloading();
+    int rc = config_reload(d->config, &fresh, &copt, &rules, &err);
+    notify_ready(); /* reloaded, or the old configuration kept: running either way */
+    if (rc < 0) {
         struct strbuf msg = STRBUF_INIT;
         strbuf_addf(&msg, "SIGHUP: %s; the configuration in effect is kept", err.msg);
         note_error(d, msg.buf);
@@ -619,6 +631,14 @@ static int daemon_setup(struct daemon *d, struct sc_error *err)
     if (d->max_crawls < 1)
         d->max_crawls = 1;
     return rc;
+}
+
+/* Tells systemd the loop is alive: a loop stuck anywhere stops these, and systemd restarts
+ * the daemon after WatchdogSec. */
+static void on_watchdog(uv_timer_t *t)
+{
+    (void)t;
+    notify_watchdog();
 }
 
 static void monitor_wake(void *user)
@@ -689,6 +709,11 @@ int daemon_run(struct config *config, const char *db_path, const struct daemon_r
         return sc_exit_status(SC_EINPUT);
     }
     uv_timer_init(&d.loop, &d.timer);
+    uv_timer_init(&d.loop, &d.watchdog);
+    d.watchdog.data = &d;
+    unsigned long watchdog_ms = notify_watchdog_interval_ms();
+    if (watchdog_ms)
+        uv_timer_start(&d.watchdog, on_watchdog, watchdog_ms, watchdog_ms);
     uv_signal_init(&d.loop, &d.sigterm);
     uv_signal_init(&d.loop, &d.sigint);
     uv_signal_init(&d.loop, &d.sighup);
@@ -701,6 +726,7 @@ int daemon_run(struct config *config, const char *db_path, const struct daemon_r
                o->has_until              ? "simulated"
                : sc_clock_is_simulated() ? "offset"
                                          : "wall");
+    notify_ready();
     tick_soon(&d, 0);
     uv_run(&d.loop, UV_RUN_DEFAULT);
     int status = EXIT_OK;
