@@ -3,7 +3,9 @@
  * confirmed after two runs a day apart with both attempts stored, one that answers 404 is
  * confirmed at once, one that recovers is cleared; a cancel mid-flight records nothing for
  * the check it cut (which stays due) while the answer that came before it was stored at
- * once; a run with nothing due still calls done once, later, never from inside start. */
+ * once; a database that refuses the attempts is reported through done, and the checks
+ * are made once it takes them again; a run with nothing due still calls done once, later, never
+ * from inside start. */
 #include "rechecks_fixture.h"
 #include "crawl_httpd.h"
 #include "daemon/recheck.h"
@@ -285,6 +287,31 @@ static void a_cancel_mid_flight_records_nothing_for_the_cut_check(void **state)
     assert_int_equal(d.attempt[0], 1);
 }
 
+static void a_failure_to_store_is_reported_not_fatal(void **state)
+{
+    struct fixture *f = *state;
+    static const char *const paths[] = {"down", "gone"};
+    save_links(f, paths, 2);
+    long down = fx_link_id(f, R "down", R);
+    /* the database refuses every attempt (as a full disk would) */
+    fx_exec(f, "CREATE TRIGGER refuse BEFORE INSERT ON link_rechecks "
+               "BEGIN SELECT RAISE(ABORT, 'disk says no'); END");
+    struct run run = run_at(f, f->t0 + DAY);
+    assert_int_equal(run.status, SC_ERUNTIME);
+    assert_non_null(strstr(run.error, "disk says no"));
+    assert_int_equal(run.sum.due, 2);
+    assert_int_equal(run.sum.recorded, 0);
+    assert_int_equal(run.sum.not_recorded, 2);
+    assert_int_equal(fx_long(f, "SELECT count(*) FROM link_rechecks"), 0);
+    assert_int_equal(fx_long(f, "SELECT count(*) FROM links WHERE recheck_state IS NOT NULL"), 0);
+    /* nothing half-done: once the database takes them, both are made */
+    fx_exec(f, "DROP TRIGGER refuse");
+    run = run_at(f, f->t0 + DAY + 10);
+    assert_int_equal(run.status, SC_OK);
+    assert_int_equal(run.sum.recorded, 2);
+    assert_int_equal(fx_long(f, "SELECT count(*) FROM link_rechecks WHERE link_id=%ld", down), 1);
+}
+
 static void nothing_due_still_ends_once_later(void **state)
 {
     struct fixture *f = *state;
@@ -318,6 +345,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_link_that_recovers_is_cleared, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(a_cancel_mid_flight_records_nothing_for_the_cut_check,
                                         fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(a_failure_to_store_is_reported_not_fatal, fx_setup,
+                                        fx_teardown),
         cmocka_unit_test_setup_teardown(nothing_due_still_ends_once_later, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
