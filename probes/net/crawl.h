@@ -164,7 +164,8 @@ int crawl_site_want(struct crawl_site *site, const char *url);
  * checked, never crawled. */
 int crawl_url_is_attachment(const char *url);
 
-/* The result a fetch outcome is classified as (see above). */
+/* The result a fetch outcome is classified as (see above; probes/net/link_result.h, which
+ * the re-checks share). */
 enum link_result crawl_classify(int status, const char *error);
 
 #endif
