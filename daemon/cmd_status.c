@@ -11,6 +11,7 @@
 #include "daemon/daemon_lock.h"
 #include "daemon/monitor.h"
 #include "storage/monitor.h"
+#include "storage/rechecks.h"
 #include "daemon/schedule_load.h"
 #include "sampler/calendar.h"
 #include "storage/rounds.h"
@@ -213,6 +214,11 @@ static int status_extra(struct storage *db, const struct config *c, struct statu
         v->extra[i].probes_due = r->sampled * days * (long)rules.v[RULE_AVAIL_PROBES_PER_DAY];
         if (rc == 0)
             rc = storage_probes_done(db, r->round_id, &v->extra[i].probes_done, err);
+        long pending = storage_round_rechecks_pending(
+            db, r->round_id, (int)config_int(c, CFG_DAEMON_RECHECK_ATTEMPTS));
+        if (rc == 0 && pending < 0)
+            rc = sc_fail(err, SC_ERUNTIME, "counting the re-checks of round %ld", r->round_id);
+        v->extra[i].rechecks_pending = pending;
     }
     return rc;
 }
