@@ -132,8 +132,9 @@ static void job_site_finished(struct crawl *c, size_t index, struct site_report 
     long crawl_id = 0;
     int rc = check_output_json(r, 1, &json);
     if (rc == 0)
-        rc = storage_crawl_save(d->db, job->round_id, job->code, job->started, sc_clock_now(), r,
-                                json.buf, &crawl_id, &err);
+        rc = storage_crawl_save_evidence(d->db, job->round_id, job->code, job->started,
+                                         sc_clock_now(), r, json.buf,
+                                         content_run_evidence(&job->run, 0), &crawl_id, &err);
     else
         sc_fail(&err, rc, "out of memory rendering the report");
     if (rc < 0) {
@@ -207,6 +208,7 @@ static int job_start(struct daemon *d, const struct schedule_round *r, const str
     if (rc == 0) {
         job->run.portal = &job->portal;
         job->run.expected_codes = job->codes;
+        job->run.keep_evidence = 1; /* the homepage as crawled, kept with the crawl */
         struct crawl_callbacks cbs = {job_site_finished, job_done, NULL, job};
         rc = crawl_start(&d->loop, job->urls, 1, &d->copt, &hooks, &cbs, &job->report, &job->crawl,
                          &err);

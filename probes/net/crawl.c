@@ -769,6 +769,11 @@ static void on_page_fetched(struct crawl_site *s, struct fetch_ctx *x, struct fe
     if (entry_set_fetched(e, res) < 0)
         site_fail(s, SC_ENOMEM);
     int is_home = e == s->home;
+    if (is_home && c->hooks.homepage && site_open(s)) {
+        int rc = c->hooks.homepage(res, s->report, c->hooks.user);
+        if (rc < 0)
+            site_fail(s, rc);
+    }
     if (is_home) {
         s->report->reachable = ok2xx;
         if (!ok2xx) {
