@@ -207,8 +207,11 @@ static void test_group_judge(void **state)
     save_probe(f->db, CODE_A, 0, 0, 0, t, 1, -1, NULL);
     save_probe(f->db, CODE_B, 0, 0, 0, t, 0, -1, NULL);
     save_probe(f->db, CODE_C, 0, 0, 0, t, 0, 0, "monitor_error"); /* its own reason */
+    save_probe(f->db, CODE_D, 0, 0, 0, t, 1, -1, "monitor_error"); /* a reason, not judged */
     save_probe(f->db, CODE_A, 0, 1, 0, t + 100, 1, -1, NULL);     /* another group */
     judge(f->db, 0, 0, 0, 1, NULL, 1, t + 3600);
+    assert_int_equal(raw_long(f->path, "SELECT conclusive FROM availability_probes WHERE "
+                                       "site_code='%s' AND slot=0", CODE_D), 0);
     assert_int_equal(raw_long(f->path, "SELECT conclusive FROM availability_probes WHERE "
                                        "site_code='%s' AND slot=0", CODE_A), 1);
     assert_int_equal(raw_long(f->path, "SELECT conclusive FROM availability_probes WHERE "
@@ -251,6 +254,9 @@ static void test_group_judge(void **state)
     assert_string_equal(text, "inconclusive");
     assert_int_equal(raw_long(f->path, "SELECT count(*) FROM availability_probes WHERE slot=0 "
                                        "AND conclusive=1 AND inconclusive_reason IS NULL"), 2);
+    assert_int_equal(raw_long(f->path, "SELECT count(*) FROM availability_probes WHERE slot=0 "
+                                       "AND conclusive=0 AND inconclusive_reason='monitor_error'"),
+                     2);
     assert_int_equal(raw_long(f->path, "SELECT count(*) FROM availability_probes WHERE slot=1 "
                                        "AND conclusive=1"), 0);
     /* a missed group is recorded without touching probes */
@@ -1036,18 +1042,18 @@ static void test_monitor_week(void **state)
     world_stop(&w);
 }
 
-/* A restart mid-week (twice: while a make-up is pending in day 0's slot 2, and in day 1's
- * slot 0 before the mass failure is judged) stores and probes exactly what an uninterrupted
- * run does. */
+/* Restarts mid-week store and probe exactly what an uninterrupted run does. */
 static void test_monitor_restart(void **state)
 {
     struct fixture *f = *state;
     struct world w;
     world_start(&w);
     struct sc_error err = {{0}};
-    time_t stops[] = {w.from + 2 * 21600 + 10800, w.from + 86400 + 14400, 0};
+    /* at the end of day 0's slot 1 (B failed, every reference failed, not judged yet), in
+     * its slot 2 (a make-up pending), in day 1's slot 0 (the mass failure not judged) */
+    time_t stops[] = {w.from + 43199, w.from + 2 * 21600 + 10800, w.from + 86400 + 14400, 0};
     int complete = 0;
-    for (int i = 0; i < 3 && !complete; i++) {
+    for (int i = 0; i < 4 && !complete; i++) {
         struct monitor *m = NULL;
         assert_int_equal(monitor_new(&w.loop, f->db, &w.o, &m, &err), 0);
         complete = drive(&w, m, stops[i]);
@@ -1057,6 +1063,40 @@ static void test_monitor_restart(void **state)
     }
     assert_int_equal(complete, 1);
     check_scenario(f, &w);
+    world_stop(&w);
+}
+
+/* A daemon down for day 0: its groups are missed ("monitor_down"), nothing is probed late,
+ * and day 1 goes as planned. */
+static void test_monitor_down(void **state)
+{
+    struct fixture *f = *state;
+    struct world w;
+    world_start(&w);
+    struct sc_error err = {{0}};
+    struct monitor *m = NULL;
+    assert_int_equal(monitor_new(&w.loop, f->db, &w.o, &m, &err), 0);
+    struct monitor_tick t = {0, 0};
+    assert_int_equal(monitor_round_tick(m, &w.sr, sc_clock_now(), &t, &err), 0);
+    close_monitor(&w, m);
+    sc_clock_advance(w.from + 86400); /* day 1 begins */
+    assert_int_equal(monitor_new(&w.loop, f->db, &w.o, &m, &err), 0);
+    assert_int_equal(drive(&w, m, 0), 1);
+    close_monitor(&w, m);
+    for (int k = 0; k < PER_DAY; k++)
+        check_group(f, 0, k, 0, "missed/monitor_down");
+    assert_int_equal(raw_long(f->path, "SELECT count(*) FROM availability_probes WHERE day=0"),
+                     0);
+    check_group(f, 1, 0, 0, "inconclusive/mass_failure");
+    check_group(f, 1, 0, 1, "conclusive/");
+    check_group(f, 1, 3, 0, "conclusive/");
+    assert_int_equal(raw_long(f->path, "SELECT count(*) FROM monitor_slots"), PER_DAY + 5);
+    assert_int_equal(raw_long(f->path, "SELECT count(*) FROM availability_probes"), 4 * 5);
+    assert_int_equal(httpd_requests(w.srv, "GET", "a.hunan.gov.cn", "/"), 5);
+    struct avail_summary s;
+    assert_int_equal(storage_avail_summary(f->db, ROUND, CODE_A, DAYS, &s, &err), 0);
+    assert_int_equal(s.conclusive, PER_DAY);
+    assert_int_equal(s.min_per_day, 0); /* day 0 had none */
     world_stop(&w);
 }
 
@@ -1128,6 +1168,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_verdict_save_load, setup, teardown),
         cmocka_unit_test_setup_teardown(test_monitor_week, setup, teardown),
         cmocka_unit_test_setup_teardown(test_monitor_restart, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_monitor_down, setup, teardown),
         cmocka_unit_test_setup_teardown(test_monitor_close_in_flight, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
