@@ -727,7 +727,7 @@ static void handler(const char *method, const char *host, const char *path, int 
     (void)method;
     (void)path;
     (void)count;
-    if (atomic_load(&slow))
+    if (atomic_load(&slow) || strcmp(host, "ref2.gov.cn") == 0)
         r->sleep_ms = 1500;
     if (strcmp(host, "ref.gov.cn") == 0 && atomic_load(&ref_down)) {
         r->status = 503;
@@ -756,9 +756,9 @@ static int closed_port(void)
 
 struct world {
     struct httpd *srv;
-    char maps[5][128];
-    char *map[5];
-    char *refs[1];
+    char maps[6][128];
+    char *map[6];
+    char *refs[2];
     uv_loop_t loop;
     struct monitor_options o;
     struct schedule_round sr;
@@ -778,15 +778,17 @@ static void world_start(struct world *w)
     snprintf(w->maps[2], 128, "c.hunan.gov.cn:80:127.0.0.1:%d", w->srv->port);
     snprintf(w->maps[3], 128, "d.hunan.gov.cn:80:127.0.0.1:%d", w->srv->port);
     snprintf(w->maps[4], 128, "ref.gov.cn:80:127.0.0.1:%d", w->srv->port);
-    for (int i = 0; i < 5; i++)
+    snprintf(w->maps[5], 128, "ref2.gov.cn:80:127.0.0.1:%d", w->srv->port);
+    for (int i = 0; i < 6; i++)
         w->map[i] = w->maps[i];
     w->refs[0] = "http://ref.gov.cn/";
+    w->refs[1] = "http://ref2.gov.cn/"; /* answers 200 after 1.5 s; used when nreferences 2 */
     assert_int_equal(uv_loop_init(&w->loop), 0);
     avail_options_default(&w->o.probe);
     w->o.probe.timeout_ms = 5000;
     w->o.probe.allow_private = 1;
     w->o.probe.connect_to = w->map;
-    w->o.probe.nconnect_to = 5;
+    w->o.probe.nconnect_to = 6;
     w->o.references = w->refs;
     w->o.nreferences = 1;
     w->o.days = DAYS;
@@ -1100,6 +1102,50 @@ static void test_monitor_down(void **state)
     world_stop(&w);
 }
 
+/* KNOWN BUG (reported, not fixed here; runs only with TEST_MONITOR_KNOWN_BUGS=1): a reference
+ * set cut short by a shutdown. In memory a set with a cancelled target "proves nothing"
+ * (probe_done sets any_ok), but only its finished probes are stored, so after a restart
+ * storage_reference_failures_each sees a set whose stored probes all failed and the group
+ * becomes inconclusive ("reference"), which it would not have been without the restart. */
+static void test_monitor_restart_partial_reference_set(void **state)
+{
+    struct fixture *f = *state;
+    if (!getenv("TEST_MONITOR_KNOWN_BUGS"))
+        skip();
+    struct world w;
+    world_start(&w);
+    w.o.nreferences = 2; /* ref.gov.cn (down: 503 at once), ref2.gov.cn (200 after 1.5 s) */
+    struct sc_error err = {{0}};
+    struct monitor *m = NULL;
+    assert_int_equal(monitor_new(&w.loop, f->db, &w.o, &m, &err), 0);
+    struct monitor_tick t = {0, 0};
+    assert_int_equal(monitor_round_tick(m, &w.sr, sc_clock_now(), &t, &err), 0);
+    char seed[65], from[11];
+    assert_int_equal(storage_monitor_get(f->db, ROUND, seed, from, &err), 0);
+    struct avail_schedule_params p = {seed, CODE_B, w.from, DAYS, PER_DAY, -1};
+    struct avail_time plan[DAYS * PER_DAY];
+    assert_int_equal(avail_schedule(&p, plan, &err), 0);
+    /* to B's first probe, the first reference down */
+    sc_clock_advance(plan[0].at);
+    atomic_store(&ref_down, 1);
+    assert_int_equal(monitor_round_tick(m, &w.sr, sc_clock_now(), &t, &err), 0);
+    uint64_t until = uv_hrtime() + 3000 * 1000000ull;
+    while (uv_hrtime() < until &&
+           raw_long(f->path, "SELECT count(*) FROM monitor_reference_probes") < 1)
+        uv_run(&w.loop, UV_RUN_NOWAIT);
+    assert_int_equal(raw_long(f->path, "SELECT count(*) FROM monitor_reference_probes"), 1);
+    assert_true(monitor_in_flight(m, 0) >= 1); /* ref2 still answering */
+    close_monitor(&w, m);                      /* ref2 cancelled: the set proves nothing */
+    atomic_store(&ref_down, 0);
+    assert_int_equal(monitor_new(&w.loop, f->db, &w.o, &m, &err), 0);
+    assert_int_equal(drive(&w, m, w.from + 21600 + 1), 0);
+    close_monitor(&w, m);
+    /* without the restart ref2 would have answered: the group is conclusive */
+    check_group(f, 0, 0, 0, "conclusive/");
+    usleep(1700 * 1000);
+    world_stop(&w);
+}
+
 /* Closing with every site's probe in flight: nothing is stored for them, everything is
  * freed (LeakSanitizer), on_closed comes once. */
 static void test_monitor_close_in_flight(void **state)
@@ -1142,6 +1188,7 @@ static void test_monitor_close_in_flight(void **state)
     assert_int_equal(raw_long(f->path, "SELECT count(*) FROM availability_probes WHERE "
                                        "site_code<>'%s'", CODE_B), 0);
     assert_int_equal(raw_long(f->path, "SELECT count(*) FROM monitor_slots"), 0);
+    assert_int_equal(raw_long(f->path, "SELECT count(*) FROM monitor_reference_probes"), 0);
     /* closing at once after a tick: nothing stored either */
     atomic_store(&slow, 0);
     assert_int_equal(monitor_new(&w.loop, f->db, &w.o, &m, &err), 0);
@@ -1169,6 +1216,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_monitor_week, setup, teardown),
         cmocka_unit_test_setup_teardown(test_monitor_restart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_monitor_down, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_monitor_restart_partial_reference_set, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_monitor_close_in_flight, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
