@@ -719,7 +719,7 @@ static void test_verdict_save_load(void **state)
 /* ---- 4. the monitor on a loop ---- */
 
 /* What is down, set by the driver for the slot the clock is in. */
-static atomic_int ref_down, cd_down, slow;
+static atomic_int ref_down, cd_down, c_down, slow;
 
 static void handler(const char *method, const char *host, const char *path, int count,
                     struct httpd_response *r)
@@ -732,8 +732,9 @@ static void handler(const char *method, const char *host, const char *path, int 
     if (strcmp(host, "ref.gov.cn") == 0 && atomic_load(&ref_down)) {
         r->status = 503;
         httpd_html(r, "down");
-    } else if ((strcmp(host, "c.hunan.gov.cn") == 0 || strcmp(host, "d.hunan.gov.cn") == 0) &&
-               atomic_load(&cd_down)) {
+    } else if (((strcmp(host, "c.hunan.gov.cn") == 0 || strcmp(host, "d.hunan.gov.cn") == 0) &&
+                atomic_load(&cd_down)) ||
+               (strcmp(host, "c.hunan.gov.cn") == 0 && atomic_load(&c_down))) {
         r->close_without_answer = 1;
     } else {
         httpd_html(r, "<html><body>政府网站</body></html>");
@@ -770,6 +771,7 @@ static void world_start(struct world *w)
     memset(w, 0, sizeof *w);
     atomic_store(&ref_down, 0);
     atomic_store(&cd_down, 0);
+    atomic_store(&c_down, 0);
     atomic_store(&slow, 0);
     w->srv = httpd_start(handler);
     int dead = closed_port();
@@ -829,7 +831,8 @@ static void close_monitor(struct world *w, struct monitor *m)
 }
 
 /* The scenario, by the slot the clock is in: day 0 slots 1 and 3 the reference target is
- * down; day 1 slot 0 C and D are down too (with B: 3 of 4 sites fail). B is always down. */
+ * down; day 1 slot 0 C and D are down too (with B: 3 of 4 sites fail, a mass failure); day 1
+ * slot 2 C is down (with B: 2 of 4, half, not more: conclusive). B is always down. */
 static void conditions(const struct world *w, time_t now)
 {
     long off = (long)(now - w->from);
@@ -837,6 +840,7 @@ static void conditions(const struct world *w, time_t now)
     int slot = off < 0 ? -1 : (int)((off % 86400) / (86400 / PER_DAY));
     atomic_store(&ref_down, day == 0 && (slot == 1 || slot == 3));
     atomic_store(&cd_down, day == 1 && slot == 0);
+    atomic_store(&c_down, day == 1 && slot == 2);
 }
 
 /* Drives the monitor until the week is complete or the clock reaches stop_at (when not 0);
@@ -984,7 +988,9 @@ static void check_scenario(struct fixture *f, struct world *w)
     assert_int_equal(storage_avail_summary(f->db, ROUND, CODE_C, DAYS, &s, &err), 0);
     assert_int_equal(s.probes, 10);
     assert_int_equal(s.conclusive, 7);
-    assert_int_equal(s.failures, 0);
+    assert_int_equal(s.failures, 1); /* day 1 slot 2: half the sites failed, it counts */
+    assert_int_equal(raw_long(f->path, "SELECT failed FROM monitor_slots WHERE day=1 AND slot=2 "
+                                       "AND attempt=0"), 2);
     assert_int_equal(raw_long(f->path, "SELECT count(*) FROM availability_probes WHERE "
                                        "site_code='%s' AND ok=0 AND inconclusive_reason="
                                        "'mass_failure'", CODE_C), 1);
