@@ -265,8 +265,6 @@ static void test_group_judge(void **state)
              "SELECT state || '/' || reason FROM monitor_slots WHERE day=0 AND slot=3 AND "
              "attempt=1");
     assert_string_equal(text, "missed/no_slot_left");
-
-    /* storage_groups_each gives them back */
 }
 
 struct triple_list {
@@ -495,7 +493,6 @@ static void test_makeup_at(void **state)
     assert_int_equal(avail_makeup_at(&q, 1, 1, 1, &at, &err), 0);
     assert_true(at >= start + 86400 + 43200 && at < start + 86400 + 64800 - 2160);
     assert_int_equal(avail_makeup_at(&q, 1, 3, 1, &at, &err), SC_ENOTFOUND);
-    /* pinned: the doc's recipe with "/makeup/" (printf '%s%s/makeup/%d/%d/%d' ...) */
     /* different sites get different times; another seed too */
     int same = 0, same_seed = 0;
     time_t base;
