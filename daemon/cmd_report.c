@@ -81,7 +81,8 @@ int cmd_report(struct cli_context *ctx, int argc, char **argv)
     if (rc < 0)
         return cli_report_error("report", rc, err.msg);
     struct strbuf out = STRBUF_INIT;
-    rc = round_json(db, &rules, quarter, round, &out, &err);
+    rc = round_json(db, &rules, (int)config_int(ctx->config, CFG_PUBLISH_RECTIFICATION_DAYS),
+                    quarter, round, &out, &err);
     storage_close(db);
     if (rc < 0) {
         strbuf_release(&out);

@@ -11,6 +11,7 @@
 #include "daemon/daemon_lock.h"
 #include "daemon/monitor.h"
 #include "storage/monitor.h"
+#include "storage/rechecks.h"
 #include "daemon/schedule_load.h"
 #include "sampler/calendar.h"
 #include "storage/rounds.h"
@@ -72,6 +73,19 @@ struct status_view {
     size_t next_index;
 };
 
+/* While the daemon runs, its own next action (it knows the availability probes too). */
+static int daemon_next_known(const struct status_view *v)
+{
+    return v->pid && v->have_state && *v->st.next_action && *v->st.next_at;
+}
+
+/* The daemon's next moment as minute text ("2026-11-22T10:00"). */
+static const char *daemon_next_at(const struct status_view *v, char *t)
+{
+    snprintf(t, 17, "%.16s", v->st.next_at);
+    return t;
+}
+
 static void status_json(const struct status_view *v, struct strbuf *out)
 {
     struct json_writer w;
@@ -117,7 +131,12 @@ static void status_json(const struct status_view *v, struct strbuf *out)
     }
     json_array_end(&w);
     json_key(&w, "next");
-    if (v->next.kind == SCHEDULE_NONE) {
+    if (daemon_next_known(v)) {
+        json_object_begin(&w);
+        json_kv_string(&w, "action", v->st.next_action);
+        json_kv_string(&w, "at", daemon_next_at(v, t));
+        json_object_end(&w);
+    } else if (v->next.kind == SCHEDULE_NONE) {
         json_null(&w);
     } else {
         const struct schedule_round *r = &v->rounds[v->next_index];
@@ -158,7 +177,9 @@ static void status_text(const struct status_view *v, struct strbuf *out)
                     v->extra[i].probes_done, v->extra[i].probes_due,
                     v->extra[i].rechecks_pending);
     }
-    if (v->next.kind == SCHEDULE_NONE) {
+    if (daemon_next_known(v)) {
+        strbuf_addf(out, "next:    %s at %s\n", v->st.next_action, daemon_next_at(v, t));
+    } else if (v->next.kind == SCHEDULE_NONE) {
         strbuf_adds(out, "next:    nothing scheduled\n");
     } else {
         const struct schedule_round *r = &v->rounds[v->next_index];
@@ -193,6 +214,11 @@ static int status_extra(struct storage *db, const struct config *c, struct statu
         v->extra[i].probes_due = r->sampled * days * (long)rules.v[RULE_AVAIL_PROBES_PER_DAY];
         if (rc == 0)
             rc = storage_probes_done(db, r->round_id, &v->extra[i].probes_done, err);
+        long pending = storage_round_rechecks_pending(
+            db, r->round_id, (int)config_int(c, CFG_DAEMON_RECHECK_ATTEMPTS));
+        if (rc == 0 && pending < 0)
+            rc = sc_fail(err, SC_ERUNTIME, "counting the re-checks of round %ld", r->round_id);
+        v->extra[i].rechecks_pending = pending;
     }
     return rc;
 }

@@ -8,6 +8,8 @@
 #include "daemon/daemon_log.h"
 #include "daemon/draw_round.h"
 #include "daemon/monitor.h"
+#include "daemon/notify.h"
+#include "daemon/recheck.h"
 #include "daemon/registry_watch.h"
 #include "daemon/schedule_load.h"
 #include "probes/content/content_run.h"
@@ -17,6 +19,7 @@
 #include "probes/verdict/verdict_final.h"
 #include "storage/crawls.h"
 #include "storage/monitor.h"
+#include "storage/rechecks.h"
 #include "storage/rounds.h"
 #include "storage/verdicts.h"
 
@@ -50,6 +53,7 @@ struct site_job {
 struct daemon {
     uv_loop_t loop;
     uv_timer_t timer;
+    uv_timer_t watchdog; /* systemd's watchdog (WatchdogSec=), when it asks for one */
     uv_signal_t sigterm, sigint, sighup;
     struct storage *db;
     struct config *config; /* the caller's; SIGHUP replaces its contents */
@@ -65,6 +69,7 @@ struct daemon {
     struct registry_watch registry; /* [daemon] registry, re-imported when it changes */
     struct monitor *monitor;        /* availability monitoring; NULL once closed */
     int monitor_closing;
+    struct recheck *recheck; /* the re-checks of suspected links in flight, or NULL */
 };
 
 static void tick_soon(struct daemon *d, uint64_t ms);
@@ -75,6 +80,7 @@ static void monitor_closed(void *user);
 static void note_error(struct daemon *d, const char *msg)
 {
     daemon_log(LOG_ERROR, "%s", msg);
+    notify_status("error: %s", msg);
     char at[32];
     sc_time_format(sc_clock_now(), at);
     struct sc_error err = {{0}};
@@ -126,8 +132,9 @@ static void job_site_finished(struct crawl *c, size_t index, struct site_report 
     long crawl_id = 0;
     int rc = check_output_json(r, 1, &json);
     if (rc == 0)
-        rc = storage_crawl_save(d->db, job->round_id, job->code, job->started, sc_clock_now(), r,
-                                json.buf, &crawl_id, &err);
+        rc = storage_crawl_save_evidence(d->db, job->round_id, job->code, job->started,
+                                         sc_clock_now(), r, json.buf,
+                                         content_run_evidence(&job->run, 0), &crawl_id, &err);
     else
         sc_fail(&err, rc, "out of memory rendering the report");
     if (rc < 0) {
@@ -201,6 +208,7 @@ static int job_start(struct daemon *d, const struct schedule_round *r, const str
     if (rc == 0) {
         job->run.portal = &job->portal;
         job->run.expected_codes = job->codes;
+        job->run.keep_evidence = 1; /* the homepage as crawled, kept with the crawl */
         struct crawl_callbacks cbs = {job_site_finished, job_done, NULL, job};
         rc = crawl_start(&d->loop, job->urls, 1, &d->copt, &hooks, &cbs, &job->report, &job->crawl,
                          &err);
@@ -314,6 +322,7 @@ struct finalise_ctx {
     struct daemon *d;
     const struct schedule_round *r;
     int days;
+    int recheck_attempts;
     long judged, failed;
     struct sc_error *err;
 };
@@ -331,6 +340,10 @@ static int finalise_site(const struct sample_site *s, void *ud)
     int rc = storage_crawl_find(d->db, f->r->round_id, s->code, &crawl_id, f->err);
     if (rc == 0)
         rc = storage_crawl_load_id(d->db, crawl_id, &rep, NULL, f->err);
+    size_t rechecked = 0; /* suspected links now confirmed or cleared */
+    if (rc == 0)
+        rc = storage_rechecks_apply(d->db, crawl_id, f->recheck_attempts, &rep, &rechecked,
+                                    f->err);
     if (rc == 0)
         rc = storage_avail_summary(d->db, f->r->round_id, s->code, f->days, &sum, f->err);
     struct availability_finding av = {f->days > 0, f->days, sum.probes, sum.conclusive,
@@ -347,10 +360,10 @@ static int finalise_site(const struct sample_site *s, void *ud)
         f->failed += rep.judged && !rep.verdict_pass;
         daemon_log(LOG_INFO,
                    "final verdict of %s (%s %d): %s, score %.1f; availability %ld/%ld probes "
-                   "failed, fewest a day %ld",
+                   "failed, fewest a day %ld; %zu suspected links settled by re-checks",
                    s->code, f->r->quarter, f->r->number,
                    !rep.judged ? "not judged" : rep.verdict_pass ? "pass" : "fail", rep.score,
-                   sum.failures, sum.conclusive, sum.min_per_day);
+                   sum.failures, sum.conclusive, sum.min_per_day, rechecked);
     }
     strbuf_release(&json);
     site_report_free(&rep);
@@ -362,12 +375,14 @@ static int round_finalise(struct daemon *d, const struct schedule_round *r, int 
     for (const struct site_job *j = d->jobs; j; j = j->next)
         if (j->round_id == r->round_id)
             return 1; /* its last crawls finish first */
-    if (!monitoring_done || (d->monitor && monitor_in_flight(d->monitor, r->round_id)))
-        return 1; /* so do its last probes */
+    if (!monitoring_done || (d->monitor && monitor_in_flight(d->monitor, r->round_id)) ||
+        d->recheck)
+        return 1; /* so do its last probes and re-checks */
     struct sc_error err = {{0}};
     time_t from;
     int days;
-    struct finalise_ctx f = {d, r, 0, 0, 0, &err};
+    struct finalise_ctx f = {
+        d, r, 0, (int)config_int(d->config, CFG_DAEMON_RECHECK_ATTEMPTS), 0, 0, &err};
     int rc = monitor_week(d->db, r, (int)d->rules.v[RULE_AVAIL_DAYS], &from, &days, &err);
     f.days = days;
     if (rc == 0)
@@ -412,10 +427,11 @@ static int tick_once(struct daemon *d, time_t now, struct schedule_action *next,
             if (monitor_round_tick(d->monitor, r, now, &mt, &err) < 0) {
                 struct strbuf msg = STRBUF_INIT;
                 strbuf_addf(&msg, "monitoring %s %d: %s", r->quarter, r->number, err.msg);
-                record_error(d, msg.buf);
+                /* the round's other actions go on; its finalisation waits for the monitoring */
+                note_error(d, msg.buf);
                 strbuf_release(&msg);
                 mt.complete = 0;
-                mt.next = d->hold_until;
+                mt.next = now + (d->opt->has_until ? RETRY_SIMULATED_SECONDS : RETRY_WALL_SECONDS);
             }
             if (mt.next && (next->kind == SCHEDULE_NONE || mt.next < next->at)) {
                 *next = (struct schedule_action){SCHEDULE_PROBE, mt.next};
@@ -447,6 +463,61 @@ static int tick_once(struct daemon *d, time_t now, struct schedule_action *next,
     return changed;
 }
 
+/* ---- re-checks of suspected links ---- */
+
+static void recheck_done(struct recheck *rc, int status, const struct recheck_summary *sum,
+                         void *user)
+{
+    (void)rc;
+    struct daemon *d = user;
+    d->recheck = NULL;
+    if (sum->recorded || sum->due)
+        daemon_log(LOG_INFO,
+                   "re-checked %zu suspected links: %zu cleared, %zu confirmed broken, %zu still "
+                   "suspected, %zu gone, %zu not recorded",
+                   sum->recorded, sum->cleared, sum->confirmed, sum->pending, sum->gone,
+                   sum->not_recorded);
+    if (status < 0 && status != SC_ECANCELED) {
+        struct strbuf msg = STRBUF_INIT;
+        strbuf_addf(&msg, "re-checks: %s", sum->error && *sum->error ? sum->error : "failed");
+        record_error(d, msg.buf);
+        strbuf_release(&msg);
+    }
+    if (d->stopping)
+        daemon_stop(d, NULL);
+    else
+        tick_soon(d, 0);
+}
+
+/* Starts the re-checks that are due, or says when the next one is. */
+static void recheck_tick(struct daemon *d, time_t now, struct schedule_action *next,
+                         char *next_name, size_t next_size)
+{
+    if (d->recheck || d->stopping || now < d->hold_until)
+        return;
+    long after = config_int(d->config, CFG_DAEMON_RECHECK_AFTER_HOURS) * 3600;
+    int attempts = (int)config_int(d->config, CFG_DAEMON_RECHECK_ATTEMPTS);
+    struct sc_error err = {{0}};
+    time_t at = 0;
+    int rc = storage_rechecks_next_due(d->db, after, attempts, &at, &err);
+    if (rc == SC_ENOTFOUND)
+        return;
+    if (rc == 0 && at <= now)
+        rc = recheck_start(&d->loop, d->db, &d->copt.fetch, now, after, attempts, recheck_done, d,
+                           &d->recheck, &err);
+    if (rc < 0) {
+        struct strbuf msg = STRBUF_INIT;
+        strbuf_addf(&msg, "re-checks: %s", err.msg);
+        record_error(d, msg.buf);
+        strbuf_release(&msg);
+        return;
+    }
+    if (at > now && (next->kind == SCHEDULE_NONE || at < next->at)) {
+        *next = (struct schedule_action){SCHEDULE_RECHECK, at};
+        snprintf(next_name, next_size, "recheck suspected links");
+    }
+}
+
 static void on_tick(uv_timer_t *t)
 {
     struct daemon *d = t->data;
@@ -475,6 +546,7 @@ static void on_tick(uv_timer_t *t)
     for (int pass = 0;
          pass < 64 && (r = tick_once(d, now, &next, next_name, sizeof next_name)) == 1; pass++)
         ;
+    recheck_tick(d, now, &next, next_name, sizeof next_name);
     char hb[32], at[32] = "";
     sc_time_format(now, hb);
     if (next.kind != SCHEDULE_NONE)
@@ -482,11 +554,17 @@ static void on_tick(uv_timer_t *t)
     struct sc_error err = {{0}};
     if (storage_daemon_next(d->db, hb, next.kind != SCHEDULE_NONE ? next_name : NULL, at, &err) < 0)
         daemon_log(LOG_ERROR, "%s", err.msg);
+    if (next.kind != SCHEDULE_NONE)
+        notify_status("next: %s at %s", next_name, at);
+    else
+        notify_status("nothing scheduled");
     if (d->monitor && monitor_take_error(d->monitor, &err))
         note_error(d, err.msg);
     if (d->opt->has_until) {
-        if (d->in_flight > 0 || (d->monitor && monitor_in_flight(d->monitor, 0) > 0))
-            return; /* the clock stands still; each finished crawl or probe ticks again */
+        if (d->in_flight > 0 || d->recheck ||
+            (d->monitor && monitor_in_flight(d->monitor, 0) > 0))
+            return; /* the clock stands still; each finished crawl, probe or re-check run
+                       ticks again */
         if (next.kind == SCHEDULE_NONE || next.at > d->opt->until) {
             sc_clock_advance(d->opt->until);
             daemon_stop(d, "the clock reached --until");
@@ -519,17 +597,21 @@ static void daemon_stop(struct daemon *d, const char *why)
         daemon_log(LOG_INFO, "stopping: %s", why);
     if (!d->stopping) {
         d->stopping = 1;
+        notify_stopping();
         uv_timer_stop(&d->timer);
         for (struct site_job *j = d->jobs; j; j = j->next)
             crawl_cancel(j->crawl);
+        if (d->recheck)
+            recheck_cancel(d->recheck);
     }
     if (d->monitor && !d->monitor_closing) {
         d->monitor_closing = 1;
         monitor_close(d->monitor, monitor_closed, d);
     }
-    if (d->in_flight == 0 && !d->monitor && !d->closed) {
+    if (d->in_flight == 0 && !d->monitor && !d->recheck && !d->closed) {
         d->closed = 1;
         uv_close((uv_handle_t *)&d->timer, NULL);
+        uv_close((uv_handle_t *)&d->watchdog, NULL);
         uv_close((uv_handle_t *)&d->sigterm, NULL);
         uv_close((uv_handle_t *)&d->sigint, NULL);
         uv_close((uv_handle_t *)&d->sighup, NULL);
@@ -588,7 +670,10 @@ static void on_hangup(uv_signal_t *s, int signum)
     struct crawl_options copt;
     struct rules rules;
     struct sc_error err = {{0}};
-    if (config_reload(d->config, &fresh, &copt, &rules, &err) < 0) {
+    notify_reloading();
+    int rc = config_reload(d->config, &fresh, &copt, &rules, &err);
+    notify_ready(); /* reloaded, or the old configuration kept: running either way */
+    if (rc < 0) {
         struct strbuf msg = STRBUF_INIT;
         strbuf_addf(&msg, "SIGHUP: %s; the configuration in effect is kept", err.msg);
         note_error(d, msg.buf);
@@ -618,6 +703,14 @@ static int daemon_setup(struct daemon *d, struct sc_error *err)
     if (d->max_crawls < 1)
         d->max_crawls = 1;
     return rc;
+}
+
+/* Tells systemd the loop is alive: a loop stuck anywhere stops these, and systemd restarts
+ * the daemon after WatchdogSec. */
+static void on_watchdog(uv_timer_t *t)
+{
+    (void)t;
+    notify_watchdog();
 }
 
 static void monitor_wake(void *user)
@@ -688,6 +781,11 @@ int daemon_run(struct config *config, const char *db_path, const struct daemon_r
         return sc_exit_status(SC_EINPUT);
     }
     uv_timer_init(&d.loop, &d.timer);
+    uv_timer_init(&d.loop, &d.watchdog);
+    d.watchdog.data = &d;
+    unsigned long watchdog_ms = notify_watchdog_interval_ms();
+    if (watchdog_ms)
+        uv_timer_start(&d.watchdog, on_watchdog, watchdog_ms, watchdog_ms);
     uv_signal_init(&d.loop, &d.sigterm);
     uv_signal_init(&d.loop, &d.sigint);
     uv_signal_init(&d.loop, &d.sighup);
@@ -700,6 +798,7 @@ int daemon_run(struct config *config, const char *db_path, const struct daemon_r
                o->has_until              ? "simulated"
                : sc_clock_is_simulated() ? "offset"
                                          : "wall");
+    notify_ready();
     tick_soon(&d, 0);
     uv_run(&d.loop, UV_RUN_DEFAULT);
     int status = EXIT_OK;

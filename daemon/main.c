@@ -1,8 +1,11 @@
 /* main: spotcheck's entry point: global options, then the subcommand. */
 #include "daemon/cli.h"
 #include "daemon/config.h"
+#include "storage/db.h"
 
 #include <curl/curl.h>
+#include <sqlite3.h> /* only sqlite3_libversion(): SQL itself stays in storage/ */
+#include <uv.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,8 +17,23 @@ static void print_usage(FILE *out)
     for (const struct command *c = cli_commands; c->name; c++)
         fprintf(out, "  %-8s %s\n", c->name, c->summary);
     cli_print_common_options(out);
+    fprintf(out, "  -V, --version    the version, the libraries' (libcurl, libuv, SQLite) and the\n"
+                 "                   database schema version this build writes\n");
     fprintf(out, "\nRun 'spotcheck COMMAND --help' for a command's options. Exit status: 0 ok,\n"
                  "1 a checked site failed, 2 bad usage or input, 3 runtime failure.\n");
+}
+
+/* The versions of what runs, not of what was compiled against: the shared libraries the
+ * dynamic linker loaded, and the schema storage_open() migrates a database to. */
+static void print_version(FILE *out)
+{
+    const curl_version_info_data *curl = curl_version_info(CURLVERSION_NOW);
+    fprintf(out, "spotcheck %s\n", SPOTCHECK_VERSION);
+    fprintf(out, "libcurl %s%s%s\n", curl->version, curl->ssl_version ? " " : "",
+            curl->ssl_version ? curl->ssl_version : "");
+    fprintf(out, "libuv %s\n", uv_version_string());
+    fprintf(out, "SQLite %s\n", sqlite3_libversion());
+    fprintf(out, "database schema %d\n", storage_schema_latest());
 }
 
 static int run(struct cli_context *ctx, int argc, char **argv)
@@ -31,8 +49,8 @@ static int run(struct cli_context *ctx, int argc, char **argv)
             return EXIT_OK;
         }
         if (c == 'V') {
-            printf("spotcheck %s\n", SPOTCHECK_VERSION);
-            return EXIT_OK;
+            print_version(stdout);
+            return fflush(stdout) == 0 ? EXIT_OK : EXIT_RUNTIME;
         }
         int r = cli_common_option(ctx, c, optarg);
         if (r < 0)

@@ -14,6 +14,9 @@ enum { P_TODO, P_FLYING, P_OK, P_FAILED };
 
 /* Reference probes made at one moment for a group; the group is inconclusive when all fail. */
 enum { REFERENCE_REUSE_SECONDS = 60, MASS_FAILURE_MIN_SITES = 3 };
+/* An inconclusive group is made up at most this many times (a monitor down all day would
+ * otherwise make up every slot into every later one). */
+enum { MAX_MAKEUPS = 3 };
 
 struct mon_round;
 
@@ -30,6 +33,7 @@ struct mon_group {
 
 struct mon_site {
     char *code, *url;
+    time_t *times; /* its planned probes: days*per_day, day by day (avail_schedule) */
 };
 
 struct mon_round {
@@ -69,13 +73,26 @@ struct monitor {
 struct probe_ctx {
     struct mon_round *r;
     struct mon_group *g;
-    size_t site;        /* the site's index, or (size_t)-1 for a reference probe */
+    size_t site;         /* the site's index, or (size_t)-1 for a reference probe */
     struct ref_set *set; /* reference probes: the set it belongs to */
+    const char *url;     /* reference probes: the target (the monitor's copy) */
+};
+
+/* The reference probes made at one moment for a group. They are stored together once all
+ * have answered, and not at all when one was cancelled: a part of a set would read, after a
+ * restart, as a set that failed. */
+struct ref_answer {
+    const char *url; /* the monitor's copy */
+    time_t at;
+    int ok, status;
+    char error[32];
+    int64_t total_us;
 };
 
 struct ref_set {
-    size_t pending;
-    int any_ok;
+    size_t pending, n;
+    int any_ok, cancelled;
+    struct ref_answer *answers; /* one per target */
 };
 
 static void note_error(struct monitor *m, const char *msg)
@@ -184,23 +201,11 @@ static struct mon_group *base_add(struct mon_round *r, struct sc_error *err)
 {
     int day = (int)(r->next_base / r->per_day), slot = (int)(r->next_base % r->per_day);
     time_t *times = calloc(r->nsites ? r->nsites : 1, sizeof *times);
-    struct avail_time *one = NULL;
     if (!times)
         return sc_fail(err, SC_ENOMEM, "out of memory"), NULL;
-    /* each site's moment in this slot: its schedule, computed for the one day */
-    struct avail_schedule_params p = r->params;
-    p.start = r->from + (time_t)day * AVAIL_DAY_SECONDS;
-    p.days = 1;
-    one = calloc((size_t)r->per_day, sizeof *one);
-    int rc = one ? 0 : sc_fail(err, SC_ENOMEM, "out of memory");
-    for (size_t i = 0; i < r->nsites && rc == 0; i++) {
-        p.code = r->sites[i].code;
-        rc = avail_schedule(&p, one, err);
-        if (rc == 0)
-            times[i] = one[slot].at;
-    }
-    free(one);
-    struct mon_group *g = rc == 0 ? group_add(r, day, slot, 0, times, err) : NULL;
+    for (size_t i = 0; i < r->nsites; i++)
+        times[i] = r->sites[i].times[r->next_base];
+    struct mon_group *g = group_add(r, day, slot, 0, times, err);
     free(times);
     if (g)
         r->next_base++;
@@ -217,6 +222,7 @@ static void round_free(struct mon_round *r)
     for (size_t i = 0; i < r->nsites; i++) {
         free(r->sites[i].code);
         free(r->sites[i].url);
+        free(r->sites[i].times);
     }
     free(r->sites);
     free(r);
@@ -232,6 +238,7 @@ static int add_site(const struct sample_site *s, void *ud)
     struct mon_site *site = &v[r->nsites];
     site->code = strdup(s->code);
     site->url = strdup(s->url);
+    site->times = NULL;
     if (!site->code || !site->url) {
         free(site->code);
         free(site->url);
@@ -283,7 +290,7 @@ static int load_group(int day, int slot, int attempt, int conclusive, void *ud)
     if (!g)
         return 0; /* a missed make-up: nothing to rebuild */
     g->judged = 1;
-    if (conclusive == 0 && slot + attempt + 1 < r->per_day &&
+    if (conclusive == 0 && attempt < MAX_MAKEUPS && slot + attempt + 1 < r->per_day &&
         !group_add(r, day, slot, attempt + 1, NULL, c->err)) {
         c->rc = SC_ENOMEM;
         return 1;
@@ -391,10 +398,29 @@ static struct mon_round *round_get(struct monitor *m, const struct schedule_roun
     r->from = from;
     r->days = days;
     r->per_day = m->per_day;
-    r->params = (struct avail_schedule_params){r->seed, NULL, from, 1, m->per_day, -1};
+    r->params = (struct avail_schedule_params){r->seed, NULL, from, days, m->per_day, -1};
     rc = storage_round_sample_each(m->db, sr->round_id, add_site, r, err);
     if (rc == SC_ENOMEM)
         sc_fail(err, rc, "out of memory");
+    /* each site's probes over the whole week, as docs/availability.md's recipe gives them */
+    if (rc == 0 && days > 0) {
+        struct avail_time *week = calloc((size_t)days * (size_t)r->per_day, sizeof *week);
+        struct avail_schedule_params p = {r->seed, NULL, from, days, r->per_day, -1};
+        if (!week)
+            rc = sc_fail(err, SC_ENOMEM, "out of memory");
+        for (size_t i = 0; i < r->nsites && rc == 0; i++) {
+            p.code = r->sites[i].code;
+            rc = avail_schedule(&p, week, err);
+            r->sites[i].times = rc == 0 ? calloc((size_t)days * (size_t)r->per_day,
+                                                  sizeof *r->sites[i].times)
+                                        : NULL;
+            if (rc == 0 && !r->sites[i].times)
+                rc = sc_fail(err, SC_ENOMEM, "out of memory");
+            for (long k = 0; rc == 0 && k < (long)days * r->per_day; k++)
+                r->sites[i].times[k] = week[k].at;
+        }
+        free(week);
+    }
     struct load_ctx c = {r, err, 0};
     if (rc == 0 && days > 0) {
         rc = bases_until(r, now, err);
@@ -429,7 +455,7 @@ static int probe_start(struct mon_round *r, struct mon_group *g, size_t site, co
     struct probe_ctx *ctx = calloc(1, sizeof *ctx);
     if (!ctx)
         return sc_fail(err, SC_ENOMEM, "out of memory");
-    *ctx = (struct probe_ctx){r, g, site, set};
+    *ctx = (struct probe_ctx){r, g, site, set, url};
     int rc = avail_engine_probe(r->m->engine, url, probe_done, ctx, NULL, err);
     if (rc < 0) {
         free(ctx);
@@ -451,7 +477,10 @@ static void references_start(struct mon_round *r, struct mon_group *g, time_t no
     if (m->nrefs == 0 || m->closing || (g->last_ref && now - g->last_ref < REFERENCE_REUSE_SECONDS))
         return;
     struct ref_set *set = calloc(1, sizeof *set);
-    if (!set) {
+    if (set)
+        set->answers = calloc(m->nrefs, sizeof *set->answers);
+    if (!set || !set->answers) {
+        free(set);
         note_error(m, "out of memory probing the reference targets");
         return;
     }
@@ -462,6 +491,7 @@ static void references_start(struct mon_round *r, struct mon_group *g, time_t no
             set->pending++;
     if (set->pending == 0) {
         note_error(m, err.msg);
+        free(set->answers);
         free(set);
     }
 }
@@ -477,17 +507,34 @@ static void probe_done(const struct avail_result *res, void *user)
     if (ctx->set) {
         struct ref_set *set = ctx->set;
         g->refs_flying--;
-        if (res->outcome != AVAIL_CANCELLED) {
-            if (storage_reference_save(m->db, r->round_id, g->day, g->slot, g->attempt, res,
-                                       &err) < 0)
-                note_error(m, err.msg);
-            set->any_ok |= res->outcome == AVAIL_OK;
+        if (res->outcome == AVAIL_CANCELLED) {
+            set->cancelled = 1; /* an unfinished set proves nothing and is not stored */
         } else {
-            set->any_ok = 1; /* an unfinished set proves nothing */
+            struct ref_answer *a = &set->answers[set->n++];
+            a->url = ctx->url;
+            a->at = res->at;
+            a->ok = res->outcome == AVAIL_OK;
+            a->status = res->status;
+            snprintf(a->error, sizeof a->error, "%s", res->error ? res->error : "");
+            a->total_us = res->total_us;
+            set->any_ok |= a->ok;
         }
         if (--set->pending == 0) {
-            if (!set->any_ok)
+            for (size_t i = 0; i < set->n && !set->cancelled; i++) {
+                struct ref_answer *a = &set->answers[i];
+                struct avail_result one = {.url = a->url,
+                                           .at = a->at,
+                                           .outcome = a->ok ? AVAIL_OK : AVAIL_FAIL,
+                                           .status = a->status,
+                                           .error = *a->error ? a->error : NULL,
+                                           .total_us = a->total_us};
+                if (storage_reference_save(m->db, r->round_id, g->day, g->slot, g->attempt, &one,
+                                           &err) < 0)
+                    note_error(m, err.msg);
+            }
+            if (!set->any_ok && !set->cancelled)
                 g->ref_failed = 1;
+            free(set->answers);
             free(set);
         }
     } else {
@@ -538,13 +585,13 @@ static int group_judge(struct mon_round *r, struct mon_group *g, time_t now, str
         return rc;
     g->judged = 1;
     if (v.conclusive == 0) {
-        if (g->slot + g->attempt + 1 < r->per_day) {
+        if (g->attempt < MAX_MAKEUPS && g->slot + g->attempt + 1 < r->per_day) {
             if (!group_add(r, g->day, g->slot, g->attempt + 1, NULL, err))
                 return SC_ENOMEM;
         } else {
-            struct group_verdict missed = {r->round_id, g->day,        g->slot, g->attempt + 1,
-                                           -1,          "no_slot_left", 0,       0,
-                                           now};
+            const char *why = g->attempt >= MAX_MAKEUPS ? "makeups_exhausted" : "no_slot_left";
+            struct group_verdict missed = {r->round_id, g->day, g->slot, g->attempt + 1, -1, why,
+                                           0,           0,      now};
             rc = storage_group_judge(r->m->db, &missed, err);
         }
     }
@@ -566,8 +613,9 @@ int monitor_round_tick(struct monitor *m, const struct schedule_round *sr, time_
     }
     int rc = bases_until(r, now, err);
     long total = (long)r->days * r->per_day;
-    /* the first base group still to come, so its first probe is known */
-    if (rc == 0 && r->next_base < total && !base_add(r, err))
+    /* the first base group still to come, so its first probe is known (once) */
+    int ahead = r->ngroups > 0 && r->groups[r->ngroups - 1]->start > now;
+    if (rc == 0 && !ahead && r->next_base < total && !base_add(r, err))
         rc = SC_ENOMEM;
     time_t next = 0;
 #define WANT(t) (next = (next == 0 || (t) < next) ? (t) : next)

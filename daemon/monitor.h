@@ -12,7 +12,8 @@
  *   - missed ("monitor_down") when none of its probes was made (the daemon was not running);
  *   - else conclusive.
  * An inconclusive group is made up in the next slot of the same day (avail_makeup_at); when
- * the day has no slot left it is recorded as missed ("no_slot_left"). Only conclusive probes
+ * the day has no slot left it is recorded as missed ("no_slot_left"); a group is made up at most
+ * three times ("makeups_exhausted"), so a monitor down all day does not pile make-ups up. Only conclusive probes
  * count towards the 5% (rules_availability_veto).
  *
  * Everything is stored as it happens (storage/monitor.h) and the in-memory state is rebuilt

@@ -68,6 +68,8 @@ const char *schedule_kind_name(enum schedule_kind k)
         return "finalise";
     case SCHEDULE_PROBE:
         return "probe";
+    case SCHEDULE_RECHECK:
+        return "recheck";
     default:
         return "none";
     }

@@ -20,8 +20,16 @@
 #include <stddef.h>
 #include <time.h>
 
-/* SCHEDULE_PROBE is the monitoring's (daemon/monitor.h), never a round's pending action. */
-enum schedule_kind { SCHEDULE_NONE, SCHEDULE_DRAW, SCHEDULE_CRAWL, SCHEDULE_FINALISE, SCHEDULE_PROBE };
+/* SCHEDULE_PROBE (the monitoring's, daemon/monitor.h) and SCHEDULE_RECHECK (daemon/recheck.h)
+ * are never a round's pending action. */
+enum schedule_kind {
+    SCHEDULE_NONE,
+    SCHEDULE_DRAW,
+    SCHEDULE_CRAWL,
+    SCHEDULE_FINALISE,
+    SCHEDULE_PROBE,
+    SCHEDULE_RECHECK
+};
 
 /* What the schedule knows of a round: its calendar and its stored progress. */
 struct schedule_round {

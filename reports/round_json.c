@@ -40,6 +40,7 @@ struct site_writer {
     const struct rules *rules;
     long round_id;
     int days; /* of the monitoring week, 0 when it has none (yet) */
+    int rectification_days;
     struct json_writer *w;
     struct sc_error *err;
 };
@@ -86,11 +87,12 @@ static int write_site(const struct sample_site *s, void *ud)
     json_kv_string(w, "url", s->url);
     json_kv_string(w, "region", s->region);
     int final = 0;
+    char finalised_at[32] = "";
     if (have) {
         long crawl_id = 0;
         int rc = storage_crawl_find(sw->db, sw->round_id, s->code, &crawl_id, sw->err);
         if (rc == 0)
-            rc = final = storage_verdict_load(sw->db, crawl_id, &r, NULL, sw->err);
+            rc = final = storage_verdict_load(sw->db, crawl_id, &r, finalised_at, sw->err);
         if (rc < 0) {
             site_report_free(&r);
             free(meta.report_json);
@@ -130,16 +132,29 @@ static int write_site(const struct sample_site *s, void *ud)
         json_null(w);
     }
     write_defects(w, &r, have ? day : NULL);
+    /* a failing site has rectification_days from its final verdict to rectify (整改); the
+     * re-check after the deadline (复查) is not built, so the state stays "due" */
     json_key(w, "rectification");
-    json_null(w);
+    int y, m, d;
+    if (judged && !r.verdict_pass && sscanf(finalised_at, "%d-%d-%d", &y, &m, &d) == 3) {
+        char deadline[16];
+        sc_day_format(sc_days_from_civil(y, m, d) + sw->rectification_days, deadline);
+        json_object_begin(w);
+        json_kv_string(w, "deadline", deadline);
+        json_kv_string(w, "state", "due");
+        json_kv_string(w, "rechecked_at", NULL);
+        json_object_end(w);
+    } else {
+        json_null(w);
+    }
     json_object_end(w);
     site_report_free(&r);
     free(meta.report_json);
     return 0;
 }
 
-int round_json(struct storage *db, const struct rules *rules, const char *quarter, int round,
-               struct strbuf *out, struct sc_error *err)
+int round_json(struct storage *db, const struct rules *rules, int rectification_days,
+               const char *quarter, int round, struct strbuf *out, struct sc_error *err)
 {
     struct round_find f = {quarter, round, 0, 0, 0};
     int rc = storage_rounds_progress_each(db, quarter, find_round, &f, err);
@@ -171,7 +186,7 @@ int round_json(struct storage *db, const struct rules *rules, const char *quarte
     sampler_record_free(&rec);
     json_key(&w, "sites");
     json_array_begin(&w);
-    struct site_writer sw = {db, rules, f.id, 0, &w, err};
+    struct site_writer sw = {db, rules, f.id, 0, rectification_days, &w, err};
     char seed[65], first[11];
     int y, m, d;
     if (storage_monitor_get(db, f.id, seed, first, err) == 0 &&

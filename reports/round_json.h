@@ -18,7 +18,9 @@
 
 /* Appends the document to out. Returns 0, SC_ENOTFOUND (the round is not stored or not
  * drawn), SC_ERUNTIME or SC_ENOMEM, with err saying why. */
-int round_json(struct storage *db, const struct rules *rules, const char *quarter, int round,
-               struct strbuf *out, struct sc_error *err);
+/* rules: the rule table in effect (availability veto, week length); rectification_days: the
+ * days a failing site has to rectify from its final verdict ([publish] rectification_days). */
+int round_json(struct storage *db, const struct rules *rules, int rectification_days,
+               const char *quarter, int round, struct strbuf *out, struct sc_error *err);
 
 #endif

@@ -11,8 +11,10 @@ SPOTCHECK_PACKAGES=(
   libcurl4-openssl-dev libuv1-dev libgumbo-dev       # fetch engine, event loop, HTML
   libsqlite3-dev libssl-dev zlib1g-dev               # storage, hashes, gzip
   libinih-dev                                        # the configuration file (INI)
+  libsystemd-dev                                     # sd_notify: readiness, watchdog
   libcmocka-dev                                      # unit tests
   curl jq sqlite3 iproute2 util-linux python3        # integration tests, netns
+  dpkg-dev lintian man-db                            # scripts/package and its test
 )
 
 install_missing_packages() {

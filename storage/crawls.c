@@ -2,6 +2,7 @@
  * (see crawls.h). */
 #include "storage/crawls.h"
 #include "common/clock.h"
+#include "storage/evidence.h"
 #include "storage/internal.h"
 
 #include <stdio.h>
@@ -307,7 +308,7 @@ static int insert_defect(struct storage *db, long crawl_id, const struct defect_
 /* Everything of storage_crawl_save inside its transaction. */
 static int save(struct storage *db, long round_id, const char *site_code, time_t started_at,
                 time_t finished_at, const struct site_report *r, const char *report_json,
-                long *crawl_id, struct sc_error *err)
+                const struct crawl_evidence *ev, long *crawl_id, struct sc_error *err)
 {
     /* Named errors for what the foreign keys would refuse with "FOREIGN KEY constraint
      * failed" (the keys stay the guarantee). */
@@ -357,26 +358,37 @@ static int save(struct storage *db, long round_id, const char *site_code, time_t
     for (size_t i = 0; i < r->ndefects; i++)
         if ((rc = insert_defect(db, id, &r->defects[i], err)) < 0)
             return rc;
+    if (ev && (rc = storage_evidence_insert(db, id, ev, err)) < 0)
+        return rc;
     if (crawl_id)
         *crawl_id = id;
     return SC_OK;
 }
 
-int storage_crawl_save(struct storage *db, long round_id, const char *site_code, time_t started_at,
-                       time_t finished_at, const struct site_report *r, const char *report_json,
-                       long *crawl_id, struct sc_error *err)
+int storage_crawl_save_evidence(struct storage *db, long round_id, const char *site_code,
+                                time_t started_at, time_t finished_at, const struct site_report *r,
+                                const char *report_json, const struct crawl_evidence *ev,
+                                long *crawl_id, struct sc_error *err)
 {
     if (!site_code || !r)
         return sc_fail(err, SC_EINPUT, "storing a crawl needs a site code and a report");
     int rc = storage_begin(db, err);
     if (rc < 0)
         return rc;
-    rc = save(db, round_id, site_code, started_at, finished_at, r, report_json, crawl_id, err);
+    rc = save(db, round_id, site_code, started_at, finished_at, r, report_json, ev, crawl_id, err);
     if (rc == SC_OK)
         rc = storage_commit(db, err);
     if (rc < 0)
         storage_rollback(db);
     return rc;
+}
+
+int storage_crawl_save(struct storage *db, long round_id, const char *site_code, time_t started_at,
+                       time_t finished_at, const struct site_report *r, const char *report_json,
+                       long *crawl_id, struct sc_error *err)
+{
+    return storage_crawl_save_evidence(db, round_id, site_code, started_at, finished_at, r,
+                                       report_json, NULL, crawl_id, err);
 }
 
 /* ---- finding and loading ---- */

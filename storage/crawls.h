@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "common/error.h"
+#include "probes/verdict/evidence.h"
 #include "probes/verdict/site_report.h"
 #include "storage/db.h"
 
@@ -39,6 +40,14 @@ int storage_crawl_keeps_link(const struct link_record *l);
 int storage_crawl_save(struct storage *db, long round_id, const char *site_code, time_t started_at,
                        time_t finished_at, const struct site_report *r, const char *report_json,
                        long *crawl_id, struct sc_error *err);
+/* storage_crawl_save, and with it, in the same transaction, ev (may be NULL: none) as the
+ * crawl's evidence (storage/evidence.h: the homepage as crawled, compressed). A failure to
+ * store the evidence fails the whole save, and nothing changes; a replaced crawl's
+ * evidence goes with it. storage_crawl_save is this with ev NULL. */
+int storage_crawl_save_evidence(struct storage *db, long round_id, const char *site_code,
+                                time_t started_at, time_t finished_at, const struct site_report *r,
+                                const char *report_json, const struct crawl_evidence *ev,
+                                long *crawl_id, struct sc_error *err);
 
 /* What the database knows about a stored crawl besides its report. */
 struct crawl_meta {

@@ -23,8 +23,8 @@ static const char SQL_LATER_DRAWN[] =
     "SELECT min(r.number) FROM draws d JOIN rounds r ON r.id=d.round_id "
     "WHERE r.quarter=?1 AND r.number>?2 AND d.active=1";
 static const char SQL_EARLIER_ROUNDS[] =
-    "SELECT r.number, (SELECT max(d.id) FROM draws d WHERE d.round_id=r.id AND d.active=1) "
-    "FROM rounds r WHERE r.quarter=?1 AND r.number<?2 ORDER BY r.number";
+    "SELECT r.number, (SELECT max(d.id) FROM draws d WHERE d.round_id=r.id AND d.active=1), "
+    "r.window_end FROM rounds r WHERE r.quarter=?1 AND r.number<?2 ORDER BY r.number";
 static const char SQL_SAMPLE_CODES[] =
     "SELECT site_code FROM samples WHERE draw_id=? ORDER BY rank, site_code";
 static const char SQL_DEACTIVATE[] = "UPDATE draws SET active=0 WHERE round_id=? AND active=1";
@@ -262,7 +262,13 @@ static int check_drawable(struct storage *db, const struct draw_request *req, lo
     int missing = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (sqlite3_column_type(st, 1) == SQLITE_NULL) {
-            if (!missing)
+            /* an earlier round not drawn blocks this one while its window is open; once its
+             * window has closed it was missed, and the quarter goes on without it */
+            const char *end = (const char *)sqlite3_column_text(st, 2);
+            int y, m, d;
+            int closed = end && sscanf(end, "%d-%d-%d", &y, &m, &d) == 3 &&
+                         sc_days_from_civil(y, m, d) < sc_day_of(sc_clock_now());
+            if (!missing && !closed)
                 missing = sqlite3_column_int(st, 0);
         } else if (n < sizeof ids / sizeof ids[0]) {
             ids[n++] = (long)sqlite3_column_int64(st, 1);

@@ -31,7 +31,8 @@ struct draw_request {
 
 /* Draws and stores a round (see above). Refuses with SC_EINPUT: a rounds setting other than
  * the one the quarter was first drawn with, a round the quarter does not have, an earlier round not
- * drawn yet, a round already drawn without a redraw reason, a redraw while a later round is drawn,
+ * drawn yet while its window is open (one whose window closed undrawn was missed: it does not
+ * block), a round already drawn without a redraw reason, a redraw while a later round is drawn,
  * an empty frame. *draw_id gets the new draw's id. */
 int storage_draw_round(struct storage *db, const struct draw_request *req, long *draw_id,
                        struct sc_error *err);

@@ -370,7 +370,10 @@ int storage_round_drawn_at(struct storage *db, long round_id, time_t *at, struct
         return SC_ERUNTIME;
     sqlite3_bind_int64(st, 1, round_id);
     int rc = sqlite3_step(st);
-    int bad = rc == SQLITE_ROW && sc_time_parse((const char *)sqlite3_column_text(st, 0), at) < 0;
+    char text[20] = ""; /* the clock's text, its zone dropped: province time */
+    if (rc == SQLITE_ROW)
+        snprintf(text, sizeof text, "%.19s", (const char *)sqlite3_column_text(st, 0));
+    int bad = rc == SQLITE_ROW && sc_time_parse(text, at) < 0;
     sqlite3_reset(st);
     if (rc == SQLITE_DONE)
         return sc_fail(err, SC_ENOTFOUND, "round %ld is not drawn", round_id);

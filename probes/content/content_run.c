@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/clock.h"
 #include "common/error.h"
 #include "probes/net/url.h"
 
@@ -96,6 +97,31 @@ static int on_site_done(struct site_report *report, void *user)
     return rc;
 }
 
+/* The homepage's response (crawl.h hooks.homepage): kept as evidence when asked for. */
+static int on_homepage(const struct fetch_result *res, struct site_report *report, void *user)
+{
+    struct content_run *run = user;
+    size_t i;
+    if (!run->keep_evidence || !state_for(run, report, &i))
+        return 0;
+    if (!run->evidence) {
+        run->evidence = calloc(run->n, sizeof *run->evidence);
+        if (!run->evidence)
+            return SC_ENOMEM;
+    }
+    int rc = crawl_evidence_capture(&run->evidence[i], res->final_url, res->status, sc_clock_now(),
+                                    res->headers, res->headers_len, res->body, res->body_len,
+                                    run->evidence_max);
+    return rc == SC_ENOMEM ? SC_ENOMEM : 0; /* a hash libcrypto failed: no evidence, no harm */
+}
+
+struct crawl_evidence *content_run_evidence(struct content_run *run, size_t i)
+{
+    if (!run->evidence || i >= run->n || !run->evidence[i].url)
+        return NULL;
+    return &run->evidence[i];
+}
+
 int content_run_init(struct content_run *run, const char *const *urls, size_t n,
                      struct site_report *reports, long as_of, const struct rules *rules,
                      struct crawl_hooks *hooks)
@@ -115,6 +141,7 @@ int content_run_init(struct content_run *run, const char *const *urls, size_t n,
     hooks->page = on_page;
     hooks->site_done = on_site_done;
     hooks->user = run;
+    hooks->homepage = on_homepage;
     return 0;
 }
 
@@ -124,4 +151,8 @@ void content_run_release(struct content_run *run)
         content_state_free(run->states[i]);
     free(run->states);
     run->states = NULL;
+    for (size_t i = 0; run->evidence && i < run->n; i++)
+        crawl_evidence_free(&run->evidence[i]);
+    free(run->evidence);
+    run->evidence = NULL;
 }

@@ -12,6 +12,7 @@
 
 #include "probes/content/content.h"
 #include "probes/net/crawl.h"
+#include "probes/verdict/evidence.h"
 #include "probes/verdict/rules.h"
 
 struct content_run {
@@ -26,6 +27,15 @@ struct content_run {
      * registry's site code, compared with the one the homepage shows (or NULL). */
     const int *portal;
     const char *const *expected_codes;
+    /* Optional, off by default (`check` does not pay for it): set keep_evidence to 1 after
+     * content_run_init to keep each site's homepage as crawled (its final URL, status,
+     * moment by sc_clock_now(), header block and raw body cut at evidence_max bytes, 0:
+     * EVIDENCE_BODY_MAX; evidence.h), for storage_crawl_save_evidence. Captured on the
+     * loop thread when the homepage's response arrives (a copy and a hash of at most the
+     * bound); kept until content_run_release. */
+    int keep_evidence;
+    size_t evidence_max;
+    struct crawl_evidence *evidence; /* n of them, made at the first capture */
 };
 
 /* Prepares a run over reports[0..n) (the array later passed to crawl_run) and fills *hooks.
@@ -34,5 +44,10 @@ int content_run_init(struct content_run *run, const char *const *urls, size_t n,
                      struct site_report *reports, long as_of, const struct rules *rules,
                      struct crawl_hooks *hooks);
 void content_run_release(struct content_run *run);
+
+/* The evidence kept for site i (keep_evidence), or NULL when none was (not asked for, or
+ * its homepage never came back: a cancelled or failed site). Valid until
+ * content_run_release; the caller may take its buffers (then crawl_evidence_init it). */
+struct crawl_evidence *content_run_evidence(struct content_run *run, size_t i);
 
 #endif

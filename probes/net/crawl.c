@@ -5,6 +5,7 @@
 #include "probes/net/crawl_map.h"
 #include "probes/net/crawl_soft404.h"
 #include "probes/net/html.h"
+#include "probes/net/link_result.h"
 #include "probes/net/url.h"
 
 #include <errno.h>
@@ -168,22 +169,7 @@ int crawl_url_is_attachment(const char *url)
 
 enum link_result crawl_classify(int status, const char *error)
 {
-    if (!error)
-        return status >= 400 ? LINK_BROKEN : LINK_OK;
-    if (strcmp(error, "http_status") == 0)
-        return status == 429 || status >= 500 ? LINK_SUSPECTED : LINK_BROKEN;
-    static const char *const broken[] = {
-        "soft_404", "dns",          "redirect_loop", "too_many_redirects",
-        "bad_url",  "bad_redirect", "tls",           NULL};
-    for (int i = 0; broken[i]; i++)
-        if (strcmp(error, broken[i]) == 0)
-            return LINK_BROKEN;
-    static const char *const skipped[] = {"scheme",   "excluded", "private_address",
-                                          "external", "limit",    NULL};
-    for (int i = 0; skipped[i]; i++)
-        if (strcmp(error, skipped[i]) == 0)
-            return LINK_SKIPPED;
-    return LINK_SUSPECTED;
+    return link_result_classify(status, error);
 }
 
 /* ---- bookkeeping: the work of each site, and when it is finished ---- */
@@ -727,7 +713,7 @@ static int queue_parse(struct crawl_site *s, struct fetch_ctx *x, struct fetch_r
 /* An error word that says we ran out of memory, not that the URL failed. */
 static int fetch_error_is_ours(const struct fetch_result *res)
 {
-    return res->error && strcmp(res->error, "oom") == 0;
+    return link_result_error_is_ours(res->error);
 }
 
 static void on_probe_fetched(struct crawl_site *s, struct fetch_ctx *x, struct fetch_result *res,
@@ -783,6 +769,11 @@ static void on_page_fetched(struct crawl_site *s, struct fetch_ctx *x, struct fe
     if (entry_set_fetched(e, res) < 0)
         site_fail(s, SC_ENOMEM);
     int is_home = e == s->home;
+    if (is_home && c->hooks.homepage && site_open(s)) {
+        int rc = c->hooks.homepage(res, s->report, c->hooks.user);
+        if (rc < 0)
+            site_fail(s, rc);
+    }
     if (is_home) {
         s->report->reachable = ok2xx;
         if (!ok2xx) {

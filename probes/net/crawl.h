@@ -102,6 +102,14 @@ struct crawl_hooks {
     int (*page)(const struct crawl_page *page, struct site_report *report, void *user);
     int (*site_done)(struct site_report *report, void *user);
     void *user;
+    /* Optional: the homepage's fetch as it came back, whatever its outcome (res->status 0
+     * and res->error when nothing answered), called once per site on the loop thread
+     * before the page is parsed: res->final_url, res->headers (the final response's header
+     * block, fetch.h) and res->body (the raw bytes, before any charset decoding; NULL
+     * unless a 2xx/3xx answer was kept whole). It must copy what it keeps and leave res
+     * as it is. Returns 0, or SC_ENOMEM to end the site with that error. For content_run's
+     * evidence (content_run.h); NULL costs nothing. */
+    int (*homepage)(const struct fetch_result *res, struct site_report *report, void *user);
 };
 
 /* Counters for a progress display (crawl_callbacks.progress). */
@@ -164,7 +172,8 @@ int crawl_site_want(struct crawl_site *site, const char *url);
  * checked, never crawled. */
 int crawl_url_is_attachment(const char *url);
 
-/* The result a fetch outcome is classified as (see above). */
+/* The result a fetch outcome is classified as (see above; probes/net/link_result.h, which
+ * the re-checks share). */
 enum link_result crawl_classify(int status, const char *error);
 
 #endif

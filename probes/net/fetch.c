@@ -29,6 +29,8 @@ struct xfer {
     int keep_body;
     int mapped; /* a --connect-to entry maps the current hop */
     struct strbuf body;
+    struct strbuf headers; /* keep_body only: the current response's header block */
+    int headers_truncated;
     char *content_type;
     char **chain; /* redirect targets */
     size_t nchain;
@@ -302,6 +304,7 @@ static void xfer_free(struct xfer *x)
     free(x->url);
     free(x->hop);
     strbuf_release(&x->body);
+    strbuf_release(&x->headers);
     free(x->content_type);
     for (size_t i = 0; i < x->nchain; i++)
         free(x->chain[i]);
@@ -346,8 +349,14 @@ static void deliver_done(struct fetch_engine *e)
             r.body_len = x->body.len;
             r.body = strbuf_detach(&x->body);
         }
+        if (x->keep_body && x->headers.len && !x->headers.failed) {
+            r.headers_len = x->headers.len;
+            r.headers_truncated = x->headers_truncated;
+            r.headers = strbuf_detach(&x->headers);
+        }
         x->done(&r, x->user);
         free(r.body);
+        free(r.headers);
         xfer_free(x);
     }
 }
@@ -376,6 +385,29 @@ static size_t on_write(char *p, size_t size, size_t n, void *ud)
     }
     strbuf_add(&x->body, p, total);
     if (x->body.failed) {
+        x->oom = 1;
+        return 0;
+    }
+    return total;
+}
+
+/* keep_body requests: collects the response's header lines (curl hands them one by one,
+ * each response's from its status line); a new status line starts a new block, so a 1xx
+ * interim response gives way to the final one. Lines past FETCH_HEADERS_MAX are dropped. */
+static size_t on_header(char *p, size_t size, size_t n, void *ud)
+{
+    struct xfer *x = ud;
+    size_t total = size * n;
+    if (total >= 5 && memcmp(p, "HTTP/", 5) == 0) {
+        strbuf_reset(&x->headers);
+        x->headers_truncated = 0;
+    }
+    if (x->headers_truncated || x->headers.len + total > FETCH_HEADERS_MAX) {
+        x->headers_truncated = 1;
+        return total;
+    }
+    strbuf_add(&x->headers, p, total);
+    if (x->headers.failed) {
         x->oom = 1;
         return 0;
     }
@@ -426,6 +458,8 @@ static int xfer_start(struct fetch_engine *e, struct xfer *x)
         return 0;
     }
     strbuf_reset(&x->body);
+    strbuf_reset(&x->headers);
+    x->headers_truncated = 0;
     x->too_large = x->stopped = x->refused_private = x->oom = 0;
     x->status = 0;
     free(x->content_type);
@@ -434,6 +468,10 @@ static int xfer_start(struct fetch_engine *e, struct xfer *x)
     curl_easy_setopt(c, CURLOPT_PRIVATE, x);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_write);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
+    if (x->keep_body) {
+        curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+        curl_easy_setopt(c, CURLOPT_HEADERDATA, x);
+    }
     curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, on_opensocket);
     curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, x);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -784,6 +822,7 @@ int fetch_submit(struct fetch_engine *e, const struct fetch_request *req, fetch_
     if (!x)
         return SC_ENOMEM;
     strbuf_init(&x->body);
+    strbuf_init(&x->headers);
     x->eng = e;
     x->url = strdup(req->url);
     x->hop = strdup(req->url);

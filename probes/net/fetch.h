@@ -33,6 +33,9 @@
     "spotcheck/" SPOTCHECK_VERSION " (government website audit; "                                  \
     "+https://spotcheck.example.org/about-the-crawler)"
 
+/* The largest response header block kept (fetch_result.headers). */
+#define FETCH_HEADERS_MAX (64u << 10)
+
 struct fetch_options {
     long timeout_ms;         /* whole transfer, per attempt */
     long connect_timeout_ms; /* connection set-up */
@@ -72,6 +75,16 @@ struct fetch_result {
     int transient;         /* the error is of the kind that may go away (timeout, 5xx ...) */
     char *body;            /* NUL-terminated when kept; the callback may take it (set NULL) */
     size_t body_len;
+    /* keep_body requests only (NULL otherwise, and nothing is allocated for them): the
+     * final response's header block as received, status line first, each line with its
+     * CRLF, the blank line that ends it included, NUL-terminated; an interim response (1xx)
+     * is replaced by the one that follows. At most FETCH_HEADERS_MAX bytes, whole lines:
+     * beyond that the lines are dropped and headers_truncated is 1. Given also when the
+     * request ended in an error after a response began (a 404, a 503, too_large), NULL
+     * when no header arrived. The callback may take it (set NULL). */
+    char *headers;
+    size_t headers_len;
+    int headers_truncated;
     const char *content_type;     /* or NULL */
     const char *const *redirects; /* the URLs redirected to, in order */
     size_t nredirects;

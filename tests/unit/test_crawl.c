@@ -237,7 +237,7 @@ static void test_two_sites(void **state)
     options(&o);
     o.max_depth = 2;
     struct observed seen = {0};
-    struct crawl_hooks hooks = {on_page, on_site_done, &seen};
+    struct crawl_hooks hooks = {on_page, on_site_done, &seen, NULL};
     const char *urls[] = {"http://WWW.A.GOV.CN", "http://www.b.gov.cn/", "http://www.c.gov.cn/"};
     struct site_report r[3];
     struct sc_error err;

@@ -313,7 +313,7 @@ static void seen_init(struct seen *s, uv_loop_t *loop)
 static int start(struct seen *s, const char *const *urls, size_t n, const struct crawl_options *o,
                  struct site_report *r)
 {
-    struct crawl_hooks h = {on_page, on_site_done, s};
+    struct crawl_hooks h = {on_page, on_site_done, s, NULL};
     struct crawl_callbacks cbs = {on_site_finished, on_done, on_progress, s};
     struct sc_error err;
     s->t0 = uv_now(s->loop);

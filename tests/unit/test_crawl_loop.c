@@ -225,7 +225,7 @@ static void seen_init(struct seen *s)
 
 static struct crawl_hooks hooks_for(struct seen *s)
 {
-    struct crawl_hooks h = {on_page, on_site_done, s};
+    struct crawl_hooks h = {on_page, on_site_done, s, NULL};
     return h;
 }
 
@@ -307,7 +307,7 @@ static void test_cancel_mid_crawl(void **state)
     options(&o);
     const char *urls[] = {"http://www.f.gov.cn/", "http://www.g.gov.cn/"};
     struct site_report r[2];
-    struct crawl_hooks h = {on_page_plug, on_site_done_t, &t};
+    struct crawl_hooks h = {on_page_plug, on_site_done_t, &t, NULL};
     struct crawl_callbacks cbs = {on_site_finished, on_done, NULL, &t.seen};
     struct sc_error err;
     uint64_t t0 = uv_now(&loop);

@@ -162,6 +162,32 @@ static void draw_takes_the_normal_listed_sites(void **state)
     env_close(&e, 1);
 }
 
+/* A round whose window closed undrawn was missed: it no longer blocks the next round (a
+ * daemon started mid-quarter draws round 2), while an open one still does. */
+static void a_missed_round_does_not_block_the_next(void **state)
+{
+    (void)state;
+    struct env e = {0};
+    struct sc_error err = {{0}};
+    struct strbuf csv = STRBUF_INIT;
+    env_open(&e);
+    registry_text(&csv, 200, 1000);
+    import_text(e.db, csv.buf);
+    long id = 0;
+    time_t t;
+    assert_int_equal(sc_time_parse("2026-11-11T23:00", &t), 0); /* round 1's last day */
+    sc_clock_set(t);
+    assert_int_equal(draw(e.db, "2026Q4", 2, "1111111111", NULL, 1, &id, &err), SC_EINPUT);
+    assert_non_null(strstr(err.msg, "round 1 of 2026Q4 is not drawn yet"));
+    assert_int_equal(sc_time_parse("2026-11-12T00:00", &t), 0); /* its window has closed */
+    sc_clock_set(t);
+    assert_int_equal(draw(e.db, "2026Q4", 2, "1111111111", NULL, 1, &id, &err), SC_OK);
+    assert_true(id > 0);
+    sc_clock_set(1790000000);
+    strbuf_release(&csv);
+    env_close(&e, 1);
+}
+
 static void rounds_are_drawn_once_and_in_order(void **state)
 {
     struct env e = {0};
@@ -387,6 +413,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(draw_takes_the_normal_listed_sites),
         cmocka_unit_test(rounds_are_drawn_once_and_in_order),
+        cmocka_unit_test(a_missed_round_does_not_block_the_next),
         cmocka_unit_test(an_empty_frame_stores_nothing),
         cmocka_unit_test(altered_draws_fail_verification),
         cmocka_unit_test(random_registries_through_storage),
