@@ -20,7 +20,8 @@
 #     rechecks_pending 0, crawled == sampled, no last error);
 #   - a persistent 5xx ends confirmed after its re-checks: the planted http_500 link has
 #     links.recheck_state 'confirmed', two rows in link_rechecks, and is a confirmed
-#     broken_link defect of the final verdict.
+#     broken_link defect of the final verdict; and so does every planted link that fails
+#     every time (reset, too large, refused: suspected at the crawl), none is cleared.
 # Every check runs and the failures are listed together at the end (one run costs seconds, and
 # the list tells a developer everything that is wrong at once).
 set -euo pipefail
@@ -209,6 +210,22 @@ while read -r url; do
         sites.json > /dev/null ||
         problem "re-checks: the persistent 5xx $url is not a confirmed broken_link of the final verdict"
 done < http500.txt
+
+# every planted link that fails every time (suspected at the crawl: 5xx, reset, too large,
+# refused, timeout; docs/farm.md) ends confirmed after its two re-checks, none cleared
+jq -r --rawfile codes sampled.txt '.sites[] | select(.code as $c | $codes | split("\n") | index($c)) |
+    (.broken_links // [])[] | select(.expected_result == "suspected") | "\(.reason) \(.url)"' farm/truth.json |
+    sort -u > suspected.txt
+while read -r reason url; do
+    row=$(q "SELECT coalesce(l.recheck_state, 'NULL'), (SELECT group_concat(k.result || ':' ||
+             coalesce(k.error, k.status), ' ') FROM link_rechecks k WHERE k.link_id=l.id) FROM links l
+             JOIN crawls c ON c.id=l.crawl_id JOIN rounds r ON r.id=c.round_id WHERE r.quarter='2026Q4'
+             AND l.url='$url'")
+    case "$row" in
+    confirmed\|*) ;;
+    *) problem "re-checks: the planted $reason link $url (it fails every time) ends '${row%%|*}'; its re-checks: ${row#*|}" ;;
+    esac
+done < suspected.txt
 
 if [ ${#problems[@]} -gt 0 ]; then
     printf '  - %s\n' "${problems[@]}" >&2
