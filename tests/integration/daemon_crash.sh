@@ -77,7 +77,7 @@ farm_start farm
 "$SPOTCHECK_BIN" --config spotcheck.conf --db ref.db import farm/registry.csv > /dev/null
 t=$(now_ns)
 # the quarter's command, with a debug log (the simulated moment of each jump) on stderr
-daemon=(--config spotcheck.conf --now $T0 -v daemon --until $T1 --no-dns "${FARM_CONNECT_ARGS[@]}"
+daemon=(--config spotcheck.conf --now "$T0" -v daemon --until "$T1" --no-dns "${FARM_CONNECT_ARGS[@]}"
         --timeout 3 --retries 1 --per-host 4 --delay 0)
 "$SPOTCHECK_BIN" --db ref.db "${daemon[@]}" 2> ref.log || fail "the reference run exited $?"
 ref_ms=$(( ($(now_ns) - t) / 1000000 ))
@@ -96,7 +96,7 @@ crash_run() { # SCALE: delays and targets divided by SCALE; sets kills, runs, mo
     rm -f crash.db crash.db-wal crash.db-shm crash.db.lock crash.log
     farm_start farm
     "$SPOTCHECK_BIN" --config spotcheck.conf --db crash.db import farm/registry.csv > /dev/null
-    daemon=(--config spotcheck.conf --now $T0 -v daemon --until $T1 --no-dns "${FARM_CONNECT_ARGS[@]}"
+    daemon=(--config spotcheck.conf --now "$T0" -v daemon --until "$T1" --no-dns "${FARM_CONNECT_ARGS[@]}"
             --timeout 3 --retries 1 --per-host 4 --delay 0) # the new farm's port
     local base_delay_ms=$(( ref_ms / 60 / $1 > 10 ? ref_ms / 60 / $1 : 10 ))
     local max_delay_ms=$base_delay_ms completed=0 before target delay_ms t rc
@@ -196,7 +196,7 @@ paste -d'|' <(q ref.db "$flaky_failures") <(q crash.db "$flaky_failures") > flak
 while IFS='|' read -r key a key2 b; do
     [ "$key" = "$key2" ] || fail "the flaky sites' probes: $key in the reference, $key2 after the kills"
     d=$(( a > b ? a - b : b - a ))
-    [ $d -le $kills ] || fail "$key: $a failures in the reference, $b after $kills kills"
+    [ $d -le "$kills" ] || fail "$key: $a failures in the reference, $b after $kills kills"
     echo "flaky site $key: $a failed probes in the reference, $b after the kills"
 done < flaky.txt
 [ -s flaky.txt ] || fail "no flaky site was monitored (the sampler or the farm changed)"

@@ -73,7 +73,7 @@ variant() {
     local closed
     closed=$(printf '%s\n' "${FARM_MAPPINGS[@]}" | grep "^$down_host:" | cut -d: -f4)
     [ -n "$closed" ] || fail "no closed port: the down site $down_host has no mapping"
-    local sc=("$SPOTCHECK_BIN" --config $name.conf --db $db)
+    local sc=("$SPOTCHECK_BIN" --config "$name.conf" --db "$db")
     local net=(--no-dns --timeout 3 --retries 1 --per-host 4 --delay 0)
     "${sc[@]}" import farm/registry.csv > /dev/null
     # the draw, the first crawl, days 0 and 1 of the monitoring week
@@ -87,7 +87,7 @@ variant() {
     if [ "$refs" = yes ]; then
         # day 2's schedule: the recipe's, if day 1 followed it; else day 1's a day later, if it
         # repeated day 0 (daemon_monitor holds the daemon to the recipe; this test is about outages)
-        local follows=1 repeats=1 row code d1 d0
+        local follows=1 repeats=1 code d1 d0
         while IFS='|' read -r code k d1 d0; do
             [ "$(cst "$(probe_at "$secret" "$code" "$week" 1 "$k")" ':%S+08:00')" = "$d1" ] || follows=0
             [ "$(date -u -d "${d1%+08:00}" +%s)" -eq $(( $(date -u -d "${d0%+08:00}" +%s) + 86400 )) ] || repeats=0
@@ -106,7 +106,7 @@ variant() {
         fi
         local k t first last c first_code from_s
         for k in $(seq 5 14); do
-            first= last=
+            first="" last=""
             while read -r c; do
                 t=$(day2_at "$c" "$k")
                 [ -n "$first" ] && [ "$t" -ge "$first" ] || first=$t first_code=$c
