@@ -1,13 +1,14 @@
 /* cmd_daemon: `spotcheck daemon`: runs the schedule on one libuv loop: each round's draw on
  * its draw day, its sampled sites' crawls (content probes and rule table) within its window,
- * and its finalisation when the window closes (daemon/schedule.h). Every action is worked
+ * its availability monitoring week (daemon/monitor.h), the re-checks of suspected links
+ * (daemon/recheck.h), and its finalisation when the window closes (daemon/schedule.h). Every action is worked
  * out from the database and the clock at each tick, so a restart recomputes what is due and
  * never repeats what was done; a crawl cut short by a stop or a crash is simply redone.
  *
  * Time: on the wall clock by default; with --now T0 --until T1 the clock is simulated: it
  * starts at T0 and, whenever nothing is in flight, jumps straight to the next due action;
  * the daemon exits 0 when the next action lies past T1. (--now alone: the clock starts at
- * T0 and runs with the wall clock.) SIGTERM/SIGINT cancel the crawls, close every handle
+ * T0 and runs with the wall clock.) SIGTERM/SIGINT cancel the work in flight, close every handle
  * and exit 0; SIGHUP reloads the configuration. One daemon per database (daemon_lock.h). */
 #include "common/clock.h"
 #include "common/strbuf.h"
@@ -30,14 +31,16 @@ static void daemon_usage(FILE *out)
     fputs("usage: spotcheck daemon [--now T0 [--until T1]] [network options]\n\n"
           "Runs the schedule in the foreground, logging to standard error: draws each round\n"
           "of the quarter on its draw day ([sampling] seed, or a random seed recorded with\n"
-          "the draw), crawls every sampled site with the content probes and the rule table\n"
+          "the draw); crawls every sampled site with the content probes and the rule table,\n"
           "spread over the first half of the round's window (at most [daemon]\n"
-          "crawl_concurrency sites at once) and stores each crawl, and finalises the round\n"
-          "when its window closes. Everything is\n"
-          "worked out from the database and the clock: a restart never repeats what was done.\n"
-          "It re-imports [daemon] registry when that file changes. Not built yet:\n"
-          "availability monitoring, re-checks of suspected links, evidence, reports and\n"
-          "publishing (docs/daemon.md).\n\n"
+          "crawl_concurrency sites at once), and stores each crawl with the homepage as\n"
+          "evidence; probes every sampled homepage [rules] availability.probes_per_day times a\n"
+          "day for a week ([daemon] reference_targets tell the monitor's own outages);\n"
+          "re-checks suspected links ([daemon] recheck_after_hours, recheck_attempts); and\n"
+          "when the window closes, gives each site its final verdict (crawl, re-checks,\n"
+          "availability veto). Everything is worked out from the database and the clock: a\n"
+          "restart never repeats what was done. It re-imports [daemon] registry when that\n"
+          "file changes. Reports as files and publishing are not built yet (docs/daemon.md).\n\n"
           "Options:\n"
           "  --until T1       with --now T0: simulated time. The clock starts at T0 and jumps\n"
           "                   to the next due action whenever nothing is in flight (the network\n"
@@ -47,7 +50,8 @@ static void daemon_usage(FILE *out)
     fputs("  (the network options override [network] of the --config file)\n", out);
     cli_print_common_options(out);
     fputs(
-        "\nSIGTERM or SIGINT: stop within seconds (crawls cancelled, redone on restart), exit 0.\n"
+        "\nSIGTERM or SIGINT: stop within seconds (crawls, probes and re-checks in flight\n"
+        "cancelled, redone on restart), exit 0. Under systemd: sd_notify readiness and watchdog.\n"
         "SIGHUP: reload the --config file (a bad file is logged and the old one kept).\n"
         "Exit status: 0 stopped or --until reached, 2 bad usage or configuration, or another\n"
         "daemon runs on the database, 3 runtime failure.\n",

@@ -12,7 +12,7 @@ _spotcheck()
         words=("${COMP_WORDS[@]}") cword=$COMP_CWORD
     fi
 
-    local commands="import sites plan draw verify daemon status report publish check config"
+    local commands="import sites plan draw verify daemon status report evidence publish check config"
     local common="--db --config --now --verbose --quiet --help -v -q -h"
     local network="--connect-to --max-pages --max-depth --timeout --concurrency --per-host
         --delay --retries --max-body --allow-private --no-dns"
@@ -44,7 +44,7 @@ _spotcheck()
             COMPREPLY=($(compgen -W "normal exempt shutdown temporarily_closed moved_up migrated
                 offline" -- "$cur"))
             return ;;
-        --out)
+        --out | --body)
             compopt -o filenames 2>/dev/null
             COMPREPLY=($(compgen -d -- "$cur"))
             return ;;
@@ -71,6 +71,7 @@ _spotcheck()
         daemon) opts="--until $network $common" ;;
         status) opts="--format $common" ;;
         report) opts="--format --out $common" ;;
+        evidence) opts="--format --body $common" ;;
         publish) opts="--out $common" ;;
         check) opts="--format --all-links --scope-host --exclude $network $common" ;;
         config) opts="--format --sample $sampling $network $common" ;;
