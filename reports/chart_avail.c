@@ -55,13 +55,13 @@ void chart_avail_svg(struct strbuf *out, const long *per_day_conclusive,
     strbuf_addf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
                      "width=\"%d\" height=\"%d\" role=\"img\" aria-labelledby=\"",
                 W, H, W, H);
-    html_attr(out, id);
+    html_out_attr(out, id);
     strbuf_adds(out, "-t ");
-    html_attr(out, id);
+    html_out_attr(out, id);
     strbuf_adds(out, "-d\"><title id=\"");
-    html_attr(out, id);
+    html_out_attr(out, id);
     strbuf_addf(out, "-t\">每日可用率（%d天）</title><desc id=\"", days);
-    html_attr(out, id);
+    html_out_attr(out, id);
     strbuf_addf(out, "-d\">监测%d天，有效探测%ld次，失败%ld次", days, total, failed);
     if (total > 0)
         strbuf_addf(out, "，总体可用率%.1f%%", 100.0 * (double)(total - failed) / (double)total);
@@ -106,7 +106,7 @@ void chart_avail_svg(struct strbuf *out, const long *per_day_conclusive,
                              "fill=\"%s\"%s><title>",
                         x, TOP + ph - bh, bw, bh, fill,
                         short_day ? " stroke=\"#000\" stroke-dasharray=\"3 2\"" : "");
-            html_text(out, full);
+            html_out_text(out, full);
             strbuf_addf(out, "：%.1f%%（%ld/%ld）</title></rect>\n", a,
                         per_day_conclusive[d] - (per_day_failed[d] < per_day_conclusive[d]
                                                      ? per_day_failed[d]
@@ -116,7 +116,7 @@ void chart_avail_svg(struct strbuf *out, const long *per_day_conclusive,
         strbuf_addf(out, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\" "
                          "fill=\"#333\">",
                     x + bw / 2, H - BOTTOM + 16);
-        html_text(out, label);
+        html_out_text(out, label);
         strbuf_adds(out, "</text>\n");
     }
     strbuf_adds(out, "</svg>\n");
@@ -137,7 +137,7 @@ void chart_avail_table(struct strbuf *out, const long *per_day_conclusive,
                                                            : per_day_conclusive[d];
         double a = day_avail(per_day_conclusive[d], per_day_failed[d]);
         strbuf_adds(out, "<tr><th scope=\"row\">");
-        html_text(out, full);
+        html_out_text(out, full);
         strbuf_addf(out, "</th><td class=\"n\">%ld</td><td class=\"n\">%ld</td><td class=\"n\">",
                     per_day_conclusive[d], f);
         if (a < 0)

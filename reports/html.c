@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-void html_text(struct strbuf *out, const char *s)
+void html_out_text(struct strbuf *out, const char *s)
 {
     if (!s)
         return;
@@ -40,21 +40,21 @@ void html_text(struct strbuf *out, const char *s)
     }
 }
 
-void html_attr(struct strbuf *out, const char *s)
+void html_out_attr(struct strbuf *out, const char *s)
 {
-    html_text(out, s);
+    html_out_text(out, s);
 }
 
-void html_link(struct strbuf *out, const char *url, const char *text)
+void html_out_link(struct strbuf *out, const char *url, const char *text)
 {
     if (url && (strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0)) {
         strbuf_adds(out, "<a href=\"");
-        html_attr(out, url);
+        html_out_attr(out, url);
         strbuf_adds(out, "\">");
-        html_text(out, text ? text : url);
+        html_out_text(out, text ? text : url);
         strbuf_adds(out, "</a>");
     } else {
-        html_text(out, text ? text : url);
+        html_out_text(out, text ? text : url);
     }
 }
 
@@ -80,20 +80,20 @@ static const char style[] =
     "a{color:inherit;text-decoration:none}h2{break-after:avoid}"
     "tr,figure{break-inside:avoid}thead{display:table-header-group}}\n";
 
-void html_page_begin(struct strbuf *out, const char *title)
+void html_out_page_begin(struct strbuf *out, const char *title)
 {
     strbuf_adds(out, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
                      "style-src 'unsafe-inline'; img-src data:\">\n"
                      "<meta name=\"referrer\" content=\"no-referrer\">\n<title>");
-    html_text(out, title);
+    html_out_text(out, title);
     strbuf_adds(out, "</title>\n<style>\n");
     strbuf_adds(out, style);
     strbuf_adds(out, "</style>\n</head>\n<body>\n");
 }
 
-void html_page_end(struct strbuf *out)
+void html_out_page_end(struct strbuf *out)
 {
     strbuf_adds(out, "</body>\n</html>\n");
 }

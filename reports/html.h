@@ -3,8 +3,8 @@
  * loaded from another host, so a report opens the same from a mail attachment, a disk or
  * a printer.
  *
- * Every string that came from a crawled page or the registry goes through html_text or
- * html_attr; nothing else is trusted. */
+ * Every string that came from a crawled page or the registry goes through html_out_text or
+ * html_out_attr; nothing else is trusted. */
 #ifndef SPOTCHECK_REPORTS_HTML_H
 #define SPOTCHECK_REPORTS_HTML_H
 
@@ -13,15 +13,15 @@
 /* Appends s (NULL as "") with & < > " ' escaped; invalid UTF-8 bytes become U+FFFD and
  * control characters other than tab and newline are dropped. Safe in text and in a quoted
  * attribute value. */
-void html_text(struct strbuf *out, const char *s);
+void html_out_text(struct strbuf *out, const char *s);
 /* The same, in a quoted attribute value (an alias kept for readability). */
-void html_attr(struct strbuf *out, const char *s);
+void html_out_attr(struct strbuf *out, const char *s);
 /* A link to url showing text (text NULL shows the url); only http(s) URLs become links,
  * anything else is shown as text. */
-void html_link(struct strbuf *out, const char *url, const char *text);
+void html_out_link(struct strbuf *out, const char *url, const char *text);
 
 /* <!DOCTYPE html> .. <body>, with title (escaped) and the shared print styles. */
-void html_page_begin(struct strbuf *out, const char *title);
-void html_page_end(struct strbuf *out);
+void html_out_page_begin(struct strbuf *out, const char *title);
+void html_out_page_end(struct strbuf *out);
 
 #endif

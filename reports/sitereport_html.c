@@ -29,7 +29,7 @@ static void moment(struct strbuf *out, const char *t)
     char *T = strchr(buf, 'T');
     if (T)
         *T = ' ';
-    html_text(out, buf);
+    html_out_text(out, buf);
 }
 
 static void day(struct strbuf *out, long d)
@@ -52,18 +52,18 @@ static void header(const struct sitereport *sr, struct strbuf *out)
 {
     const struct sitereport_round *rd = sr->round;
     strbuf_adds(out, "<header>\n<h1>网站问题报告：");
-    html_text(out, sr->name);
+    html_out_text(out, sr->name);
     strbuf_adds(out, "</h1>\n<p class=\"muted\">");
-    html_text(out, rd->quarter);
+    html_out_text(out, rd->quarter);
     strbuf_addf(out, " 第%d轮政府网站抽查 · 供网站主办单位整改使用</p>\n", rd->number);
     strbuf_adds(out, "<dl class=\"facts\">\n<dt>网站名称</dt><dd>");
-    html_text(out, sr->name);
+    html_out_text(out, sr->name);
     strbuf_adds(out, "</dd>\n<dt>网站标识码</dt><dd>");
-    html_text(out, sr->code);
+    html_out_text(out, sr->code);
     strbuf_adds(out, "</dd>\n<dt>首页</dt><dd>");
-    html_link(out, sr->url, NULL);
+    html_out_link(out, sr->url, NULL);
     strbuf_adds(out, "</dd>\n<dt>所属地区</dt><dd>");
-    html_text(out, sr->region);
+    html_out_text(out, sr->region);
     strbuf_adds(out, "</dd>\n<dt>检查时间</dt><dd>");
     if (sr->crawled) {
         moment(out, sr->meta.started_at);
@@ -112,16 +112,16 @@ static void problems(const struct sitereport *sr, struct strbuf *out)
         strbuf_addf(out, "<tr><td class=\"n\">%zu</td><td%s>%s</td><td>", k + 1,
                     d->severity == SEVERITY_VETO ? " class=\"veto\"" : "",
                     severity_zh(d->severity));
-        html_text(out, sitereport_kind_label(d->kind));
+        html_out_text(out, sitereport_kind_label(d->kind));
         strbuf_adds(out, "<br><span class=\"muted\">");
-        html_text(out, d->kind);
+        html_out_text(out, d->kind);
         strbuf_adds(out, "</span></td><td>");
         if (ru->key) {
-            html_text(out, ru->key);
+            html_out_text(out, ru->key);
             strbuf_adds(out, "：");
             num(out, ru->value);
             strbuf_adds(out, "<br><span class=\"muted\">");
-            html_text(out, ru->why);
+            html_out_text(out, ru->why);
             strbuf_adds(out, "</span>");
         } else {
             strbuf_adds(out, "—");
@@ -132,10 +132,10 @@ static void problems(const struct sitereport *sr, struct strbuf *out)
         else
             strbuf_adds(out, "—");
         strbuf_adds(out, "</td><td>");
-        html_text(out, d->detail);
+        html_out_text(out, d->detail);
         if (d->url) {
             strbuf_adds(out, "<br>");
-            html_link(out, d->url, NULL);
+            html_out_link(out, d->url, NULL);
         }
         strbuf_addf(out, "</td><td>%s</td></tr>\n", sr->is_new[i] ? "是" : "否");
     }
@@ -163,18 +163,18 @@ static void links(const struct sitereport *sr, struct strbuf *out)
         if (l->result != LINK_BROKEN && l->result != LINK_SUSPECTED)
             continue;
         strbuf_adds(out, "<tr><td>");
-        html_link(out, l->url, NULL);
+        html_out_link(out, l->url, NULL);
         strbuf_adds(out, "</td><td>");
-        html_link(out, l->found_on, NULL);
+        html_out_link(out, l->found_on, NULL);
         if (l->on_homepage)
             strbuf_adds(out, "（首页）");
         strbuf_adds(out, "</td><td>");
-        html_text(out, l->anchor);
+        html_out_text(out, l->anchor);
         strbuf_addf(out, "</td><td>%s</td><td>",
                     l->result == LINK_BROKEN ? "失效" : "疑似失效（待复查）");
         if (l->status)
             strbuf_addf(out, "HTTP %d ", l->status);
-        html_text(out, l->error);
+        html_out_text(out, l->error);
         strbuf_adds(out, "</td><td>");
         moment(out, *sr->meta.finished_at ? sr->meta.finished_at : sr->meta.started_at);
         strbuf_adds(out, "</td><td>");
@@ -182,7 +182,7 @@ static void links(const struct sitereport *sr, struct strbuf *out)
             strbuf_adds(out, "无");
         for (size_t k = 0; k < l->nredirects; k++) {
             strbuf_adds(out, k ? "<br>→ " : "→ ");
-            html_text(out, l->redirects[k]);
+            html_out_text(out, l->redirects[k]);
         }
         strbuf_adds(out, "</td></tr>\n");
     }
@@ -209,12 +209,12 @@ static void columns(const struct sitereport *sr, struct strbuf *out)
         if (!c->stale && !c->blank)
             continue;
         strbuf_adds(out, "<tr><td>");
-        html_text(out, c->name);
+        html_out_text(out, c->name);
         strbuf_adds(out, "</td><td>");
-        html_text(out, column_category_name(c->category));
+        html_out_text(out, column_category_name(c->category));
         strbuf_adds(out, "</td><td>");
         if (c->url)
-            html_link(out, c->url, NULL);
+            html_out_link(out, c->url, NULL);
         else
             strbuf_adds(out, "—");
         strbuf_adds(out, "</td><td>");
@@ -231,7 +231,7 @@ static void yes_no(struct strbuf *out, const char *what, int ok, const char *val
     strbuf_adds(out, what);
     strbuf_addf(out, "</th><td%s>", ok ? "" : " class=\"fail\"");
     if (value)
-        html_text(out, value);
+        html_out_text(out, value);
     else
         strbuf_adds(out, ok ? "有" : "未发现");
     strbuf_adds(out, "</td></tr>\n");
@@ -256,10 +256,10 @@ static void identity(const struct sitereport *sr, struct strbuf *out)
             if (!s->required || s->present)
                 continue;
             strbuf_adds(out, "<li>");
-            html_text(out, s->name);
+            html_out_text(out, s->name);
             if (s->url) {
                 strbuf_adds(out, "：链接 ");
-                html_link(out, s->url, NULL);
+                html_out_link(out, s->url, NULL);
                 strbuf_adds(out, " 无法打开");
             } else {
                 strbuf_adds(out, "：首页未找到入口");
@@ -276,14 +276,14 @@ static void identity(const struct sitereport *sr, struct strbuf *out)
     strbuf_adds(out, "<tr><th scope=\"row\">网站标识码</th><td");
     strbuf_adds(out, !id->site_code || id->site_code_matches == 0 ? " class=\"fail\">" : ">");
     if (id->site_code)
-        html_text(out, id->site_code);
+        html_out_text(out, id->site_code);
     else
         strbuf_adds(out, "未发现");
     if (code_state) {
         strbuf_adds(out, "（");
         strbuf_adds(out, code_state);
         strbuf_adds(out, "，登记为 ");
-        html_text(out, sr->code);
+        html_out_text(out, sr->code);
         strbuf_adds(out, "）");
     }
     strbuf_adds(out, "</td></tr>\n");
@@ -332,7 +332,7 @@ static void availability(const struct sitereport *sr, struct strbuf *out)
         strbuf_adds(out, "</td><td>");
         if (p->status)
             strbuf_addf(out, "HTTP %d ", p->status);
-        html_text(out, p->error);
+        html_out_text(out, p->error);
         strbuf_adds(out, "</td><td class=\"n\">");
         if (p->total_ms >= 0)
             strbuf_addf(out, "%ld ms", p->total_ms);
@@ -341,7 +341,7 @@ static void availability(const struct sitereport *sr, struct strbuf *out)
             strbuf_adds(out, "计入");
         else if (p->conclusive == 0) {
             strbuf_adds(out, "不计入（");
-            html_text(out, p->reason ? p->reason : "inconclusive");
+            html_out_text(out, p->reason ? p->reason : "inconclusive");
             strbuf_adds(out, "）");
         } else
             strbuf_adds(out, "待判定");
@@ -381,12 +381,12 @@ static void changes(const struct sitereport *sr, struct strbuf *out)
         for (size_t k = 0; k < sr->nfixed; k++) {
             const struct defect_record *d = &sr->prev.defects[sr->fixed[k]];
             strbuf_adds(out, "<tr><td>");
-            html_text(out, sitereport_kind_label(d->kind));
+            html_out_text(out, sitereport_kind_label(d->kind));
             strbuf_adds(out, "</td><td>");
             if (d->url)
-                html_link(out, d->url, NULL);
+                html_out_link(out, d->url, NULL);
             strbuf_adds(out, "</td><td>");
-            html_text(out, d->detail);
+            html_out_text(out, d->detail);
             strbuf_adds(out, "</td></tr>\n");
         }
         strbuf_adds(out, "</tbody>\n</table>\n");
@@ -413,7 +413,7 @@ int sitereport_html(const struct sitereport *sr, struct strbuf *out)
     struct strbuf title = STRBUF_INIT;
     strbuf_addf(&title, "%s %s 第%d轮 网站问题报告", sr->name, sr->round->quarter,
                 sr->round->number);
-    html_page_begin(out, title.buf);
+    html_out_page_begin(out, title.buf);
     strbuf_release(&title);
     strbuf_adds(out, "<main>\n");
     header(sr, out);
@@ -426,6 +426,6 @@ int sitereport_html(const struct sitereport *sr, struct strbuf *out)
     rectification(sr, out);
     strbuf_adds(out, "</main>\n<footer><p class=\"muted\">本报告由 spotcheck 根据数据库中保存的检查"
                      "结果生成；规则键与数值见检查规则表（docs/rules.md）。</p></footer>\n");
-    html_page_end(out);
+    html_out_page_end(out);
     return out->failed ? SC_ENOMEM : SC_OK;
 }
