@@ -24,6 +24,7 @@
 #include "storage/monitor.h"
 
 #define SITEREPORT_MAX_DAYS 31
+#define SITEREPORT_MAX_EARLIER 64
 
 /* A round as the reports see it (sitereport_round_find). */
 struct sitereport_round {
@@ -37,6 +38,12 @@ struct sitereport_round {
     long prev_id;         /* the round before it (any quarter), 0 when none */
     char prev_quarter[8];
     int prev_number;
+    /* the drawn rounds before it, latest first (at most SITEREPORT_MAX_EARLIER): where a
+     * site's previous round is looked for */
+    long earlier_id[SITEREPORT_MAX_EARLIER];
+    char earlier_quarter[SITEREPORT_MAX_EARLIER][8];
+    int earlier_number[SITEREPORT_MAX_EARLIER];
+    int nearlier;
     const struct rules *rules;
     int rectification_days;
 };
@@ -82,8 +89,10 @@ struct sitereport {
     long per_day_conclusive[SITEREPORT_MAX_DAYS], per_day_failed[SITEREPORT_MAX_DAYS];
     struct sitereport_probe *probes;
     size_t nprobes;
-    /* the previous round */
-    int have_prev;         /* the site was sampled and crawled in the previous round */
+    /* the site's previous round: the latest earlier round in which it was crawled */
+    int have_prev;
+    char prev_quarter[8];
+    int prev_number;
     const char *prev_verdict;
     int prev_judged;
     double prev_score;

@@ -177,7 +177,7 @@ int sitereport_csv(const struct sitereport *sr, struct strbuf *out)
         if (sr->prev_judged)
             row_num(&r, C_POINTS, sr->prev_score);
         strbuf_reset(&detail);
-        strbuf_addf(&detail, "%s round %d", rd->prev_quarter, rd->prev_number);
+        strbuf_addf(&detail, "%s round %d", sr->prev_quarter, sr->prev_number);
         r.v[C_DETAIL] = detail.buf;
         row_emit(out, &r);
         for (size_t k = 0; k < sr->nfixed; k++) {

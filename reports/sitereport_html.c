@@ -352,18 +352,12 @@ static void availability(const struct sitereport *sr, struct strbuf *out)
 
 static void changes(const struct sitereport *sr, struct strbuf *out)
 {
-    const struct sitereport_round *rd = sr->round;
-    strbuf_adds(out, "<section>\n<h2>六、与上一轮相比</h2>\n");
+    strbuf_adds(out, "<section>\n<h2>六、与本网站上一次抽查相比</h2>\n");
     if (!sr->have_prev) {
-        if (rd->prev_id)
-            strbuf_addf(out, "<p>本网站未在上一轮（%s 第%d轮）中检查。</p>\n", rd->prev_quarter,
-                        rd->prev_number);
-        else
-            strbuf_adds(out, "<p>这是第一轮检查，没有可比较的上一轮。</p>\n");
-        strbuf_adds(out, "</section>\n");
+        strbuf_adds(out, "<p>本网站此前未被抽查检查，没有可比较的上一次结果。</p>\n</section>\n");
         return;
     }
-    strbuf_addf(out, "<p>上一轮（%s 第%d轮）结论：%s", rd->prev_quarter, rd->prev_number,
+    strbuf_addf(out, "<p>上一次抽查（%s 第%d轮）结论：%s", sr->prev_quarter, sr->prev_number,
                 verdict_zh(sr->prev_verdict));
     if (sr->prev_judged) {
         strbuf_adds(out, "，得分 ");

@@ -214,8 +214,8 @@ int sitereport_json(const struct sitereport *sr, struct strbuf *out)
     json_key(&w, "previous");
     if (sr->have_prev) {
         json_object_begin(&w);
-        json_kv_string(&w, "quarter", rd->prev_quarter);
-        json_kv_int(&w, "round", rd->prev_number);
+        json_kv_string(&w, "quarter", sr->prev_quarter);
+        json_kv_int(&w, "round", sr->prev_number);
         json_kv_string(&w, "verdict", sr->prev_verdict);
         json_key(&w, "score");
         if (sr->prev_judged)

@@ -36,6 +36,17 @@ static int walk_round(const struct round_progress *p, void *ud)
         o->prev_id = p->id;
         snprintf(o->prev_quarter, sizeof o->prev_quarter, "%s", p->quarter);
         o->prev_number = p->number;
+        /* keep the latest SITEREPORT_MAX_EARLIER, latest first */
+        int n = o->nearlier < SITEREPORT_MAX_EARLIER ? o->nearlier + 1 : SITEREPORT_MAX_EARLIER;
+        memmove(o->earlier_id + 1, o->earlier_id, (size_t)(n - 1) * sizeof o->earlier_id[0]);
+        memmove(o->earlier_quarter + 1, o->earlier_quarter,
+                (size_t)(n - 1) * sizeof o->earlier_quarter[0]);
+        memmove(o->earlier_number + 1, o->earlier_number,
+                (size_t)(n - 1) * sizeof o->earlier_number[0]);
+        o->earlier_id[0] = p->id;
+        snprintf(o->earlier_quarter[0], sizeof o->earlier_quarter[0], "%s", p->quarter);
+        o->earlier_number[0] = p->number;
+        o->nearlier = n;
     }
     return 0;
 }
@@ -210,17 +221,19 @@ int sitereport_load(struct storage *db, const struct sitereport_round *rd,
             rules_availability_veto(rd->rules, (int)out->av.conclusive, (int)out->av.failures);
     }
     /* the previous round: new and fixed defects */
-    if (rd->prev_id) {
+    for (int e = 0; e < rd->nearlier && !out->have_prev; e++) {
         struct crawl_meta pm;
         memset(&pm, 0, sizeof pm);
         int pfinal = 0;
         char pat[32] = "";
-        rc = load_crawl(db, rd->prev_id, s->code, &out->prev, &pm, &pfinal, pat, err);
+        rc = load_crawl(db, rd->earlier_id[e], s->code, &out->prev, &pm, &pfinal, pat, err);
         free(pm.report_json);
         if (rc < 0)
             return rc;
         if (rc == 1) {
             out->have_prev = 1;
+            snprintf(out->prev_quarter, sizeof out->prev_quarter, "%s", rd->earlier_quarter[e]);
+            out->prev_number = rd->earlier_number[e];
             out->prev_judged = pfinal && out->prev.judged;
             out->prev_verdict = !out->prev_judged       ? "pending"
                                 : out->prev.verdict_pass ? "pass"
