@@ -86,7 +86,7 @@ static int print_site(const struct site_row *s, void *ud)
         strbuf_adds(&l->out, "  ");
         dispwidth_pad(&l->out, registry_status_label(s->status), 18);
         strbuf_adds(&l->out, "  ");
-        dispwidth_pad(&l->out, s->region, 12);
+        dispwidth_pad(&l->out, s->region, 20); /* 湘西土家族苗族自治州 */
         strbuf_addf(&l->out, "  %s  %s%s\n", s->url, s->name,
                     s->listed ? "" : "  (no longer listed)");
         break;

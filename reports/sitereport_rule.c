@@ -63,10 +63,8 @@ struct sitereport_rule sitereport_rule_of(const struct rules *rules, const struc
     if (strcmp(d->kind, "missing_section") == 0 && d->severity == SEVERITY_VETO && d->detail &&
         strstr(d->detail, "互动交流"))
         id = RULE_VETO_NO_INTERACTION;
-    if (strcmp(d->kind, "broken_link") == 0 && rules &&
-        d->points == rules->v[RULE_POINTS_BROKEN_LINK_HOME] &&
-        d->points != rules->v[RULE_POINTS_BROKEN_LINK_OTHER])
-        id = RULE_POINTS_BROKEN_LINK_HOME;
+    if (strcmp(d->kind, "broken_link") == 0 && d->detail && strstr(d->detail, "(homepage)"))
+        id = RULE_POINTS_BROKEN_LINK_HOME; /* the judge's detail says where (rules.c) */
     if (strcmp(d->kind, "columns_not_updated") == 0 && d->detail &&
         strncmp(d->detail + strspn(d->detail, "0123456789"), " columns", 8) == 0)
         id = RULE_VETO_STALE_COLUMNS;
