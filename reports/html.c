@@ -67,7 +67,7 @@ static const char style[] =
     "table{border-collapse:collapse;width:100%;margin:.5em 0}caption{text-align:left;"
     "font-weight:bold;padding:.2em 0}\n"
     "th,td{border:1px solid #888;padding:.2em .4em;vertical-align:top;text-align:left;"
-    "overflow-wrap:anywhere}th{background:#e8e8e8}\n"
+    "overflow-wrap:break-word}th{background:#e8e8e8}\n"
     "td.n{text-align:right;white-space:nowrap}\n"
     ".veto{color:#8b0000;font-weight:bold}.pass{color:#0b5d1e;font-weight:bold}"
     ".fail{color:#8b0000;font-weight:bold}.muted{color:#555}\n"
