@@ -5,6 +5,7 @@
 #include "common/strbuf.h"
 #include "daemon/cli.h"
 #include "daemon/config.h"
+#include "reports/bulletin.h"
 #include "reports/round_json.h"
 #include "reports/sitereport_write.h"
 #include "sampler/calendar.h"
@@ -16,9 +17,11 @@ enum { OPT_FORMAT = OPT_FIRST_COMMAND_OPTION, OPT_OUT };
 
 static void report_usage(FILE *out)
 {
-    fputs("usage: spotcheck report QUARTER ROUND --format json\n"
+    fputs("usage: spotcheck report QUARTER ROUND [--format text|json]\n"
           "       spotcheck report QUARTER ROUND --out DIR\n\n"
           "Builds a round's reports from the database (it never fetches).\n\n"
+          "Without options it prints the round at a glance: the figures of the bulletin and\n"
+          "one line per sampled site (verdict, score, deadline, region, name).\n\n"
           "--format json writes the round's results to standard output: the draw's proof\n"
           "and, for each sampled site in rank order, its verdict (pass, fail, or pending\n"
           "until its verdict is final), score, crawl time, availability, defects and\n"
@@ -37,6 +40,7 @@ static void report_usage(FILE *out)
           "unchanged are left alone, so running it twice gives identical files.\n"
           "CSV files are UTF-8 with a byte order mark. See docs/reports.md.\n\n"
           "Options:\n"
+          "  --format text    the round at a glance (the default)\n"
           "  --format json    the round's results as JSON on standard output\n"
           "  --out DIR        the round's reports as files in DIR\n",
           out);
@@ -59,7 +63,7 @@ int cmd_report(struct cli_context *ctx, int argc, char **argv)
         }
         if (c == OPT_FORMAT) {
             if (cli_parse_format(optarg, &format, 0) < 0)
-                return cli_usage_error("report", "--format must be json");
+                return cli_usage_error("report", "--format must be text or json");
             json = format == FORMAT_JSON;
             continue;
         }
@@ -87,9 +91,7 @@ int cmd_report(struct cli_context *ctx, int argc, char **argv)
         return cli_usage_error("report", "%s", err.msg);
     if (want_out && json)
         return cli_usage_error("report", "give --out DIR or --format json, not both");
-    if (!want_out && !json)
-        return cli_usage_error("report", "give --format json or --out DIR (there is no text "
-                                         "form; docs/reports.md)");
+
     struct rules rules;
     if (config_rules(ctx->config, &rules, &err) < 0)
         return cli_usage_error("report", "%s", err.msg);
@@ -112,6 +114,20 @@ int cmd_report(struct cli_context *ctx, int argc, char **argv)
         return EXIT_OK;
     }
     struct strbuf out = STRBUF_INIT;
+    if (!json) { /* the round at a glance, for a person */
+        struct bulletin b;
+        rc = bulletin_load(db, &rules, rect_days, quarter, round, &b, &err);
+        storage_close(db);
+        if (rc == 0 && bulletin_text(&b, &out) < 0)
+            rc = sc_fail(&err, SC_ENOMEM, "out of memory writing the round");
+        bulletin_free(&b);
+        if (rc < 0) {
+            strbuf_release(&out);
+            return rc == SC_ENOTFOUND ? cli_usage_error("report", "%s", err.msg)
+                                      : cli_report_error("report", rc, err.msg);
+        }
+        return cli_write_output("report", &out, EXIT_OK);
+    }
     rc = round_json(db, &rules, rect_days, quarter, round, &out, &err);
     storage_close(db);
     if (rc < 0) {

@@ -59,6 +59,9 @@ double bulletin_pass_rate(const struct bulletin_counts *n);
 void bulletin_reasons(const struct sitereport *sr, struct strbuf *out);
 
 int bulletin_html(const struct bulletin *b, struct strbuf *out);
+/* For a person at a terminal (`spotcheck report Q R`): the overview and one line per sampled
+ * site, columns aligned by display width (common/dispwidth.h). */
+int bulletin_text(const struct bulletin *b, struct strbuf *out);
 int bulletin_csv(const struct bulletin *b, struct strbuf *out);
 int bulletin_json(const struct bulletin *b, struct strbuf *out);
 

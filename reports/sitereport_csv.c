@@ -24,6 +24,7 @@ static const char *const names[C_COUNT + 1] = {
 struct row {
     const char *v[C_COUNT];
     char num[C_COUNT][32];
+    unsigned char is_num[C_COUNT]; /* written as a number, never neutralised as a formula */
 };
 
 static void row_init(struct row *r, const char *record)
@@ -36,12 +37,18 @@ static void row_num(struct row *r, enum col c, double v)
 {
     snprintf(r->num[c], sizeof r->num[c], "%.10g", v);
     r->v[c] = r->num[c];
+    r->is_num[c] = 1;
 }
 
 static void row_emit(struct strbuf *out, const struct row *r)
 {
-    for (int c = 0; c < C_COUNT; c++)
-        csvcell_text(out, r->v[c], c == C_COUNT - 1);
+    for (int c = 0; c < C_COUNT; c++) {
+        if (r->is_num[c]) {
+            strbuf_adds(out, r->v[c]);
+            strbuf_adds(out, c == C_COUNT - 1 ? "\r\n" : ",");
+        } else
+            csvcell_text(out, r->v[c], c == C_COUNT - 1);
+    }
 }
 
 static const char *moment16(char *buf, const char *t)

@@ -5,7 +5,7 @@
  * (sampled, judged, pass rate, the previous round, kinds, failing sites, previous failures);
  * `report --out` writes every file, leaves no temporary file and rewrites nothing the second
  * time; the availability chart; and the display width that aligns terminal tables,
- * checked on `spotcheck sites`. */
+ * checked on `spotcheck sites` and `spotcheck report Q R`. */
 #include "testutil.h"
 #include "common/clock.h"
 #include "common/dispwidth.h"
@@ -648,26 +648,23 @@ static void display_width_counts_cjk_as_two(void **state)
     strbuf_release(&sb);
 }
 
-static void sites_table_aligns_chinese(void **state)
+/* Every line of text holding a site code has `column` (the first match of any of marks) at
+ * the same display column; returns the number of such lines. */
+static int aligned_lines(char *text, const char *const *marks, size_t nmarks)
 {
-    struct fixture *f = *state;
-    if (f->db) {
-        storage_close(f->db);
-        f->db = NULL;
-    }
-    char *text = NULL;
-    assert_int_equal(test_run(&text, "'%s' --db '%s' sites", test_bin(), f->path), 0);
-    /* every row's URL starts at the same display column, whatever the region's script */
     long col = -1;
     int rows = 0;
     for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
-        char *url = strstr(line, "http://");
-        if (!url)
+        if (!strstr(line, "43000000"))
             continue;
-        char save = *url;
-        *url = '\0';
+        char *at_mark = NULL;
+        for (size_t i = 0; i < nmarks && !at_mark; i++)
+            at_mark = strstr(line, marks[i]);
+        assert_non_null(at_mark);
+        char save = *at_mark;
+        *at_mark = '\0';
         long w = (long)dispwidth_utf8(line);
-        *url = save;
+        *at_mark = save;
         if (col < 0)
             col = w;
         if (w != col)
@@ -675,7 +672,24 @@ static void sites_table_aligns_chinese(void **state)
         assert_int_equal(w, col);
         rows++;
     }
-    assert_int_equal(rows, 3);
+    return rows;
+}
+
+static void terminal_tables_align_chinese(void **state)
+{
+    struct fixture *f = *state;
+    storage_close(f->db);
+    f->db = NULL;
+    /* sites: the URL column, after the status label and a region of 3 or 10 CJK characters */
+    char *text = NULL;
+    assert_int_equal(test_run(&text, "'%s' --db '%s' sites", test_bin(), f->path), 0);
+    const char *url[] = {"http://"};
+    assert_int_equal(aligned_lines(text, url, 1), 3);
+    free(text);
+    /* report's text: the name column, after the region */
+    assert_int_equal(test_run(&text, "'%s' --db '%s' report 2026Q4 1", test_bin(), f->path), 0);
+    const char *names[] = {NAME1, NAME2, "丙局"};
+    assert_int_equal(aligned_lines(text, names, 3), 3);
     free(text);
 }
 
@@ -691,7 +705,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test(chart_is_deterministic_and_described),
         cmocka_unit_test(display_width_counts_cjk_as_two),
-        cmocka_unit_test_setup_teardown(sites_table_aligns_chinese, setup, teardown),
+        cmocka_unit_test_setup_teardown(terminal_tables_align_chinese, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
