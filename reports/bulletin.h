@@ -18,9 +18,9 @@
 #define BULLETIN_EXAMPLES 3
 
 struct bulletin_kind {
-    const char *kind;     /* points into a site's report */
-    int veto;             /* at least one is a veto */
-    long defects, sites;  /* defects of the kind; sites with at least one */
+    const char *kind;                   /* points into a site's report */
+    int veto;                           /* at least one is a veto */
+    long defects, sites;                /* defects of the kind; sites with at least one */
     size_t examples[BULLETIN_EXAMPLES]; /* indices into sites */
     size_t nexamples;
 };

@@ -10,9 +10,9 @@
 #include <string.h>
 
 static const char *const names[] = {
-    "record", "quarter", "round", "code",   "name",     "region",   "url",
-    "verdict", "score",  "kind",  "count",  "sites",    "frame",    "sampled",
-    "passed", "failed",  "pending", "pass_rate", "reasons", "deadline", "state", NULL};
+    "record",  "quarter",   "round",   "code",     "name",  "region",  "url",    "verdict",
+    "score",   "kind",      "count",   "sites",    "frame", "sampled", "passed", "failed",
+    "pending", "pass_rate", "reasons", "deadline", "state", NULL};
 
 static void summary(struct strbuf *out, const char *record, const struct sitereport_round *r,
                     const struct bulletin_counts *c)

@@ -20,7 +20,8 @@ static void overview(const struct bulletin *b, struct strbuf *out)
     const struct bulletin_counts *n = &b->n;
     strbuf_adds(out, "<section>\n<h2>一、总体情况</h2>\n<p>");
     strbuf_addf(out, "本轮从全省正常运行的 %ld 个政府网站中随机抽查 %ld 个，抽查比例 %.1f%%。",
-                n->frame, n->sampled, n->frame ? 100.0 * (double)n->sampled / (double)n->frame : 0.0);
+                n->frame, n->sampled,
+                n->frame ? 100.0 * (double)n->sampled / (double)n->frame : 0.0);
     strbuf_addf(out, "已作出最终结论 %ld 个，其中合格 %ld 个、不合格 %ld 个，合格率 ", n->judged,
                 n->passed, n->failed);
     rate(out, bulletin_pass_rate(n));
@@ -55,11 +56,12 @@ static void overview(const struct bulletin *b, struct strbuf *out)
         const struct sitereport_round *r = i == 0 ? &b->rd : &b->prd;
         if (i == 1 && !b->have_prev)
             break;
-        strbuf_addf(out, "<tr><th scope=\"row\">%s 第%d轮%s</th><td class=\"n\">%ld</td><td "
-                         "class=\"n\">%ld</td><td class=\"n\">%ld</td><td class=\"n\">%ld</td>"
-                         "<td class=\"n\">%ld</td><td class=\"n\">",
-                    r->quarter, r->number, i == 0 ? "（本轮）" : "（上一轮）", c->frame,
-                    c->sampled, c->passed, c->failed, c->pending);
+        strbuf_addf(out,
+                    "<tr><th scope=\"row\">%s 第%d轮%s</th><td class=\"n\">%ld</td><td "
+                    "class=\"n\">%ld</td><td class=\"n\">%ld</td><td class=\"n\">%ld</td>"
+                    "<td class=\"n\">%ld</td><td class=\"n\">",
+                    r->quarter, r->number, i == 0 ? "（本轮）" : "（上一轮）", c->frame, c->sampled,
+                    c->passed, c->failed, c->pending);
         rate(out, bulletin_pass_rate(c));
         strbuf_adds(out, "</td></tr>\n");
     }
@@ -83,10 +85,11 @@ static void problems(const struct bulletin *b, struct strbuf *out)
         html_out_text(out, sitereport_kind_label(k->kind));
         strbuf_adds(out, "<br><span class=\"muted\">");
         html_out_text(out, k->kind);
-        strbuf_addf(out, "</span></td><td%s>%s</td><td class=\"n\">%ld</td><td class=\"n\">%ld"
-                         "</td><td>",
-                    k->veto ? " class=\"veto\"" : "", k->veto ? "单项否决" : "扣分/提示",
-                    k->sites, k->defects);
+        strbuf_addf(out,
+                    "</span></td><td%s>%s</td><td class=\"n\">%ld</td><td class=\"n\">%ld"
+                    "</td><td>",
+                    k->veto ? " class=\"veto\"" : "", k->veto ? "单项否决" : "扣分/提示", k->sites,
+                    k->defects);
         for (size_t e = 0; e < k->nexamples; e++) {
             if (e)
                 strbuf_adds(out, "、");
@@ -106,10 +109,11 @@ static void failing(const struct bulletin *b, struct strbuf *out)
         strbuf_adds(out, "<p>本轮没有不合格网站。</p>\n</section>\n");
         return;
     }
-    strbuf_addf(out, "<table>\n<caption>不合格网站（%ld 个）</caption>\n<thead><tr><th "
-                     "scope=\"col\">网站名称</th><th scope=\"col\">网站标识码</th><th "
-                     "scope=\"col\">地区</th><th scope=\"col\">得分</th><th scope=\"col\">"
-                     "不合格原因</th><th scope=\"col\">整改期限</th></tr></thead>\n<tbody>\n",
+    strbuf_addf(out,
+                "<table>\n<caption>不合格网站（%ld 个）</caption>\n<thead><tr><th "
+                "scope=\"col\">网站名称</th><th scope=\"col\">网站标识码</th><th "
+                "scope=\"col\">地区</th><th scope=\"col\">得分</th><th scope=\"col\">"
+                "不合格原因</th><th scope=\"col\">整改期限</th></tr></thead>\n<tbody>\n",
                 b->n.failed);
     struct strbuf why = STRBUF_INIT;
     for (size_t i = 0; i < b->nsites; i++) {
@@ -136,9 +140,10 @@ static void rectification(const struct bulletin *b, struct strbuf *out)
 {
     strbuf_adds(out, "<section>\n<h2>四、整改要求</h2>\n");
     if (b->n.failed)
-        strbuf_addf(out, "<p>请各不合格网站的主办单位自结论作出之日起 %d 天内完成整改（期限见上表），"
-                         "并对照各网站的问题报告逐项整改扣分项。整改期满后将对不合格项进行复查，"
-                         "复查结果在下一期通报中公布。</p>\n",
+        strbuf_addf(out,
+                    "<p>请各不合格网站的主办单位自结论作出之日起 %d 天内完成整改（期限见上表），"
+                    "并对照各网站的问题报告逐项整改扣分项。整改期满后将对不合格项进行复查，"
+                    "复查结果在下一期通报中公布。</p>\n",
                     b->rd.rectification_days);
     else
         strbuf_adds(out, "<p>请各网站主办单位对照问题报告自行整改扣分项和提示项。</p>\n");
@@ -147,14 +152,15 @@ static void rectification(const struct bulletin *b, struct strbuf *out)
         return;
     }
     if (b->pn.failed == 0) {
-        strbuf_addf(out, "<p>上一轮（%s 第%d轮）没有不合格网站。</p>\n</section>\n",
-                    b->prd.quarter, b->prd.number);
+        strbuf_addf(out, "<p>上一轮（%s 第%d轮）没有不合格网站。</p>\n</section>\n", b->prd.quarter,
+                    b->prd.number);
         return;
     }
-    strbuf_addf(out, "<table>\n<caption>上一轮（%s 第%d轮）不合格网站的整改情况</caption>\n"
-                     "<thead><tr><th scope=\"col\">网站名称</th><th scope=\"col\">网站标识码</th>"
-                     "<th scope=\"col\">整改期限</th><th scope=\"col\">整改情况</th></tr></thead>"
-                     "\n<tbody>\n",
+    strbuf_addf(out,
+                "<table>\n<caption>上一轮（%s 第%d轮）不合格网站的整改情况</caption>\n"
+                "<thead><tr><th scope=\"col\">网站名称</th><th scope=\"col\">网站标识码</th>"
+                "<th scope=\"col\">整改期限</th><th scope=\"col\">整改情况</th></tr></thead>"
+                "\n<tbody>\n",
                 b->prd.quarter, b->prd.number);
     for (size_t i = 0; i < b->nprev; i++) {
         const struct sitereport *sr = &b->prev_sites[i];
@@ -180,8 +186,9 @@ static void proof(const struct bulletin *b, struct strbuf *out)
     html_out_text(out, b->seed_source);
     strbuf_adds(out, "）</dd>\n<dt>抽样框哈希（SHA-256）</dt><dd><code>");
     html_out_text(out, b->frame_hash);
-    strbuf_addf(out, "</code></dd>\n<dt>抽样框</dt><dd>%ld 个正常运行网站</dd>\n<dt>样本</dt><dd>"
-                     "%ld 个，其中与本季度前一轮重复 %ld 个</dd>\n<dt>抽样时间</dt><dd>",
+    strbuf_addf(out,
+                "</code></dd>\n<dt>抽样框</dt><dd>%ld 个正常运行网站</dd>\n<dt>样本</dt><dd>"
+                "%ld 个，其中与本季度前一轮重复 %ld 个</dd>\n<dt>抽样时间</dt><dd>",
                 b->n.frame, b->n.sampled, b->repeats);
     html_out_text(out, b->drawn_at);
     strbuf_adds(out, "</dd>\n</dl>\n<p>验证方法：在保存抽查数据库的机器上运行 <code>spotcheck "
@@ -189,8 +196,9 @@ static void proof(const struct bulletin *b, struct strbuf *out)
     html_out_text(out, b->rd.quarter);
     strbuf_addf(out, " %d</code>，结果完全一致时退出码为 0；<code>spotcheck verify ", b->rd.number);
     html_out_text(out, b->rd.quarter);
-    strbuf_addf(out, " %d --frame</code> 输出被哈希的抽样框，其 SHA-256 应等于上列哈希。"
-                     "算法说明见 docs/sampling.md。</p>\n</section>\n",
+    strbuf_addf(out,
+                " %d --frame</code> 输出被哈希的抽样框，其 SHA-256 应等于上列哈希。"
+                "算法说明见 docs/sampling.md。</p>\n</section>\n",
                 b->rd.number);
 }
 

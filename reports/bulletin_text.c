@@ -11,8 +11,9 @@
 static void counts_line(struct strbuf *out, const char *what, const struct sitereport_round *r,
                         const struct bulletin_counts *c)
 {
-    strbuf_addf(out, "%s%s round %d: %ld of %ld normally running sites sampled (%.1f%%); %ld "
-                     "judged: %ld pass, %ld fail",
+    strbuf_addf(out,
+                "%s%s round %d: %ld of %ld normally running sites sampled (%.1f%%); %ld "
+                "judged: %ld pass, %ld fail",
                 what, r->quarter, r->number, c->sampled, c->frame,
                 c->frame ? 100.0 * (double)c->sampled / (double)c->frame : 0.0, c->judged,
                 c->passed, c->failed);

@@ -38,8 +38,8 @@ static double day_avail(long conclusive, long failed)
     return 100.0 * (double)(conclusive - failed) / (double)conclusive;
 }
 
-void chart_avail_svg(struct strbuf *out, const long *per_day_conclusive,
-                     const long *per_day_failed, int days, const struct chart_avail_opts *opts)
+void chart_avail_svg(struct strbuf *out, const long *per_day_conclusive, const long *per_day_failed,
+                     int days, const struct chart_avail_opts *opts)
 {
     if (days > MAX_DAYS)
         days = MAX_DAYS;
@@ -49,11 +49,12 @@ void chart_avail_svg(struct strbuf *out, const long *per_day_conclusive,
     long total = 0, failed = 0;
     for (int d = 0; d < days; d++) {
         total += per_day_conclusive[d];
-        failed += per_day_failed[d] < per_day_conclusive[d] ? per_day_failed[d]
-                                                            : per_day_conclusive[d];
+        failed +=
+            per_day_failed[d] < per_day_conclusive[d] ? per_day_failed[d] : per_day_conclusive[d];
     }
-    strbuf_addf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
-                     "width=\"%d\" height=\"%d\" role=\"img\" aria-labelledby=\"",
+    strbuf_addf(out,
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+                "width=\"%d\" height=\"%d\" role=\"img\" aria-labelledby=\"",
                 W, H, W, H);
     html_out_attr(out, id);
     strbuf_adds(out, "-t ");
@@ -73,15 +74,17 @@ void chart_avail_svg(struct strbuf *out, const long *per_day_conclusive,
     /* axes and grid: 0, 50, 100 % */
     for (int g = 0; g <= 100; g += 25) {
         int y = TOP + ph - ph * g / 100;
-        strbuf_addf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#ccc\" "
-                         "stroke-width=\"1\"/><text x=\"%d\" y=\"%d\" font-size=\"11\" "
-                         "text-anchor=\"end\" fill=\"#333\">%d%%</text>\n",
+        strbuf_addf(out,
+                    "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#ccc\" "
+                    "stroke-width=\"1\"/><text x=\"%d\" y=\"%d\" font-size=\"11\" "
+                    "text-anchor=\"end\" fill=\"#333\">%d%%</text>\n",
                     LEFT, y, W - RIGHT, y, LEFT - 4, y + 4, g);
     }
     if (opts && opts->veto_percent > 0 && opts->veto_percent < 100) {
         double yv = TOP + ph - ph * (100.0 - opts->veto_percent) / 100.0;
-        strbuf_addf(out, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#8b0000\" "
-                         "stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>\n",
+        strbuf_addf(out,
+                    "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#8b0000\" "
+                    "stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>\n",
                     LEFT, yv, W - RIGHT, yv);
     }
     for (int d = 0; d < days; d++) {
@@ -92,18 +95,20 @@ void chart_avail_svg(struct strbuf *out, const long *per_day_conclusive,
         day_label(opts, d, label, sizeof label, 0);
         day_label(opts, d, full, sizeof full, 1);
         if (a < 0) {
-            strbuf_addf(out, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\" "
-                             "fill=\"#8b0000\">无数据</text>\n",
+            strbuf_addf(out,
+                        "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\" "
+                        "fill=\"#8b0000\">无数据</text>\n",
                         x + bw / 2, TOP + ph - 4);
         } else {
             double bh = ph * a / 100.0;
             int short_day = opts && opts->min_probes_per_day > 0 &&
                             per_day_conclusive[d] < opts->min_probes_per_day;
-            const char *fill = a >= 100.0 - (opts && opts->veto_percent > 0 ? opts->veto_percent : 5)
-                                   ? "#2e7d32"
-                                   : "#c62828";
-            strbuf_addf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-                             "fill=\"%s\"%s><title>",
+            const char *fill =
+                a >= 100.0 - (opts && opts->veto_percent > 0 ? opts->veto_percent : 5) ? "#2e7d32"
+                                                                                       : "#c62828";
+            strbuf_addf(out,
+                        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                        "fill=\"%s\"%s><title>",
                         x, TOP + ph - bh, bw, bh, fill,
                         short_day ? " stroke=\"#000\" stroke-dasharray=\"3 2\"" : "");
             html_out_text(out, full);
@@ -113,8 +118,9 @@ void chart_avail_svg(struct strbuf *out, const long *per_day_conclusive,
                                                      : per_day_conclusive[d]),
                         per_day_conclusive[d]);
         }
-        strbuf_addf(out, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\" "
-                         "fill=\"#333\">",
+        strbuf_addf(out,
+                    "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\" "
+                    "fill=\"#333\">",
                     x + bw / 2, H - BOTTOM + 16);
         html_out_text(out, label);
         strbuf_adds(out, "</text>\n");
@@ -127,14 +133,15 @@ void chart_avail_table(struct strbuf *out, const long *per_day_conclusive,
 {
     if (days > MAX_DAYS)
         days = MAX_DAYS;
-    strbuf_adds(out, "<table>\n<caption>每日可用性（图表的文字版）</caption>\n<thead><tr><th "
-                     "scope=\"col\">日期</th><th scope=\"col\">有效探测</th><th "
-                     "scope=\"col\">失败</th><th scope=\"col\">可用率</th></tr></thead>\n<tbody>\n");
+    strbuf_adds(out,
+                "<table>\n<caption>每日可用性（图表的文字版）</caption>\n<thead><tr><th "
+                "scope=\"col\">日期</th><th scope=\"col\">有效探测</th><th "
+                "scope=\"col\">失败</th><th scope=\"col\">可用率</th></tr></thead>\n<tbody>\n");
     for (int d = 0; d < days; d++) {
         char full[16];
         day_label(opts, d, full, sizeof full, 1);
-        long f = per_day_failed[d] < per_day_conclusive[d] ? per_day_failed[d]
-                                                           : per_day_conclusive[d];
+        long f =
+            per_day_failed[d] < per_day_conclusive[d] ? per_day_failed[d] : per_day_conclusive[d];
         double a = day_avail(per_day_conclusive[d], per_day_failed[d]);
         strbuf_adds(out, "<tr><th scope=\"row\">");
         html_out_text(out, full);

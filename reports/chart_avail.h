@@ -13,17 +13,17 @@
 #include "common/strbuf.h"
 
 struct chart_avail_opts {
-    const char *first_day;    /* "YYYY-MM-DD" of day 0, or NULL: days are labelled 1..days */
-    double veto_percent;      /* failure share that vetoes (5): drawn as a line at 100-5 %; <=0 none */
-    long min_probes_per_day;  /* the rule's probes a day (20): a day below it is marked; 0 none */
-    const char *id;           /* unique id prefix within the page for aria references ("av") */
+    const char *first_day; /* "YYYY-MM-DD" of day 0, or NULL: days are labelled 1..days */
+    double veto_percent;   /* failure share that vetoes (5): drawn as a line at 100-5 %; <=0 none */
+    long min_probes_per_day; /* the rule's probes a day (20): a day below it is marked; 0 none */
+    const char *id;          /* unique id prefix within the page for aria references ("av") */
 };
 
 /* Appends <svg>…</svg>. per_day_conclusive[d] conclusive probes on day d, per_day_failed[d]
  * of which failed (clamped to the conclusive count); days 1..31 (more are cut to 31).
  * opts may be NULL for the defaults. */
-void chart_avail_svg(struct strbuf *out, const long *per_day_conclusive,
-                     const long *per_day_failed, int days, const struct chart_avail_opts *opts);
+void chart_avail_svg(struct strbuf *out, const long *per_day_conclusive, const long *per_day_failed,
+                     int days, const struct chart_avail_opts *opts);
 /* Appends the text alternative: a <table> with caption, one row per day (date, conclusive
  * probes, failed, availability %). */
 void chart_avail_table(struct strbuf *out, const long *per_day_conclusive,

@@ -21,11 +21,21 @@ void html_out_text(struct strbuf *out, const char *s)
         }
         if (n == 1) {
             switch (*p) {
-            case '&': strbuf_adds(out, "&amp;"); break;
-            case '<': strbuf_adds(out, "&lt;"); break;
-            case '>': strbuf_adds(out, "&gt;"); break;
-            case '"': strbuf_adds(out, "&quot;"); break;
-            case '\'': strbuf_adds(out, "&#39;"); break;
+            case '&':
+                strbuf_adds(out, "&amp;");
+                break;
+            case '<':
+                strbuf_adds(out, "&lt;");
+                break;
+            case '>':
+                strbuf_adds(out, "&gt;");
+                break;
+            case '"':
+                strbuf_adds(out, "&quot;");
+                break;
+            case '\'':
+                strbuf_adds(out, "&#39;");
+                break;
             default:
                 if (*p >= 0x20 || *p == '\t' || *p == '\n')
                     strbuf_addch(out, *p);

@@ -33,9 +33,9 @@ struct sitereport_round {
     long id;
     int finalised;
     char window_start[11], window_end[11];
-    int days;             /* of the monitoring week, 0 when it has none */
-    char week_from[11];   /* its first day, "" when none */
-    long prev_id;         /* the round before it (any quarter), 0 when none */
+    int days;           /* of the monitoring week, 0 when it has none */
+    char week_from[11]; /* its first day, "" when none */
+    long prev_id;       /* the round before it (any quarter), 0 when none */
     char prev_quarter[8];
     int prev_number;
     /* the drawn rounds before it, latest first (at most SITEREPORT_MAX_EARLIER): where a
@@ -73,15 +73,15 @@ struct sitereport {
     const struct sitereport_round *round;
     char *code, *name, *url, *region;
     int rank;
-    int crawled;           /* a crawl is stored */
-    struct site_report r;  /* the crawl, with the final verdict's defects when final */
+    int crawled;          /* a crawl is stored */
+    struct site_report r; /* the crawl, with the final verdict's defects when final */
     struct crawl_meta meta;
-    int final;             /* a final verdict is stored */
+    int final; /* a final verdict is stored */
     char finalised_at[32];
-    const char *verdict;   /* "pass", "fail" or "pending" */
-    size_t *order;         /* indices of r.defects, what to fix first first */
+    const char *verdict;              /* "pass", "fail" or "pending" */
+    size_t *order;                    /* indices of r.defects, what to fix first first */
     struct sitereport_rule *rules_of; /* per defect of r (same index) */
-    unsigned char *is_new; /* per defect of r: not found in the previous round */
+    unsigned char *is_new;            /* per defect of r: not found in the previous round */
     /* the monitoring week */
     int have_avail;
     struct avail_summary av;
@@ -97,10 +97,10 @@ struct sitereport {
     int prev_judged;
     double prev_score;
     struct site_report prev;
-    size_t *fixed;         /* indices of prev.defects no longer found */
+    size_t *fixed; /* indices of prev.defects no longer found */
     size_t nfixed;
     /* rectification */
-    char deadline[11];     /* "" when the site does not fail */
+    char deadline[11]; /* "" when the site does not fail */
 };
 
 /* One site of a round's sample (from storage_round_sample_each). */
@@ -112,8 +112,7 @@ int sitereport_load(struct storage *db, const struct sitereport_round *rd,
 void sitereport_free(struct sitereport *sr);
 
 /* The rule behind a defect kind (and, for a deduction, its points). */
-struct sitereport_rule sitereport_rule_of(const struct rules *rules,
-                                          const struct defect_record *d);
+struct sitereport_rule sitereport_rule_of(const struct rules *rules, const struct defect_record *d);
 /* The Chinese name of a defect kind ("broken_link" -> "失效链接"); the kind itself when
  * unknown. */
 const char *sitereport_kind_label(const char *kind);

@@ -11,15 +11,32 @@
 #include <string.h>
 
 enum col {
-    C_RECORD, C_SEQ, C_KIND, C_SEVERITY, C_RULE_KEY, C_RULE_VALUE, C_POINTS, C_URL, C_PAGE,
-    C_TEXT, C_STATUS, C_ERROR, C_DATE, C_WINDOW_DAYS, C_ELAPSED_MS, C_CONCLUSIVE, C_FAILED,
-    C_NEW, C_DETAIL, C_COUNT
+    C_RECORD,
+    C_SEQ,
+    C_KIND,
+    C_SEVERITY,
+    C_RULE_KEY,
+    C_RULE_VALUE,
+    C_POINTS,
+    C_URL,
+    C_PAGE,
+    C_TEXT,
+    C_STATUS,
+    C_ERROR,
+    C_DATE,
+    C_WINDOW_DAYS,
+    C_ELAPSED_MS,
+    C_CONCLUSIVE,
+    C_FAILED,
+    C_NEW,
+    C_DETAIL,
+    C_COUNT
 };
 
 static const char *const names[C_COUNT + 1] = {
-    "record", "seq",   "kind",   "severity", "rule_key",    "rule_value", "points",
-    "url",    "page",  "text",   "status",   "error",       "date",       "window_days",
-    "elapsed_ms", "conclusive", "failed", "new", "detail", NULL};
+    "record",     "seq",        "kind",   "severity", "rule_key", "rule_value", "points",
+    "url",        "page",       "text",   "status",   "error",    "date",       "window_days",
+    "elapsed_ms", "conclusive", "failed", "new",      "detail",   NULL};
 
 struct row {
     const char *v[C_COUNT];

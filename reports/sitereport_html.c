@@ -79,8 +79,7 @@ static void header(const struct sitereport *sr, struct strbuf *out)
     strbuf_adds(out, "<dt>得分</dt><dd>");
     if (strcmp(sr->verdict, "pending") != 0) {
         num(out, sr->r.score);
-        strbuf_addf(out, " / 100（合格线 %g 分，且无单项否决）",
-                    rd->rules->v[RULE_PASS_SCORE]);
+        strbuf_addf(out, " / 100（合格线 %g 分，且无单项否决）", rd->rules->v[RULE_PASS_SCORE]);
     } else {
         strbuf_adds(out, "待定");
     }
@@ -95,7 +94,7 @@ static void problems(const struct sitereport *sr, struct strbuf *out)
     strbuf_adds(out, "<section>\n<h2>一、需整改的问题（按整改先后排列）</h2>\n");
     if (sr->r.ndefects == 0) {
         strbuf_adds(out, strcmp(sr->verdict, "pending") == 0 ? "<p>本轮检查尚未完成。</p>\n"
-                                                              : "<p>未发现问题。</p>\n");
+                                                             : "<p>未发现问题。</p>\n");
         strbuf_adds(out, "</section>\n");
         return;
     }
@@ -152,11 +151,12 @@ static void links(const struct sitereport *sr, struct strbuf *out)
         strbuf_adds(out, "<p>未发现失效链接。</p>\n</section>\n");
         return;
     }
-    strbuf_addf(out, "<table>\n<caption>失效及疑似失效链接（%zu 个）</caption>\n<thead><tr>"
-                     "<th scope=\"col\">链接</th><th scope=\"col\">所在页面</th><th "
-                     "scope=\"col\">链接文字</th><th scope=\"col\">结果</th><th "
-                     "scope=\"col\">状态/错误</th><th scope=\"col\">检查时间</th><th "
-                     "scope=\"col\">跳转链</th></tr></thead>\n<tbody>\n",
+    strbuf_addf(out,
+                "<table>\n<caption>失效及疑似失效链接（%zu 个）</caption>\n<thead><tr>"
+                "<th scope=\"col\">链接</th><th scope=\"col\">所在页面</th><th "
+                "scope=\"col\">链接文字</th><th scope=\"col\">结果</th><th "
+                "scope=\"col\">状态/错误</th><th scope=\"col\">检查时间</th><th "
+                "scope=\"col\">跳转链</th></tr></thead>\n<tbody>\n",
                 n);
     for (size_t i = 0; i < sr->r.nlinks; i++) {
         const struct link_record *l = &sr->r.links[i];
@@ -199,10 +199,11 @@ static void columns(const struct sitereport *sr, struct strbuf *out)
         strbuf_adds(out, "<p>未发现超期未更新或空白的栏目。</p>\n</section>\n");
         return;
     }
-    strbuf_addf(out, "<table>\n<caption>问题栏目（%zu 个）</caption>\n<thead><tr><th "
-                     "scope=\"col\">栏目</th><th scope=\"col\">类别</th><th scope=\"col\">列表页"
-                     "</th><th scope=\"col\">最近更新</th><th scope=\"col\">更新期限</th><th "
-                     "scope=\"col\">问题</th></tr></thead>\n<tbody>\n",
+    strbuf_addf(out,
+                "<table>\n<caption>问题栏目（%zu 个）</caption>\n<thead><tr><th "
+                "scope=\"col\">栏目</th><th scope=\"col\">类别</th><th scope=\"col\">列表页"
+                "</th><th scope=\"col\">最近更新</th><th scope=\"col\">更新期限</th><th "
+                "scope=\"col\">问题</th></tr></thead>\n<tbody>\n",
                 n);
     for (size_t i = 0; i < sr->r.ncolumns; i++) {
         const struct column_record *c = &sr->r.columns[i];
@@ -270,7 +271,7 @@ static void identity(const struct sitereport *sr, struct strbuf *out)
     }
     const struct site_identity *id = &sr->r.identity;
     strbuf_adds(out, "<table>\n<caption>网站标识（页脚）</caption>\n<tbody>\n");
-    const char *code_state = !id->site_code ? NULL
+    const char *code_state = !id->site_code               ? NULL
                              : id->site_code_matches == 0 ? "与登记不符"
                                                           : NULL;
     strbuf_adds(out, "<tr><th scope=\"row\">网站标识码</th><td");
@@ -304,8 +305,9 @@ static void availability(const struct sitereport *sr, struct strbuf *out)
         strbuf_adds(out, "<p>本轮的可用性监测尚未开始。</p>\n</section>\n");
         return;
     }
-    strbuf_addf(out, "<p>自 %s 起监测 %d 天：共探测 %ld 次，其中有效 %ld 次，失败 %ld 次，失败率 "
-                     "%.1f%%（否决线 %g%%，每天至少 %g 次）。结论：",
+    strbuf_addf(out,
+                "<p>自 %s 起监测 %d 天：共探测 %ld 次，其中有效 %ld 次，失败 %ld 次，失败率 "
+                "%.1f%%（否决线 %g%%，每天至少 %g 次）。结论：",
                 rd->week_from, rd->days, sr->av.probes, sr->av.conclusive, sr->av.failures,
                 100.0 * sr->av.failure_rate, rd->rules->v[RULE_VETO_UNAVAILABLE_PERCENT],
                 rd->rules->v[RULE_AVAIL_PROBES_PER_DAY]);
@@ -321,9 +323,10 @@ static void availability(const struct sitereport *sr, struct strbuf *out)
         strbuf_adds(out, "<p>监测期间没有失败的探测。</p>\n</section>\n");
         return;
     }
-    strbuf_addf(out, "<table>\n<caption>失败的探测（%zu 次）</caption>\n<thead><tr><th "
-                     "scope=\"col\">时间</th><th scope=\"col\">状态/错误</th><th "
-                     "scope=\"col\">耗时</th><th scope=\"col\">计入</th></tr></thead>\n<tbody>\n",
+    strbuf_addf(out,
+                "<table>\n<caption>失败的探测（%zu 次）</caption>\n<thead><tr><th "
+                "scope=\"col\">时间</th><th scope=\"col\">状态/错误</th><th "
+                "scope=\"col\">耗时</th><th scope=\"col\">计入</th></tr></thead>\n<tbody>\n",
                 sr->nprobes);
     for (size_t i = 0; i < sr->nprobes; i++) {
         const struct sitereport_probe *p = &sr->probes[i];
@@ -392,8 +395,9 @@ static void rectification(const struct sitereport *sr, struct strbuf *out)
 {
     strbuf_adds(out, "<section>\n<h2>七、整改要求</h2>\n");
     if (*sr->deadline)
-        strbuf_addf(out, "<p>本网站本轮检查不合格。请于 <strong>%s</strong> 前完成整改（自结论作出"
-                         "之日起 %d 天），整改期满后将对不合格项进行复查。</p>\n",
+        strbuf_addf(out,
+                    "<p>本网站本轮检查不合格。请于 <strong>%s</strong> 前完成整改（自结论作出"
+                    "之日起 %d 天），整改期满后将对不合格项进行复查。</p>\n",
                     sr->deadline, sr->round->rectification_days);
     else if (strcmp(sr->verdict, "pass") == 0)
         strbuf_adds(out, "<p>本网站本轮检查合格。请对上列扣分项和提示项自行整改。</p>\n");

@@ -24,8 +24,8 @@ static int walk_round(const struct round_progress *p, void *ud)
         o->id = p->id;
         snprintf(o->quarter, sizeof o->quarter, "%s", p->quarter);
         o->number = p->number;
-        o->finalised = p->state && (strcmp(p->state, "finalised") == 0 ||
-                                    strcmp(p->state, "published") == 0);
+        o->finalised =
+            p->state && (strcmp(p->state, "finalised") == 0 || strcmp(p->state, "published") == 0);
         snprintf(o->window_start, sizeof o->window_start, "%s",
                  p->window_start ? p->window_start : "");
         snprintf(o->window_end, sizeof o->window_end, "%s", p->window_end ? p->window_end : "");
@@ -63,8 +63,7 @@ int sitereport_round_find(struct storage *db, const struct rules *rules, int rec
     if (rc < 0)
         return rc;
     if (!w.found)
-        return sc_fail(err, SC_ENOTFOUND, "round %d of %s is not in the database", number,
-                       quarter);
+        return sc_fail(err, SC_ENOTFOUND, "round %d of %s is not in the database", number, quarter);
     /* the monitoring week, as round_json.c computes it */
     char seed[65], first[11];
     int y, m, d;
@@ -140,8 +139,7 @@ static int add_probe(const struct failed_probe_row *row, void *ud)
 /* Loads the crawl of code in round_id with its final verdict when there is one. Returns
  * 1 loaded, 0 no crawl, or a negative SC_E*. */
 static int load_crawl(struct storage *db, long round_id, const char *code, struct site_report *r,
-                      struct crawl_meta *meta, int *final, char *finalised_at,
-                      struct sc_error *err)
+                      struct crawl_meta *meta, int *final, char *finalised_at, struct sc_error *err)
 {
     long crawl_id = 0;
     int rc = storage_crawl_find(db, round_id, code, &crawl_id, err);
@@ -175,8 +173,8 @@ int sitereport_load(struct storage *db, const struct sitereport_round *rd,
     out->rank = s->rank;
     if (!out->code || !out->name || !out->url || !out->region)
         return sc_fail(err, SC_ENOMEM, "out of memory loading a site report");
-    int rc = load_crawl(db, rd->id, s->code, &out->r, &out->meta, &out->final, out->finalised_at,
-                        err);
+    int rc =
+        load_crawl(db, rd->id, s->code, &out->r, &out->meta, &out->final, out->finalised_at, err);
     if (rc < 0)
         return rc;
     out->crawled = rc == 1;
@@ -205,8 +203,8 @@ int sitereport_load(struct storage *db, const struct sitereport_round *rd,
     if (rd->days > 0) {
         rc = storage_avail_summary(db, rd->id, s->code, rd->days, &out->av, err);
         if (rc == 0)
-            rc = storage_avail_coverage(db, rd->id, s->code, rd->days, out->per_day_conclusive,
-                                        err);
+            rc =
+                storage_avail_coverage(db, rd->id, s->code, rd->days, out->per_day_conclusive, err);
         if (rc == 0)
             rc = storage_avail_failed_per_day(db, rd->id, s->code, rd->days, out->per_day_failed,
                                               err);
@@ -235,7 +233,7 @@ int sitereport_load(struct storage *db, const struct sitereport_round *rd,
             snprintf(out->prev_quarter, sizeof out->prev_quarter, "%s", rd->earlier_quarter[e]);
             out->prev_number = rd->earlier_number[e];
             out->prev_judged = pfinal && out->prev.judged;
-            out->prev_verdict = !out->prev_judged       ? "pending"
+            out->prev_verdict = !out->prev_judged        ? "pending"
                                 : out->prev.verdict_pass ? "pass"
                                                          : "fail";
             out->prev_score = out->prev.score;

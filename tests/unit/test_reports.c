@@ -30,14 +30,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HEADER                                                                                     \
+#define HEADER                                                                                                                     \
     "网站标识码,网站名称,首页网址,主办单位,所属地区,级别,网站类型,运行状态,联系人,联系电话," \
     "电子邮箱\n"
 #define NAME1 "<script>alert(1)</script>人民政府"
 #define NAME2 "A&B \"引号\" 'x', 局"
 #define SITES                                                                                      \
-    HEADER "4300000001,<script>alert(1)</script>人民政府,http://a.hunan.gov.cn/,,长沙市,,,正常运行,,,\n" \
-           "4300000002,\"A&B \"\"引号\"\" 'x', 局\",http://b.hunan.gov.cn/,,湘西土家族苗族自治州,,,正常运行,,,\n" \
+    HEADER "4300000001,<script>alert(1)</script>人民政府,http://a.hunan.gov.cn/"               \
+           ",,长沙市,,,正常运行,,,\n"                                                       \
+           "4300000002,\"A&B \"\"引号\"\" 'x', "                                                 \
+           "局\",http://b.hunan.gov.cn/,,湘西土家族苗族自治州,,,正常运行,,,\n"      \
            "4300000003,丙局,http://c.hunan.gov.cn/,,株洲市,,,正常运行,,,\n"
 #define ANCHOR "<script>steal()</script> & \"附件\""
 #define COLUMN "通知<b>公告</b> & \"动态\""
@@ -547,18 +549,18 @@ static void report_out_is_complete_atomic_and_idempotent(void **state)
     char out[600];
     snprintf(out, sizeof out, "%s/reports", f->dir);
     char *stdout1 = NULL;
-    assert_int_equal(test_run(&stdout1, "'%s' --db '%s' report 2026Q4 1 --out '%s'", test_bin(),
-                              f->path, out),
-                     0);
+    assert_int_equal(
+        test_run(&stdout1, "'%s' --db '%s' report 2026Q4 1 --out '%s'", test_bin(), f->path, out),
+        0);
     assert_contains(stdout1, "3 site reports");
     assert_contains(stdout1, "(13 files, 13 changed)");
     free(stdout1);
     int hidden = 0;
     char *first = dir_snapshot(out, &hidden);
     assert_int_equal(hidden, 0); /* no temporary file left behind */
-    const char *want[] = {"4300000001.html", "4300000001.csv", "4300000001.json",
+    const char *want[] = {"4300000001.html", "4300000001.csv",  "4300000001.json",
                           "4300000002.html", "4300000003.json", "bulletin.html",
-                          "bulletin.csv",    "bulletin.json",  "round.json"};
+                          "bulletin.csv",    "bulletin.json",   "round.json"};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         char line[64];
         snprintf(line, sizeof line, "== %s ", want[i]);
@@ -566,9 +568,8 @@ static void report_out_is_complete_atomic_and_idempotent(void **state)
     }
     /* round.json is the --format json document */
     char *doc = NULL, path[700];
-    assert_int_equal(test_run(&doc, "'%s' --db '%s' report 2026Q4 1 --format json", test_bin(),
-                              f->path),
-                     0);
+    assert_int_equal(
+        test_run(&doc, "'%s' --db '%s' report 2026Q4 1 --format json", test_bin(), f->path), 0);
     snprintf(path, sizeof path, "%s/round.json", out);
     char *file = test_read_file(path, NULL);
     assert_non_null(file);
@@ -577,17 +578,16 @@ static void report_out_is_complete_atomic_and_idempotent(void **state)
     free(file);
     /* the second run changes nothing and gives the same bytes */
     char *stdout2 = NULL;
-    assert_int_equal(test_run(&stdout2, "'%s' --db '%s' report 2026Q4 1 --out '%s'", test_bin(),
-                              f->path, out),
-                     0);
+    assert_int_equal(
+        test_run(&stdout2, "'%s' --db '%s' report 2026Q4 1 --out '%s'", test_bin(), f->path, out),
+        0);
     assert_contains(stdout2, "(13 files, 0 changed)");
     free(stdout2);
     /* a file removed or damaged is written again, the same as before */
     snprintf(path, sizeof path, "%s/bulletin.html", out);
     test_write_file(path, "x", 1);
-    assert_int_equal(test_run(NULL, "'%s' --db '%s' report 2026Q4 1 --out '%s'", test_bin(),
-                              f->path, out),
-                     0);
+    assert_int_equal(
+        test_run(NULL, "'%s' --db '%s' report 2026Q4 1 --out '%s'", test_bin(), f->path, out), 0);
     char *second = dir_snapshot(out, &hidden);
     assert_int_equal(hidden, 0);
     assert_string_equal(first, second);
@@ -597,8 +597,9 @@ static void report_out_is_complete_atomic_and_idempotent(void **state)
     assert_int_equal(test_run(NULL, "'%s' --db '%s' report 2026Q4 2 --out '%s' 2>/dev/null",
                               test_bin(), f->path, out),
                      2);
-    assert_int_equal(test_run(NULL, "'%s' --db '%s' report 2026Q4 1 --out '%s' --format json "
-                                    "2>/dev/null",
+    assert_int_equal(test_run(NULL,
+                              "'%s' --db '%s' report 2026Q4 1 --out '%s' --format json "
+                              "2>/dev/null",
                               test_bin(), f->path, out),
                      2);
 }
