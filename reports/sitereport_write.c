@@ -4,7 +4,9 @@
 #include "reports/bulletin.h"
 #include "reports/round_json.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,6 +93,51 @@ static int code_is_safe(const char *code)
     return n >= 1 && n <= 32;
 }
 
+/* 1 when name is one of the files a round's reports are made of */
+static int report_name(const char *name, size_t n)
+{
+    static const char *const exts[] = {".html", ".csv", ".json"};
+    if (n == 10 && memcmp(name, "round.json", 10) == 0)
+        return 1;
+    for (size_t i = 0; i < 3; i++) {
+        size_t el = strlen(exts[i]);
+        if (n > el && memcmp(name + n - el, exts[i], el) == 0) {
+            char stem[40];
+            if (n - el >= sizeof stem)
+                return 0;
+            memcpy(stem, name, n - el);
+            stem[n - el] = '\0';
+            return strcmp(stem, "bulletin") == 0 || code_is_safe(stem);
+        }
+    }
+    return 0;
+}
+
+/* Removes what a run killed mid-write left behind: ".<report file>.tmp.<pid>" whose process
+ * is gone (a live one may be another run writing the same directory right now). */
+static void remove_stale_temps(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        const char *name = e->d_name, *tmp = name[0] == '.' ? strstr(name, ".tmp.") : NULL;
+        if (!tmp || !report_name(name + 1, (size_t)(tmp - name - 1)))
+            continue;
+        char *end;
+        long pid = strtol(tmp + 5, &end, 10);
+        if (*end || pid <= 0 || (kill((pid_t)pid, 0) == 0 || errno == EPERM))
+            continue;
+        struct strbuf path = STRBUF_INIT;
+        strbuf_addf(&path, "%s/%s", dir, name);
+        if (!path.failed)
+            unlink(path.buf);
+        strbuf_release(&path);
+    }
+    closedir(d);
+}
+
 static int put(const char *dir, const char *name, struct strbuf *content, int render_rc,
                struct sitereport_write_summary *sum, struct sc_error *err)
 {
@@ -121,6 +168,7 @@ int sitereport_write_round(struct storage *db, const struct rules *rules, int re
         bulletin_free(&b);
         return sc_fail(err, SC_ERUNTIME, "cannot create %s: %s", dir, strerror(errno));
     }
+    remove_stale_temps(dir);
     struct strbuf out = STRBUF_INIT;
     char name[64];
     for (size_t i = 0; i < b.nsites && rc == 0; i++) {

@@ -4,7 +4,8 @@
  *
  * Every file is written to a temporary name in DIR (".<name>.tmp.<pid>"), flushed to disk
  * and renamed over the old one, so a reader sees the old file or the new one, never half of
- * one; a file whose content did not change is left alone. The content depends only on the
+ * one; a file whose content did not change is left alone. Temporary files a killed run left
+ * behind (their process is gone) are removed when the round is written again. The content depends only on the
  * database, so writing a round twice gives identical files. */
 #ifndef SPOTCHECK_SITEREPORT_WRITE_H
 #define SPOTCHECK_SITEREPORT_WRITE_H

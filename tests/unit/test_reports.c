@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define HEADER                                                                                                                     \
     "网站标识码,网站名称,首页网址,主办单位,所属地区,级别,网站类型,运行状态,联系人,联系电话," \
@@ -583,11 +584,18 @@ static void report_out_is_complete_atomic_and_idempotent(void **state)
         0);
     assert_contains(stdout2, "(13 files, 0 changed)");
     free(stdout2);
-    /* a file removed or damaged is written again, the same as before */
+    /* a file damaged is written again, the same as before, and what a killed run left
+     * behind (a temporary file of a process that is gone) is removed */
     snprintf(path, sizeof path, "%s/bulletin.html", out);
     test_write_file(path, "x", 1);
+    snprintf(path, sizeof path, "%s/.4300000001.html.tmp.999999999", out);
+    test_write_file(path, "half", 4);
+    snprintf(path, sizeof path, "%s/.notes.txt", out); /* not ours: left alone */
+    test_write_file(path, "mine", 4);
     assert_int_equal(
         test_run(NULL, "'%s' --db '%s' report 2026Q4 1 --out '%s'", test_bin(), f->path, out), 0);
+    snprintf(path, sizeof path, "%s/.notes.txt", out);
+    assert_int_equal(unlink(path), 0);
     char *second = dir_snapshot(out, &hidden);
     assert_int_equal(hidden, 0);
     assert_string_equal(first, second);
