@@ -220,8 +220,18 @@ static void columns(const struct sitereport *sr, struct strbuf *out)
             strbuf_adds(out, "—");
         strbuf_adds(out, "</td><td>");
         day(out, c->latest);
-        strbuf_addf(out, "</td><td class=\"n\">%d 天</td><td>%s</td></tr>\n", c->limit_days,
-                    c->blank ? "空白栏目" : "超期未更新");
+        strbuf_addf(out, "</td><td class=\"n\">%d 天</td><td>", c->limit_days);
+        if (c->blank) {
+            strbuf_adds(out, "空白栏目");
+        } else if (c->latest != SC_NO_DAY && c->limit_days > 0) {
+            /* the window broke the day after latest + limit_days */
+            strbuf_adds(out, "超期未更新（");
+            day(out, c->latest + c->limit_days + 1);
+            strbuf_adds(out, " 起）");
+        } else {
+            strbuf_adds(out, "超期未更新（无带日期的条目）");
+        }
+        strbuf_adds(out, "</td></tr>\n");
     }
     strbuf_adds(out, "</tbody>\n</table>\n</section>\n");
 }

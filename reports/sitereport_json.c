@@ -119,6 +119,11 @@ int sitereport_json(const struct sitereport *sr, struct strbuf *out)
         json_kv_string(&w, "category", column_category_name(c->category));
         kv_day(&w, "latest", c->latest);
         json_kv_int(&w, "limit_days", c->limit_days);
+        /* the first day the column was out of its window (the judge: as_of - latest > limit) */
+        kv_day(&w, "stale_since",
+               c->stale && !c->blank && c->latest != SC_NO_DAY && c->limit_days > 0
+                   ? c->latest + c->limit_days + 1
+                   : SC_NO_DAY);
         json_kv_bool(&w, "stale", c->stale);
         json_kv_bool(&w, "blank", c->blank);
         json_object_end(&w);
