@@ -431,6 +431,9 @@ static void report_holds_week_changes_and_deadline(void **state)
     assert_contains(html.buf, "2026-10-23");
     assert_contains(json.buf, "\"deadline\": \"2026-10-23\"");
     assert_contains(json.buf, "\"fixed\": [");
+    /* the news column, latest 2026-05-01, window 14 days: out of it from 2026-05-16 */
+    assert_contains(json.buf, "\"stale_since\": \"2026-05-16\"");
+    assert_contains(html.buf, "超期未更新（2026-05-16 起）");
     strbuf_release(&html);
     strbuf_release(&json);
     sitereport_free(&sr);
