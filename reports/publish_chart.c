@@ -7,7 +7,7 @@
 
 #define WIDTH 360
 #define LABEL_W 112 /* the labels' column */
-#define VALUE_W 64  /* the values' column */
+#define VALUE_W 100 /* the values' column */
 #define BAR_H 18
 #define ROW_H 28
 #define TOP 8
@@ -17,15 +17,19 @@
 static const char *const colours[PUB_CHART_SEGMENTS] = {"#1b5e20", "#a4161a", "#6b6b6b"};
 static const char *const single_colour = "#0b4f9c";
 
-/* A label cut to at most max code points (with "…"), escaped. */
+/* A label cut to at most max columns (a CJK character is two, ASCII one; with "…"),
+ * escaped. */
 static void short_label(struct strbuf *out, const char *s, size_t max)
 {
     const unsigned char *p = (const unsigned char *)s;
-    size_t n = strlen(s), count = 0, i = 0;
-    while (i < n && count < max) {
+    size_t n = strlen(s), width = 0, i = 0;
+    while (i < n) {
         size_t len = utf8_sequence_length(p + i, n - i);
+        size_t w = len > 1 ? 2 : 1;
+        if (width + w > max)
+            break;
+        width += w;
         i += len ? len : 1;
-        count++;
     }
     pub_escape_n(out, s, i);
     if (i < n)
@@ -79,7 +83,7 @@ void pub_chart_bars(struct strbuf *out, const struct pub_chart *c, const struct 
         int y = TOP + (int)i * ROW_H;
         strbuf_addf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" fill=\"#1a1a1a\">",
                     LABEL_W - 6, y + 13);
-        short_label(out, bars[i].label ? bars[i].label : "", 8);
+        short_label(out, bars[i].label ? bars[i].label : "", 16);
         strbuf_adds(out, "</text>\n");
         double x = LABEL_W;
         for (int s = 0; s < nseg; s++) {

@@ -29,6 +29,8 @@ void pub_page_end(struct strbuf *out, const char *rel);
 
 /* A wide table goes inside this wrapper, which scrolls sideways on a narrow screen. */
 #define PUB_TABLE_BEGIN "<div class=\"scroll\"><table>"
+/* A table of many columns keeps a readable width and scrolls inside the wrapper. */
+#define PUB_TABLE_WIDE_BEGIN "<div class=\"scroll\"><table class=\"wide\">"
 #define PUB_TABLE_END "</table></div>\n"
 
 /* Chinese name of a defect kind ("broken_link" → "链接不可用"); unknown kinds as they are. */

@@ -119,7 +119,7 @@ static void defects_chart(struct strbuf *out, const struct pub_round *r)
 
 static void results_table(struct strbuf *out, const struct pub_round *r)
 {
-    strbuf_adds(out, "<h2 id=\"sample\">抽查网站及结果</h2>\n" PUB_TABLE_BEGIN "\n<caption>");
+    strbuf_adds(out, "<h2 id=\"sample\">抽查网站及结果</h2>\n" PUB_TABLE_WIDE_BEGIN "\n<caption>");
     pub_round_name(out, r);
     strbuf_addf(out, "抽查的%zu个网站（按抽取顺序）</caption>\n"
                      "<thead><tr><th scope=\"col\" class=\"num\">序号</th>"

@@ -32,7 +32,7 @@ static void url_cell(struct strbuf *out, const char *url)
 
 static void history(struct strbuf *out, const struct pub_data *d, const char *code)
 {
-    strbuf_adds(out, "<h2 id=\"history\">历次抽查结果</h2>\n" PUB_TABLE_BEGIN "\n"
+    strbuf_adds(out, "<h2 id=\"history\">历次抽查结果</h2>\n" PUB_TABLE_WIDE_BEGIN "\n"
                      "<caption>本网站在各轮抽查中的结果</caption>\n<thead><tr>"
                      "<th scope=\"col\">轮次</th><th scope=\"col\">结论</th>"
                      "<th scope=\"col\" class=\"num\">得分</th>"
@@ -73,7 +73,7 @@ static void defects_table(struct strbuf *out, const struct pub_result *s, const 
         strbuf_adds(out, "<p>未发现问题。</p>\n");
         return;
     }
-    strbuf_addf(out, PUB_TABLE_BEGIN "\n<caption>发现的问题（%s）</caption>\n<thead><tr>"
+    strbuf_addf(out, PUB_TABLE_WIDE_BEGIN "\n<caption>发现的问题（%s）</caption>\n<thead><tr>"
                      "<th scope=\"col\">问题</th><th scope=\"col\">性质</th>"
                      "<th scope=\"col\">位置</th><th scope=\"col\">说明</th></tr></thead>\n"
                      "<tbody>\n",
@@ -104,7 +104,7 @@ static void links_table(struct strbuf *out, const struct pub_result *s, const ch
 {
     if (s->nlinks == 0)
         return;
-    strbuf_addf(out, PUB_TABLE_BEGIN "\n<caption>不可用和疑似不可用的链接（%s）</caption>\n"
+    strbuf_addf(out, PUB_TABLE_WIDE_BEGIN "\n<caption>不可用和疑似不可用的链接（%s）</caption>\n"
                      "<thead><tr><th scope=\"col\">链接文字</th><th scope=\"col\">链接地址</th>"
                      "<th scope=\"col\">所在页面</th><th scope=\"col\">结果</th></tr></thead>\n"
                      "<tbody>\n",
@@ -134,7 +134,7 @@ static void columns_table(struct strbuf *out, const struct pub_result *s, const 
 {
     if (s->ncolumns == 0)
         return;
-    strbuf_addf(out, PUB_TABLE_BEGIN "\n<caption>未按时更新或空白的栏目（%s）</caption>\n"
+    strbuf_addf(out, PUB_TABLE_WIDE_BEGIN "\n<caption>未按时更新或空白的栏目（%s）</caption>\n"
                      "<thead><tr><th scope=\"col\">栏目</th><th scope=\"col\">栏目页面</th>"
                      "<th scope=\"col\">最近更新</th><th scope=\"col\">问题</th></tr></thead>\n"
                      "<tbody>\n",
