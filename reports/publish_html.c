@@ -89,6 +89,7 @@ void pub_page_begin(struct strbuf *out, const char *rel, const char *site_title,
 {
     strbuf_adds(out, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                     "<link rel=\"icon\" href=\"data:,\">\n"
                      "<title>");
     pub_escape(out, title);
     strbuf_adds(out, " - ");
