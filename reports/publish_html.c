@@ -68,6 +68,7 @@ static const char style[] =
     "th,td{border:1px solid #8a8a8a;padding:.3rem .5rem;text-align:left;vertical-align:top}\n"
     "th{background:#e8eef6}\n"
     "td.num,th.num{text-align:right;white-space:nowrap}\n"
+    "td.date,td code{white-space:nowrap}\n"
     "td{overflow-wrap:break-word}\n"
     "table.wide{min-width:44rem}\n"
     ".pass{color:#1b5e20;font-weight:bold}.fail{color:#a4161a;font-weight:bold}"

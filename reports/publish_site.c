@@ -62,7 +62,7 @@ static void history(struct strbuf *out, const struct pub_data *d, const char *co
             strbuf_adds(out, "—");
         strbuf_adds(out, "</td><td>");
         pub_main_defects(out, s, 5);
-        strbuf_addf(out, "</td><td>%s</td></tr>\n", *s->deadline ? s->deadline : "—");
+        strbuf_addf(out, "</td><td class=\"date\">%s</td></tr>\n", *s->deadline ? s->deadline : "—");
     }
     strbuf_adds(out, "</tbody>\n" PUB_TABLE_END);
 }

@@ -22,7 +22,13 @@ cleanup() {
     rm -rf "$tmp"
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+fail() {
+    echo "FAIL: $*" >&2
+    for f in "$tmp"/server.log "$tmp"/console-*.log "$tmp"/shot-*.log "$tmp"/check.log; do
+        [ -s "$f" ] && { echo "--- $f"; tail -15 "$f"; }
+    done >&2
+    exit 1
+}
 cd "$tmp"
 host=results.spotcheck.test
 
@@ -43,13 +49,22 @@ printf '[publish]\nbase_url = %s\n' "$base" > spotcheck.conf
 "$SPOTCHECK_BIN" --db site.db --config spotcheck.conf publish --out www/site > /dev/null ||
     fail "publish exited $?"
 
-browse() { # browse OUTPUT-ARGS... URL: chromium headless, fresh profile, only $host resolves
-    local profile
-    profile=$(mktemp -d "$tmp/profile.XXXXXX")
-    timeout 90 chromium --headless --no-sandbox --disable-gpu --no-first-run \
-        --disable-background-networking --disable-component-update --disable-sync \
-        --user-data-dir="$profile" --host-resolver-rules="MAP $host 127.0.0.1, MAP * ~NOTFOUND" \
-        --enable-logging=stderr --v=0 --hide-scrollbars "$@"
+# browse ARGS... URL: chromium headless with a fresh profile, where only $host resolves (to
+# loopback). A browser that fails to start (it happens on a loaded machine) is started once
+# more; its standard error (the console) is that of the last attempt.
+browse() {
+    local profile attempt rc=0
+    for attempt in 1 2; do
+        profile=$(mktemp -d "$tmp/profile.XXXXXX")
+        rc=0
+        timeout 90 chromium --headless --no-sandbox --disable-gpu --no-first-run \
+            --disable-background-networking --disable-component-update --disable-sync \
+            --user-data-dir="$profile" --host-resolver-rules="MAP $host 127.0.0.1, MAP * ~NOTFOUND" \
+            --enable-logging=stderr --v=0 --hide-scrollbars "$@" || rc=$?
+        [ $rc -eq 0 ] && return 0
+        echo "chromium exited $rc (attempt $attempt)" >&2
+    done
+    return $rc
 }
 
 rm -rf "$shots" && mkdir -p "$shots"
