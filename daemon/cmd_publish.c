@@ -63,10 +63,9 @@ int cmd_publish(struct cli_context *ctx, int argc, char **argv)
     int rc = storage_open_existing(ctx->db_path, &db, &err);
     if (rc < 0)
         return cli_report_error("publish", rc, err.msg);
-    struct publish_request req = {
-        out_dir, config_get(ctx->config, CFG_PUBLISH_TITLE),
-        config_get(ctx->config, CFG_PUBLISH_BASE_URL), &rules,
-        (int)config_int(ctx->config, CFG_PUBLISH_RECTIFICATION_DAYS)};
+    struct publish_request req = {out_dir, config_get(ctx->config, CFG_PUBLISH_TITLE),
+                                  config_get(ctx->config, CFG_PUBLISH_BASE_URL), &rules,
+                                  (int)config_int(ctx->config, CFG_PUBLISH_RECTIFICATION_DAYS)};
     struct publish_summary sum;
     rc = publish_build(db, &req, &sum, &err);
     storage_close(db);

@@ -93,9 +93,10 @@ static int write_all(struct builder *b, const struct pub_options *o, const struc
             return rc;
     }
     /* latest.json: the newest round's document; without rounds, an empty one */
-    if ((rc = emit_text(b, "data/latest.json",
-                        d->nrounds ? d->rounds[d->nrounds - 1].json
-                                   : "{\n  \"quarter\": null,\n  \"round\": null,\n  \"sites\": []\n}\n")) < 0)
+    if ((rc = emit_text(
+             b, "data/latest.json",
+             d->nrounds ? d->rounds[d->nrounds - 1].json
+                        : "{\n  \"quarter\": null,\n  \"round\": null,\n  \"sites\": []\n}\n")) < 0)
         return rc;
     pub_datapackage(&b->buf, o, d);
     if ((rc = emit(b, "data/datapackage.json")) < 0)
@@ -119,8 +120,8 @@ int publish_build(struct storage *db, const struct publish_request *req,
         if (base.buf[base.len - 1] != '/')
             strbuf_addch(&base, '/');
     }
-    struct pub_options o = {req->title && *req->title ? req->title : "政府网站抽查结果",
-                            base.buf, req->rules};
+    struct pub_options o = {req->title && *req->title ? req->title : "政府网站抽查结果", base.buf,
+                            req->rules};
     struct builder b = {.sum = sum, .buf = STRBUF_INIT, .err = err};
     rc = base.failed ? sc_fail(err, SC_ENOMEM, "out of memory") : 0;
     if (rc == 0)

@@ -91,8 +91,8 @@ void pub_chart_bars(struct strbuf *out, const struct pub_chart *c, const struct 
             if (w <= 0)
                 continue;
             strbuf_addf(out,
-                        "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>\n",
-                        x, y, w, BAR_H, nseg > 1 ? colours[s] : single_colour);
+                        "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>\n", x,
+                        y, w, BAR_H, nseg > 1 ? colours[s] : single_colour);
             x += w;
         }
         strbuf_addf(out, "<text x=\"%.1f\" y=\"%d\" fill=\"#1a1a1a\">", x + 4, y + 13);

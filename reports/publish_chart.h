@@ -16,19 +16,19 @@
 #define PUB_CHART_SEGMENTS 3
 
 struct pub_chart_bar {
-    const char *label;                /* plain text (escaped here) */
-    double seg[PUB_CHART_SEGMENTS];   /* segment values, >= 0 */
-    const char *value_text;           /* shown after the bar and in the table, e.g. "3/5" */
+    const char *label;              /* plain text (escaped here) */
+    double seg[PUB_CHART_SEGMENTS]; /* segment values, >= 0 */
+    const char *value_text;         /* shown after the bar and in the table, e.g. "3/5" */
 };
 
 struct pub_chart {
-    const char *id;      /* unique on the page, [a-z0-9-] */
-    const char *title;   /* the chart's title (figcaption, <title>) */
-    const char *desc;    /* one sentence saying what it shows (<desc>) */
-    int nseg;            /* segments per bar, 1..PUB_CHART_SEGMENTS */
+    const char *id;                            /* unique on the page, [a-z0-9-] */
+    const char *title;                         /* the chart's title (figcaption, <title>) */
+    const char *desc;                          /* one sentence saying what it shows (<desc>) */
+    int nseg;                                  /* segments per bar, 1..PUB_CHART_SEGMENTS */
     const char *seg_names[PUB_CHART_SEGMENTS]; /* for the legend and the table's columns */
     const char *value_head; /* the table's heading for value_text, e.g. "合格率" */
-    double max;          /* the scale's end; <= 0: the largest bar */
+    double max;             /* the scale's end; <= 0: the largest bar */
 };
 
 /* Appends <figure> with the SVG chart of bars[0..n) and its table. With n == 0 it appends

@@ -132,8 +132,9 @@ static int load_draw(struct storage *db, struct pub_round *r, struct sc_error *e
     r->rate_bp = rec.rate_bp;
     r->stratified = rec.stratified;
     const char **codes = calloc(rec.nframe ? rec.nframe : 1, sizeof *codes);
+    int ok = codes != NULL;
     struct strbuf text = STRBUF_INIT;
-    if (codes) {
+    if (ok) {
         for (size_t i = 0; i < rec.nframe; i++)
             codes[i] = rec.frame[i].code ? rec.frame[i].code : "";
         qsort(codes, rec.nframe, sizeof *codes, cmp_str);
@@ -144,13 +145,11 @@ static int load_draw(struct storage *db, struct pub_round *r, struct sc_error *e
     }
     free(codes);
     sampler_record_free(&rec);
-    r->frame_text = text.failed ? NULL : strbuf_detach(&text);
-    if (!r->frame_text && !text.failed)
-        r->frame_text = strdup("");
+    r->frame_text = ok && !text.failed ? strbuf_detach(&text) : NULL;
     strbuf_release(&text);
-    if (!codes || !r->frame_text || !r->drawn_at || !r->seed || !r->frame_hash)
-        return sc_fail(err, SC_ENOMEM, "out of memory loading the draw of %s round %d",
-                       r->quarter, r->number);
+    if (!r->frame_text || !r->drawn_at || !r->seed || !r->frame_hash)
+        return sc_fail(err, SC_ENOMEM, "out of memory loading the draw of %s round %d", r->quarter,
+                       r->number);
     return 0;
 }
 
@@ -335,8 +334,8 @@ int pub_data_load(struct storage *db, const struct rules *rules, int rectificati
         if (rc < 0)
             break;
         snprintf(r->updated, sizeof r->updated, "%sT23:59:59+08:00", r->window_end);
-        struct site_loader l = {db,  rules, &sponsors, r, week_days(db, rules, r, err),
-                                rectification_days, err};
+        struct site_loader l = {
+            db, rules, &sponsors, r, week_days(db, rules, r, err), rectification_days, err};
         /* a later final verdict than the window's end moves `updated` on */
         char base[32];
         snprintf(base, sizeof base, "%s", r->updated);

@@ -43,16 +43,16 @@ struct pub_result {
     enum pub_verdict verdict;
     int has_score;
     double score;
-    char crawled_at[17];    /* "YYYY-MM-DDTHH:MM" or "" */
-    int has_avail;          /* the monitoring week's figures below mean something */
+    char crawled_at[17]; /* "YYYY-MM-DDTHH:MM" or "" */
+    int has_avail;       /* the monitoring week's figures below mean something */
     long probes, failures;
     double failure_rate;
     int avail_veto;
-    char deadline[11];      /* rectification deadline of a failing site, or "" */
+    char deadline[11]; /* rectification deadline of a failing site, or "" */
     struct pub_defect *defects;
     size_t ndefects;
     long broken_links, vetoes; /* counts among the defects */
-    struct pub_link *links;     /* broken and suspected links */
+    struct pub_link *links;    /* broken and suspected links */
     size_t nlinks;
     struct pub_column *columns; /* stale and blank columns */
     size_t ncolumns;
@@ -64,16 +64,16 @@ struct pub_round {
     int number;
     char state[16];
     char draw_date[11], window_start[11], window_end[11];
-    char *drawn_at;         /* the draw's moment (clock text) */
+    char *drawn_at; /* the draw's moment (clock text) */
     char *seed, *frame_hash;
     long frame_size, sample_size, repeats;
     int rate_bp, stratified;
-    char *frame_text;       /* the frame's codes, sorted bytewise, one a line (hashes to frame_hash) */
-    char updated[32];       /* the latest final verdict's moment, else the window's end */
+    char *frame_text; /* the frame's codes, sorted bytewise, one a line (hashes to frame_hash) */
+    char updated[32]; /* the latest final verdict's moment, else the window's end */
     struct pub_result *sites;
     size_t nsites;
     long passed, failed, pending;
-    char *json;             /* round_json's document */
+    char *json; /* round_json's document */
 };
 
 struct pub_data {

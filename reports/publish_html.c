@@ -23,11 +23,21 @@ void pub_escape_n(struct strbuf *out, const char *s, size_t n)
             continue;
         }
         switch (c) {
-        case '&': strbuf_adds(out, "&amp;"); break;
-        case '<': strbuf_adds(out, "&lt;"); break;
-        case '>': strbuf_adds(out, "&gt;"); break;
-        case '"': strbuf_adds(out, "&quot;"); break;
-        case '\'': strbuf_adds(out, "&#39;"); break;
+        case '&':
+            strbuf_adds(out, "&amp;");
+            break;
+        case '<':
+            strbuf_adds(out, "&lt;");
+            break;
+        case '>':
+            strbuf_adds(out, "&gt;");
+            break;
+        case '"':
+            strbuf_adds(out, "&quot;");
+            break;
+        case '\'':
+            strbuf_adds(out, "&#39;");
+            break;
         default:
             if (c >= 0x20 || c == '\t' || c == '\n')
                 strbuf_addch(out, c);
@@ -58,7 +68,8 @@ static const char style[] =
     "sans-serif;line-height:1.6;color:#1a1a1a;background:#fff;font-size:16px}\n"
     "header,main,footer{max-width:64rem;margin:0 auto;padding:0 1rem}\n"
     "header{border-bottom:3px solid #0b4f9c}\n"
-    "header nav ul{list-style:none;margin:0;padding:.5rem 0;display:flex;flex-wrap:wrap;gap:.25rem 1rem}\n"
+    "header nav ul{list-style:none;margin:0;padding:.5rem 0;display:flex;flex-wrap:wrap;gap:.25rem "
+    "1rem}\n"
     "a{color:#0b4f9c}a:focus{outline:3px solid #f0a500}\n"
     ".site-title{font-weight:bold}\n"
     "h1{font-size:1.5rem;line-height:1.3}h2{font-size:1.25rem;margin-top:2rem}\n"
@@ -85,8 +96,7 @@ static const char style[] =
     "footer{border-top:1px solid #8a8a8a;margin-top:2rem;font-size:.9rem}\n"
     "</style>\n";
 
-void pub_page_begin(struct strbuf *out, const char *rel, const char *site_title,
-                    const char *title)
+void pub_page_begin(struct strbuf *out, const char *rel, const char *site_title, const char *title)
 {
     strbuf_adds(out, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"

@@ -23,8 +23,7 @@ int pub_href_ok(const char *url);
 
 /* The page frame. rel is the path back to the site's root ("" or "../"); title is plain
  * text (escaped here); site_title is [publish] title. */
-void pub_page_begin(struct strbuf *out, const char *rel, const char *site_title,
-                    const char *title);
+void pub_page_begin(struct strbuf *out, const char *rel, const char *site_title, const char *title);
 void pub_page_end(struct strbuf *out, const char *rel);
 
 /* A wide table goes inside this wrapper, which scrolls sideways on a narrow screen. */

@@ -11,8 +11,8 @@
 static void pass_rate_chart(struct strbuf *out, const struct pub_data *d)
 {
     struct pub_chart_bar *bars = calloc(d->nrounds ? d->nrounds : 1, sizeof *bars);
-    char (*labels)[32] = calloc(d->nrounds ? d->nrounds : 1, sizeof *labels);
-    char (*texts)[48] = calloc(d->nrounds ? d->nrounds : 1, sizeof *texts);
+    char(*labels)[32] = calloc(d->nrounds ? d->nrounds : 1, sizeof *labels);
+    char(*texts)[48] = calloc(d->nrounds ? d->nrounds : 1, sizeof *texts);
     if (!bars || !labels || !texts) {
         out->failed = 1;
     } else {
@@ -23,15 +23,19 @@ static void pass_rate_chart(struct strbuf *out, const struct pub_data *d)
             bars[i].label = labels[i];
             bars[i].seg[0] = judged ? 100.0 * (double)r->passed / (double)judged : 0;
             if (judged)
-                snprintf(texts[i], sizeof texts[i], "%.1f%%（%ld/%ld）", bars[i].seg[0],
-                         r->passed, judged);
+                snprintf(texts[i], sizeof texts[i], "%.1f%%（%ld/%ld）", bars[i].seg[0], r->passed,
+                         judged);
             else
                 snprintf(texts[i], sizeof texts[i], "—");
             bars[i].value_text = texts[i];
         }
-        struct pub_chart c = {"chart-pass-rate", "各轮合格率",
-                              "每一轮抽查中合格网站占已评定网站的百分比。", 1,
-                              {"合格率（%）"}, "合格率（合格/评定）", 100};
+        struct pub_chart c = {"chart-pass-rate",
+                              "各轮合格率",
+                              "每一轮抽查中合格网站占已评定网站的百分比。",
+                              1,
+                              {"合格率（%）"},
+                              "合格率（合格/评定）",
+                              100};
         pub_chart_bars(out, &c, bars, d->nrounds);
     }
     free(bars);
@@ -67,12 +71,13 @@ void pub_page_index(struct strbuf *out, const struct pub_options *o, const struc
         pub_escape(out, q);
         strbuf_adds(out, "</h2>\n" PUB_TABLE_BEGIN "\n<caption>");
         pub_escape(out, q);
-        strbuf_adds(out, "各轮抽查</caption>\n<thead><tr><th scope=\"col\">轮次</th>"
-                         "<th scope=\"col\">抽取日期</th><th scope=\"col\" class=\"num\">抽查网站</th>"
-                         "<th scope=\"col\" class=\"num\">合格</th>"
-                         "<th scope=\"col\" class=\"num\">不合格</th>"
-                         "<th scope=\"col\" class=\"num\">合格率</th><th scope=\"col\">数据</th>"
-                         "</tr></thead>\n<tbody>\n");
+        strbuf_adds(out,
+                    "各轮抽查</caption>\n<thead><tr><th scope=\"col\">轮次</th>"
+                    "<th scope=\"col\">抽取日期</th><th scope=\"col\" class=\"num\">抽查网站</th>"
+                    "<th scope=\"col\" class=\"num\">合格</th>"
+                    "<th scope=\"col\" class=\"num\">不合格</th>"
+                    "<th scope=\"col\" class=\"num\">合格率</th><th scope=\"col\">数据</th>"
+                    "</tr></thead>\n<tbody>\n");
         for (size_t i = begin; i < end; i++) {
             const struct pub_round *r = &d->rounds[i];
             char slug[32];
@@ -81,12 +86,14 @@ void pub_page_index(struct strbuf *out, const struct pub_options *o, const struc
             pub_round_name(out, r);
             strbuf_adds(out, "</a></th><td>");
             pub_escape(out, r->draw_date);
-            strbuf_addf(out, "</td><td class=\"num\">%zu</td><td class=\"num\">%ld</td>"
-                             "<td class=\"num\">%ld</td><td class=\"num\">",
+            strbuf_addf(out,
+                        "</td><td class=\"num\">%zu</td><td class=\"num\">%ld</td>"
+                        "<td class=\"num\">%ld</td><td class=\"num\">",
                         r->nsites, r->passed, r->failed);
             pub_pass_rate(out, r->passed, r->failed);
-            strbuf_addf(out, "</td><td><a href=\"data/%s.csv\">CSV</a> "
-                             "<a href=\"data/%s.json\">JSON</a></td></tr>\n",
+            strbuf_addf(out,
+                        "</td><td><a href=\"data/%s.csv\">CSV</a> "
+                        "<a href=\"data/%s.json\">JSON</a></td></tr>\n",
                         slug, slug);
         }
         strbuf_adds(out, "</tbody>\n" PUB_TABLE_END);

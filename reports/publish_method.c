@@ -36,17 +36,19 @@ static void rules_section(struct strbuf *out, const struct pub_options *o)
     strbuf_adds(out, "<h2 id=\"rules\">检查项目和标准</h2>\n<p>每个被抽查网站都按下表检查。"
                      "任何一项单项否决即判定为不合格；否则从100分中扣分，低于");
     fmt_value(out, o->rules->v[RULE_PASS_SCORE]);
-    strbuf_addf(out, "分为不合格。首页可用性监测连续%d天、每天不少于%d次，单次超过%d秒未打开记为失败，"
-                     "失败次数达到有效探测的",
+    strbuf_addf(out,
+                "分为不合格。首页可用性监测连续%d天、每天不少于%d次，单次超过%d秒未打开记为失败，"
+                "失败次数达到有效探测的",
                 (int)o->rules->v[RULE_AVAIL_DAYS], (int)o->rules->v[RULE_AVAIL_PROBES_PER_DAY],
                 (int)o->rules->v[RULE_AVAIL_TIMEOUT_SECONDS]);
     fmt_value(out, o->rules->v[RULE_VETO_UNAVAILABLE_PERCENT]);
-    strbuf_adds(out, "%即单项否决。“疑似不可用”的链接（超时、连接中断、5xx）至少间隔24小时复查，"
-                     "复查仍失败才计为不可用。</p>\n" PUB_TABLE_BEGIN
-                     "\n<caption>规则表（本次发布时生效的取值）</caption>\n<thead><tr>"
-                     "<th scope=\"col\">类别</th><th scope=\"col\">规则键</th>"
-                     "<th scope=\"col\" class=\"num\">取值</th><th scope=\"col\" class=\"num\">默认值</th>"
-                     "<th scope=\"col\">说明</th></tr></thead>\n<tbody>\n");
+    strbuf_adds(
+        out, "%即单项否决。“疑似不可用”的链接（超时、连接中断、5xx）至少间隔24小时复查，"
+             "复查仍失败才计为不可用。</p>\n" PUB_TABLE_BEGIN
+             "\n<caption>规则表（本次发布时生效的取值）</caption>\n<thead><tr>"
+             "<th scope=\"col\">类别</th><th scope=\"col\">规则键</th>"
+             "<th scope=\"col\" class=\"num\">取值</th><th scope=\"col\" class=\"num\">默认值</th>"
+             "<th scope=\"col\">说明</th></tr></thead>\n<tbody>\n");
     for (int i = 0; i < RULE_COUNT; i++) {
         strbuf_adds(out, "<tr><td>");
         pub_escape(out, family(t[i].key));
@@ -66,15 +68,13 @@ static void rules_section(struct strbuf *out, const struct pub_options *o)
 void pub_page_method(struct strbuf *out, const struct pub_options *o)
 {
     pub_page_begin(out, "", o->title, "检查方法");
-    strbuf_adds(
-        out,
-        "<h1>检查方法</h1>\n"
-        "<h2 id=\"sampling\">如何抽取</h2>\n<ul>\n"
-        "<li>抽样框是全国政府网站信息报送系统中状态为“正常运行”的全部网站。</li>\n"
-        "<li>每季度两轮，每轮随机抽取不少于15%的正常运行网站（向上取整）。</li>\n"
-        "<li>同一季度后一轮中，与前几轮重复的网站不超过10%。</li>\n"
-        "<li>抽取前公布种子；样本由种子和抽样框唯一确定，任何人都可以重新计算。</li>\n"
-        "</ul>\n");
+    strbuf_adds(out, "<h1>检查方法</h1>\n"
+                     "<h2 id=\"sampling\">如何抽取</h2>\n<ul>\n"
+                     "<li>抽样框是全国政府网站信息报送系统中状态为“正常运行”的全部网站。</li>\n"
+                     "<li>每季度两轮，每轮随机抽取不少于15%的正常运行网站（向上取整）。</li>\n"
+                     "<li>同一季度后一轮中，与前几轮重复的网站不超过10%。</li>\n"
+                     "<li>抽取前公布种子；样本由种子和抽样框唯一确定，任何人都可以重新计算。</li>\n"
+                     "</ul>\n");
     rules_section(out, o);
     strbuf_adds(
         out,
@@ -83,7 +83,8 @@ void pub_page_method(struct strbuf *out, const struct pub_options *o)
         "（网站标识码清单，<code>data/&lt;季度&gt;-&lt;轮次&gt;.frame.txt</code>）。"
         "抽样框的规范形式是：网站标识码按字节序排序（<code>LC_ALL=C sort</code>），每行一个，"
         "每行以换行符结尾。</p>\n<ol>\n"
-        "<li>核对抽样框：<code>sha256sum &lt; frame.txt</code> 的结果应等于公布的 frame_hash。</li>\n"
+        "<li>核对抽样框：<code>sha256sum &lt; frame.txt</code> 的结果应等于公布的 "
+        "frame_hash。</li>\n"
         "<li>为每个网站计算排序键：种子文本与网站标识码直接拼接后的 SHA-256（小写十六进制），"
         "按排序键从小到大排列。</li>\n"
         "<li>第1轮（未分层）：取前 n 个，n = ⌈比例 × 抽样框网站数⌉。</li>\n"

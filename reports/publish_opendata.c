@@ -121,7 +121,9 @@ void pub_round_csv(struct strbuf *out, const struct pub_round *r)
         strbuf_addch(out, ',');
         field(out, s->sponsor, 1);
         strbuf_addf(out, ",%s,",
-                    s->verdict == PUB_PASS ? "pass" : s->verdict == PUB_FAIL ? "fail" : "pending");
+                    s->verdict == PUB_PASS   ? "pass"
+                    : s->verdict == PUB_FAIL ? "fail"
+                                             : "pending");
         if (s->has_score)
             strbuf_addf(out, "%.1f", s->score);
         strbuf_addch(out, ',');

@@ -60,9 +60,13 @@ static void region_chart(struct strbuf *out, const struct pub_round *r)
         memcpy(bars[i].seg, g[i].v, sizeof g[i].v);
         bars[i].value_text = g[i].text;
     }
-    struct pub_chart c = {"chart-regions", "各地区抽查结果",
-                          "每个地区被抽查网站中合格、不合格和待定的数量。", 3,
-                          {"合格", "不合格", "待定"}, "合格/抽查", 0};
+    struct pub_chart c = {"chart-regions",
+                          "各地区抽查结果",
+                          "每个地区被抽查网站中合格、不合格和待定的数量。",
+                          3,
+                          {"合格", "不合格", "待定"},
+                          "合格/抽查",
+                          0};
     pub_chart_bars(out, &c, bars, n);
     free(g);
     free(bars);
@@ -95,9 +99,9 @@ static void defects_chart(struct strbuf *out, const struct pub_round *r)
     }
     /* most frequent first; equal counts by name, so the order is stable */
     for (size_t i = 1; i < n; i++)
-        for (size_t j = i; j > 0 && (g[j].v[0] > g[j - 1].v[0] ||
-                                     (g[j].v[0] == g[j - 1].v[0] &&
-                                      strcmp(g[j].name, g[j - 1].name) < 0));
+        for (size_t j = i;
+             j > 0 && (g[j].v[0] > g[j - 1].v[0] ||
+                       (g[j].v[0] == g[j - 1].v[0] && strcmp(g[j].name, g[j - 1].name) < 0));
              j--) {
             struct group t = g[j];
             g[j] = g[j - 1];
@@ -109,9 +113,13 @@ static void defects_chart(struct strbuf *out, const struct pub_round *r)
         bars[i].seg[0] = g[i].v[0];
         bars[i].value_text = g[i].text;
     }
-    struct pub_chart c = {"chart-defects", "问题类型分布",
-                          "本轮发现的各类问题的数量（处）及涉及的网站数（站）。", 1,
-                          {"问题数量"}, "数量/网站", 0};
+    struct pub_chart c = {"chart-defects",
+                          "问题类型分布",
+                          "本轮发现的各类问题的数量（处）及涉及的网站数（站）。",
+                          1,
+                          {"问题数量"},
+                          "数量/网站",
+                          0};
     pub_chart_bars(out, &c, bars, n);
     free(g);
     free(bars);
@@ -121,12 +129,13 @@ static void results_table(struct strbuf *out, const struct pub_round *r)
 {
     strbuf_adds(out, "<h2 id=\"sample\">抽查网站及结果</h2>\n" PUB_TABLE_WIDE_BEGIN "\n<caption>");
     pub_round_name(out, r);
-    strbuf_addf(out, "抽查的%zu个网站（按抽取顺序）</caption>\n"
-                     "<thead><tr><th scope=\"col\" class=\"num\">序号</th>"
-                     "<th scope=\"col\">网站名称</th><th scope=\"col\">网站标识码</th>"
-                     "<th scope=\"col\">地区</th><th scope=\"col\">结论</th>"
-                     "<th scope=\"col\" class=\"num\">得分</th><th scope=\"col\">主要问题</th>"
-                     "<th scope=\"col\">整改期限</th></tr></thead>\n<tbody>\n",
+    strbuf_addf(out,
+                "抽查的%zu个网站（按抽取顺序）</caption>\n"
+                "<thead><tr><th scope=\"col\" class=\"num\">序号</th>"
+                "<th scope=\"col\">网站名称</th><th scope=\"col\">网站标识码</th>"
+                "<th scope=\"col\">地区</th><th scope=\"col\">结论</th>"
+                "<th scope=\"col\" class=\"num\">得分</th><th scope=\"col\">主要问题</th>"
+                "<th scope=\"col\">整改期限</th></tr></thead>\n<tbody>\n",
                 r->nsites);
     for (size_t i = 0; i < r->nsites; i++) {
         const struct pub_result *s = &r->sites[i];
@@ -178,12 +187,13 @@ static void proof(struct strbuf *out, const struct pub_round *r, const char *slu
     pub_escape(out, r->seed);
     strbuf_addf(out, "\nexport LC_ALL=C\nsha256sum &lt; %s.frame.txt   # 应等于 ", slug);
     pub_escape(out, r->frame_hash);
-    strbuf_addf(out, "\nwhile read -r code; do\n"
-                     "  printf '%%s %%s\\n' \"$(printf '%%s%%s' \"$seed\" \"$code\" | sha256sum | "
-                     "cut -c1-64)\" \"$code\"\n"
-                     "done &lt; %s.frame.txt | sort &gt; ranked.txt\n"
-                     "head -n %ld ranked.txt | cut -d' ' -f2   # 第1轮且未分层时即为样本\n"
-                     "</code></pre>\n",
+    strbuf_addf(out,
+                "\nwhile read -r code; do\n"
+                "  printf '%%s %%s\\n' \"$(printf '%%s%%s' \"$seed\" \"$code\" | sha256sum | "
+                "cut -c1-64)\" \"$code\"\n"
+                "done &lt; %s.frame.txt | sort &gt; ranked.txt\n"
+                "head -n %ld ranked.txt | cut -d' ' -f2   # 第1轮且未分层时即为样本\n"
+                "</code></pre>\n",
                 slug, r->sample_size);
     if (r->number > 1 || r->stratified)
         strbuf_adds(out, "<p>本轮为季度内的后续轮次或分层抽样，排序相同，取样规则见"
@@ -206,9 +216,10 @@ void pub_page_round(struct strbuf *out, const struct pub_options *o, const struc
     pub_escape(out, r->window_end);
     strbuf_adds(out, "；抽取日期：");
     pub_escape(out, r->draw_date);
-    strbuf_addf(out, "。</p>\n<ul class=\"kpi\" aria-label=\"本轮概况\">\n"
-                     "<li>抽查网站<strong>%zu</strong></li>\n<li>合格<strong>%ld</strong></li>\n"
-                     "<li>不合格<strong>%ld</strong></li>\n",
+    strbuf_addf(out,
+                "。</p>\n<ul class=\"kpi\" aria-label=\"本轮概况\">\n"
+                "<li>抽查网站<strong>%zu</strong></li>\n<li>合格<strong>%ld</strong></li>\n"
+                "<li>不合格<strong>%ld</strong></li>\n",
                 r->nsites, r->passed, r->failed);
     if (r->pending)
         strbuf_addf(out, "<li>待定<strong>%ld</strong></li>\n", r->pending);
@@ -221,11 +232,12 @@ void pub_page_round(struct strbuf *out, const struct pub_options *o, const struc
     defects_chart(out, r);
     results_table(out, r);
     proof(out, r, slug);
-    strbuf_addf(out, "<h2 id=\"data\">下载本轮数据</h2>\n<ul>\n"
-                     "<li><a href=\"../data/%s.csv\">CSV（UTF-8，Excel 可直接打开）</a></li>\n"
-                     "<li><a href=\"../data/%s.json\">JSON</a></li>\n"
-                     "<li><a href=\"../data/datapackage.json\">数据说明（Data Package）</a></li>\n"
-                     "</ul>\n",
+    strbuf_addf(out,
+                "<h2 id=\"data\">下载本轮数据</h2>\n<ul>\n"
+                "<li><a href=\"../data/%s.csv\">CSV（UTF-8，Excel 可直接打开）</a></li>\n"
+                "<li><a href=\"../data/%s.json\">JSON</a></li>\n"
+                "<li><a href=\"../data/datapackage.json\">数据说明（Data Package）</a></li>\n"
+                "</ul>\n",
                 slug, slug);
     pub_page_end(out, "../");
 }

@@ -56,13 +56,14 @@ static void history(struct strbuf *out, const struct pub_data *d, const char *co
             strbuf_adds(out, "—");
         strbuf_adds(out, "</td><td>");
         if (s->has_avail)
-            strbuf_addf(out, "%ld/%ld（%.1f%%）%s", s->failures, s->probes,
-                        100.0 * s->failure_rate, s->avail_veto ? " 否决" : "");
+            strbuf_addf(out, "%ld/%ld（%.1f%%）%s", s->failures, s->probes, 100.0 * s->failure_rate,
+                        s->avail_veto ? " 否决" : "");
         else
             strbuf_adds(out, "—");
         strbuf_adds(out, "</td><td>");
         pub_main_defects(out, s, 5);
-        strbuf_addf(out, "</td><td class=\"date\">%s</td></tr>\n", *s->deadline ? s->deadline : "—");
+        strbuf_addf(out, "</td><td class=\"date\">%s</td></tr>\n",
+                    *s->deadline ? s->deadline : "—");
     }
     strbuf_adds(out, "</tbody>\n" PUB_TABLE_END);
 }
@@ -73,10 +74,12 @@ static void defects_table(struct strbuf *out, const struct pub_result *s, const 
         strbuf_adds(out, "<p>未发现问题。</p>\n");
         return;
     }
-    strbuf_addf(out, PUB_TABLE_WIDE_BEGIN "\n<caption>发现的问题（%s）</caption>\n<thead><tr>"
-                     "<th scope=\"col\">问题</th><th scope=\"col\">性质</th>"
-                     "<th scope=\"col\">位置</th><th scope=\"col\">说明</th></tr></thead>\n"
-                     "<tbody>\n",
+    strbuf_addf(out,
+                PUB_TABLE_WIDE_BEGIN
+                "\n<caption>发现的问题（%s）</caption>\n<thead><tr>"
+                "<th scope=\"col\">问题</th><th scope=\"col\">性质</th>"
+                "<th scope=\"col\">位置</th><th scope=\"col\">说明</th></tr></thead>\n"
+                "<tbody>\n",
                 slug);
     for (int sev = 0; sev < 3; sev++) {
         static const char *const order[] = {"veto", "deduct", "info"};
@@ -104,10 +107,12 @@ static void links_table(struct strbuf *out, const struct pub_result *s, const ch
 {
     if (s->nlinks == 0)
         return;
-    strbuf_addf(out, PUB_TABLE_WIDE_BEGIN "\n<caption>不可用和疑似不可用的链接（%s）</caption>\n"
-                     "<thead><tr><th scope=\"col\">链接文字</th><th scope=\"col\">链接地址</th>"
-                     "<th scope=\"col\">所在页面</th><th scope=\"col\">结果</th></tr></thead>\n"
-                     "<tbody>\n",
+    strbuf_addf(out,
+                PUB_TABLE_WIDE_BEGIN
+                "\n<caption>不可用和疑似不可用的链接（%s）</caption>\n"
+                "<thead><tr><th scope=\"col\">链接文字</th><th scope=\"col\">链接地址</th>"
+                "<th scope=\"col\">所在页面</th><th scope=\"col\">结果</th></tr></thead>\n"
+                "<tbody>\n",
                 slug);
     for (size_t i = 0; i < s->nlinks; i++) {
         const struct pub_link *l = &s->links[i];
@@ -134,10 +139,12 @@ static void columns_table(struct strbuf *out, const struct pub_result *s, const 
 {
     if (s->ncolumns == 0)
         return;
-    strbuf_addf(out, PUB_TABLE_WIDE_BEGIN "\n<caption>未按时更新或空白的栏目（%s）</caption>\n"
-                     "<thead><tr><th scope=\"col\">栏目</th><th scope=\"col\">栏目页面</th>"
-                     "<th scope=\"col\">最近更新</th><th scope=\"col\">问题</th></tr></thead>\n"
-                     "<tbody>\n",
+    strbuf_addf(out,
+                PUB_TABLE_WIDE_BEGIN
+                "\n<caption>未按时更新或空白的栏目（%s）</caption>\n"
+                "<thead><tr><th scope=\"col\">栏目</th><th scope=\"col\">栏目页面</th>"
+                "<th scope=\"col\">最近更新</th><th scope=\"col\">问题</th></tr></thead>\n"
+                "<tbody>\n",
                 slug);
     for (size_t i = 0; i < s->ncolumns; i++) {
         const struct pub_column *c = &s->columns[i];
@@ -176,9 +183,10 @@ static void round_detail(struct strbuf *out, const struct pub_round *r, const st
     }
     /* The availability week's chart is written by reports/chart_avail (another part of
      * the reports issue); this section is its place on the page. */
-    strbuf_addf(out, "<section class=\"placeholder\" id=\"availability-%s\" "
-                     "aria-labelledby=\"av-%s\">\n<h3 id=\"av-%s\">首页可用性监测</h3>\n"
-                     "<!-- chart_avail: availability week chart goes here -->\n",
+    strbuf_addf(out,
+                "<section class=\"placeholder\" id=\"availability-%s\" "
+                "aria-labelledby=\"av-%s\">\n<h3 id=\"av-%s\">首页可用性监测</h3>\n"
+                "<!-- chart_avail: availability week chart goes here -->\n",
                 slug, slug, slug);
     if (s->has_avail)
         strbuf_addf(out, "<p>监测期内有效探测%ld次，失败%ld次（%.1f%%）%s。</p>\n", s->probes,

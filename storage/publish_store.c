@@ -35,6 +35,7 @@ int storage_round_mark_published(struct storage *db, long round_id, struct sc_er
     sqlite3_reset(st);
     if (published)
         return 0;
-    return sc_fail(err, SC_EINPUT, "round %ld is %s, not finalised: only finalised rounds are published",
-                   round_id, copy);
+    return sc_fail(err, SC_EINPUT,
+                   "round %ld is %s, not finalised: only finalised rounds are published", round_id,
+                   copy);
 }

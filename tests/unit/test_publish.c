@@ -123,8 +123,8 @@ static void store_crawl(struct storage *db, long rid, const char *code, const ch
     assert_int_equal(sc_time_parse(at, &started), 0);
     finished = started + 1800;
     long crawl_id = 0;
-    assert_int_equal(storage_crawl_save(db, rid, code, started, finished, &r, NULL, &crawl_id, &err),
-                     SC_OK);
+    assert_int_equal(
+        storage_crawl_save(db, rid, code, started, finished, &r, NULL, &crawl_id, &err), SC_OK);
     if (!pending)
         assert_int_equal(storage_verdict_save(db, crawl_id, &r, NULL, finished + 86400 * 20, &err),
                          SC_OK);
@@ -299,11 +299,21 @@ static void the_site_has_the_contract_layout_and_escapes_everything(void **state
 {
     struct fixture *f = *state;
     publish(f, f->out, 0);
-    const char *files[] = {"index.html",           "method.html",          "feed.xml",
-                           "2026Q4-1/index.html",  "2027Q1-1/index.html",  "sites/4300000001.html",
-                           "sites/4300000002.html", "sites/4300000003.html", "sites/4300000004.html",
-                           "data/2026Q4-1.csv",    "data/2026Q4-1.json",   "data/2027Q1-1.csv",
-                           "data/2027Q1-1.json",   "data/latest.json",     "data/datapackage.json",
+    const char *files[] = {"index.html",
+                           "method.html",
+                           "feed.xml",
+                           "2026Q4-1/index.html",
+                           "2027Q1-1/index.html",
+                           "sites/4300000001.html",
+                           "sites/4300000002.html",
+                           "sites/4300000003.html",
+                           "sites/4300000004.html",
+                           "data/2026Q4-1.csv",
+                           "data/2026Q4-1.json",
+                           "data/2027Q1-1.csv",
+                           "data/2027Q1-1.json",
+                           "data/latest.json",
+                           "data/datapackage.json",
                            "data/2026Q4-1.frame.txt"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
         assert_true(exists_in(f->out, files[i]));
@@ -312,9 +322,13 @@ static void the_site_has_the_contract_layout_and_escapes_everything(void **state
     assert_false(exists_in(f->out, "data/2026Q4-2.csv"));
     assert_false(exists_in(f->out, "sites/4300000005.html"));
 
-    const char *pages[] = {"index.html", "method.html", "2026Q4-1/index.html",
-                           "2027Q1-1/index.html", "sites/4300000001.html",
-                           "sites/4300000002.html", "feed.xml"};
+    const char *pages[] = {"index.html",
+                           "method.html",
+                           "2026Q4-1/index.html",
+                           "2027Q1-1/index.html",
+                           "sites/4300000001.html",
+                           "sites/4300000002.html",
+                           "feed.xml"};
     for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
         char *p = read_in(f->out, pages[i]);
         assert_escaped(p, pages[i]);
@@ -339,7 +353,8 @@ static void the_site_has_the_contract_layout_and_escapes_everything(void **state
     assert_non_null(strstr(round, "href=\"../sites/4300000001.html\""));
     free(round);
     char *site = read_in(f->out, "sites/4300000001.html");
-    assert_non_null(strstr(site, "&lt;script&gt;alert(&#39;锚&#39;)&lt;/script&gt; &amp; &quot;引&quot;"));
+    assert_non_null(
+        strstr(site, "&lt;script&gt;alert(&#39;锚&#39;)&lt;/script&gt; &amp; &quot;引&quot;"));
     assert_non_null(strstr(site, "栏目&lt;script&gt;x&lt;/script&gt;&amp;&quot;&#39;"));
     assert_non_null(strstr(site, "&lt;img src=x onerror=alert(1)&gt; &amp; &quot;详&quot;"));
     assert_non_null(strstr(site, "href=\"http://a.hunan.gov.cn/x?a=1&amp;b=&quot;2&quot;\""));
@@ -376,10 +391,10 @@ static void the_open_data_is_the_report_and_a_guarded_csv(void **state)
     char *csv = read_in(f->out, "data/2027Q1-1.csv");
     assert_memory_equal(csv, "\xEF\xBB\xBF", 3);
     static const char header[] =
-                        "quarter,round,rank,site_code,site_name,url,region,sponsor,verdict,score,"
-                        "crawled_at,availability_probes,availability_failures,"
-                        "availability_failure_rate,defects,veto_defects,broken_links,"
-                        "defect_kinds,rectification_deadline\r\n";
+        "quarter,round,rank,site_code,site_name,url,region,sponsor,verdict,score,"
+        "crawled_at,availability_probes,availability_failures,"
+        "availability_failure_rate,defects,veto_defects,broken_links,"
+        "defect_kinds,rectification_deadline\r\n";
     assert_true(strncmp(csv + 3, header, strlen(header)) == 0);
     int rows = 0;
     for (const char *p = csv; (p = strstr(p, "\r\n2027Q1,1,")); p++)
@@ -421,9 +436,10 @@ static void publishing_twice_gives_the_same_files_and_leaves_nothing_behind(void
     /* the published rounds are marked; the drawn one is not */
     struct sc_error err = {{0}};
     char *states = NULL;
-    assert_int_equal(test_run(&states, "sqlite3 -batch '%s' \"SELECT quarter||number||state FROM "
-                                       "rounds WHERE state!='planned' ORDER BY quarter, number\" "
-                                       "2>/dev/null || echo nosqlite",
+    assert_int_equal(test_run(&states,
+                              "sqlite3 -batch '%s' \"SELECT quarter||number||state FROM "
+                              "rounds WHERE state!='planned' ORDER BY quarter, number\" "
+                              "2>/dev/null || echo nosqlite",
                               f->db),
                      0);
     if (strcmp(states, "nosqlite\n") != 0)
