@@ -57,28 +57,30 @@ static void split(const char *dir, struct strbuf *parent, struct strbuf *base)
     }
 }
 
-/* Removes what a killed publish left beside DIR. */
+/* Removes what a killed publish left beside DIR: entries of parent named
+ * ".<base>.publish-*" or ".<base>.old-*", nothing else. The prefixes are built without
+ * allocating, so an allocation failure can never widen them (an empty prefix would match
+ * every entry, "." and ".." included). */
 static void remove_leftovers(const char *parent, const char *base)
 {
+    char p1[512], p2[512];
+    int n1 = snprintf(p1, sizeof p1, ".%s.publish-", base);
+    int n2 = snprintf(p2, sizeof p2, ".%s.old-", base);
+    if (n1 <= 10 || n2 <= 6 || (size_t)n1 >= sizeof p1 || (size_t)n2 >= sizeof p2)
+        return;
     DIR *d = opendir(parent);
     if (!d)
         return;
-    struct strbuf p1 = STRBUF_INIT, p2 = STRBUF_INIT, path = STRBUF_INIT;
-    strbuf_addf(&p1, ".%s.publish-", base);
-    strbuf_addf(&p2, ".%s.old-", base);
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
-        if (strncmp(e->d_name, p1.buf, p1.len) != 0 && strncmp(e->d_name, p2.buf, p2.len) != 0)
+        if (strncmp(e->d_name, p1, (size_t)n1) != 0 && strncmp(e->d_name, p2, (size_t)n2) != 0)
             continue;
-        strbuf_reset(&path);
-        strbuf_addf(&path, "%s/%s", parent, e->d_name);
-        if (!path.failed)
-            pub_tree_remove(path.buf);
+        char path[4096];
+        int n = snprintf(path, sizeof path, "%s/%s", parent, e->d_name);
+        if (n > 0 && (size_t)n < sizeof path)
+            pub_tree_remove(path);
     }
     closedir(d);
-    strbuf_release(&p1);
-    strbuf_release(&p2);
-    strbuf_release(&path);
 }
 
 /* 1 when dir may be replaced: missing, empty, or holding index.html. */

@@ -48,5 +48,6 @@ void test_oom_import_fresh(void **state);
 void test_oom_html(void **state);
 void test_oom_judge(void **state);
 void test_oom_crawl(void **state);
+void test_oom_publish(void **state);
 
 #endif

@@ -1,7 +1,7 @@
 /* test_oom: allocation-failure injection (issue 9, item 6c). Each scenario runs an
  * operation with the n-th allocation failing, for every n until one run completes (see
  * oom.h and failmalloc.h): a registry import (into an existing registry and into a new
- * file), an HTML parse, a judgement, and a crawl of two sites with the content probes. */
+ * file), an HTML parse, a judgement, a crawl of two sites with the content probes, and publishing the public site. */
 #include "oom.h"
 
 #include <stdio.h>
@@ -21,6 +21,7 @@ int main(void)
         cmocka_unit_test(test_oom_html),
         cmocka_unit_test(test_oom_judge),
         cmocka_unit_test(test_oom_crawl),
+        cmocka_unit_test(test_oom_publish),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
