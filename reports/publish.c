@@ -117,7 +117,7 @@ int publish_build(struct storage *db, const struct publish_request *req,
     struct strbuf base = STRBUF_INIT;
     if (req->base_url && *req->base_url) {
         strbuf_adds(&base, req->base_url);
-        if (base.buf[base.len - 1] != '/')
+        if (base.len && base.buf[base.len - 1] != '/')
             strbuf_addch(&base, '/');
     }
     struct pub_options o = {req->title && *req->title ? req->title : "政府网站抽查结果", base.buf,

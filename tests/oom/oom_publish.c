@@ -218,8 +218,7 @@ void test_oom_publish(void **state)
     snapshot_tree(c.parent, "", &c.expect, 0);
     snapshot_tree(c.parent, "", &c.expect_names, 1);
     assert_false(c.expect.failed || c.expect_names.failed);
-    static const struct oom_plan plan = {{600, 600}, {5, 9}};
-    oom_loop("publish", publish_once, &c, &plan);
+    oom_loop("publish", publish_once, &c, NULL); /* every n: a run takes about a millisecond */
     storage_close(c.db);
     strbuf_release(&c.expect);
     strbuf_release(&c.expect_names);
