@@ -167,7 +167,7 @@ void pub_datapackage(struct strbuf *out, const struct pub_options *o, const stru
         json_kv_string(&w, "profile", "tabular-data-resource");
         json_kv_string(&w, "format", "csv");
         json_kv_string(&w, "mediatype", "text/csv");
-        json_kv_string(&w, "encoding", "utf-8-sig");
+        json_kv_string(&w, "encoding", "utf-8"); /* with a BOM, which readers skip */
         json_key(&w, "dialect");
         json_object_begin(&w);
         json_kv_string(&w, "delimiter", ",");

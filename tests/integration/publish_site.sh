@@ -5,7 +5,8 @@
 # contract.md (only finalised rounds), that no hostile text reaches a page or the feed as
 # markup, the CSV (BOM, stable columns, one row per sampled site), that datapackage.json
 # describes every CSV column (name, type, description) in order, the JSON is `report --format
-# json`'s document, the Atom feed is well-formed with absolute links under [publish]
+# json`'s document, the draw-verification recipe printed on a round page, run with the
+# published frame, gives the frame hash and the sample, the Atom feed is well-formed with absolute links under [publish]
 # base_url, publishing twice gives the same files, no staging directory is left, the rounds
 # are marked published, and the refusals (no --out, a directory that is not a site) exit 2.
 set -euo pipefail
@@ -89,6 +90,17 @@ sc report 2027Q1 1 --format json | cmp -s - out/site/data/latest.json || fail "l
 # the published frame hashes to the frame hash
 [ "$(sha256sum < out/site/data/2026Q4-1.frame.txt | cut -c1-64)" = "$(jq -r .draw.frame_hash out/site/data/2026Q4-1.json)" ] ||
     fail "the frame does not hash to frame_hash"
+
+# the recipe printed on the round page, run as it stands beside the frame, gives the sample in rank order
+python3 -c 'import html,re,sys; print(html.unescape(re.search(r"<pre><code>(.*?)</code></pre>", open(sys.argv[1], encoding="utf-8").read(), re.S).group(1)))' \
+    out/site/2026Q4-1/index.html > recipe.sh
+mkdir recipe && cp out/site/data/2026Q4-1.frame.txt recipe/
+(cd recipe && bash "$tmp/recipe.sh") > recipe.out || fail "the page's recipe failed"
+[ "$(head -1 recipe.out | cut -c1-64)" = "$(jq -r .draw.frame_hash out/site/data/2026Q4-1.json)" ] ||
+    fail "the page's recipe hashes the frame to $(head -1 recipe.out)"
+recomputed=$(sed 1d recipe.out | tr '\n' ' ')
+drawn=$(jq -r '.sites[].code' out/site/data/2026Q4-1.json | tr '\n' ' ')
+[ "$recomputed" = "$drawn" ] || { cat recipe.sh; fail "the page's recipe gives '$recomputed', the draw '$drawn'"; }
 
 # --- the feed: well-formed Atom with absolute links under base_url
 xmllint --noout out/site/feed.xml || fail "feed.xml is not well-formed"
