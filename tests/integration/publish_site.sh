@@ -5,10 +5,11 @@
 # contract.md (only finalised rounds), that no hostile text reaches a page or the feed as
 # markup, the CSV (BOM, stable columns, one row per sampled site), that datapackage.json
 # describes every CSV column (name, type, description) in order, the JSON is `report --format
-# json`'s document, the draw-verification recipe printed on a round page, run with the
-# published frame, gives the frame hash and the sample, the Atom feed is well-formed with absolute links under [publish]
-# base_url, publishing twice gives the same files, no staging directory is left, the rounds
-# are marked published, and the refusals (no --out, a directory that is not a site) exit 2.
+# json`'s document, the draw-verification recipe printed on a round page (run beside the
+# published frame) gives the frame hash and the sample, the Atom feed is well-formed with
+# absolute links under [publish] base_url, publishing twice gives the same files, no staging
+# directory is left, the rounds are marked published, and the refusals (no --out, a directory
+# that is not a site) exit 2.
 set -euo pipefail
 source "$(dirname "$0")/lib/skip.sh"
 require_tools jq xmllint sqlite3
