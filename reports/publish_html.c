@@ -71,6 +71,8 @@ static const char style[] =
     "header nav ul{list-style:none;margin:0;padding:.5rem 0;display:flex;flex-wrap:wrap;gap:.25rem "
     "1rem}\n"
     "a{color:#0b4f9c}a:focus{outline:3px solid #f0a500}\n"
+    ".skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:.5rem;background:#fff;"
+    "padding:.25rem .5rem}\n"
     ".site-title{font-weight:bold}\n"
     "h1{font-size:1.5rem;line-height:1.3}h2{font-size:1.25rem;margin-top:2rem}\n"
     ".scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;max-width:100%}\n"
@@ -111,8 +113,10 @@ void pub_page_begin(struct strbuf *out, const char *rel, const char *site_title,
     pub_escape(out, site_title);
     strbuf_adds(out, "\">\n");
     strbuf_adds(out, style);
-    strbuf_adds(out, "</head>\n<body>\n<header>\n<nav aria-label=\"网站导航\"><ul>\n<li><a class="
-                     "\"site-title\" href=\"");
+    strbuf_adds(out,
+                "</head>\n<body>\n<a class=\"skip\" href=\"#main\">跳到正文</a>\n<header>\n<nav "
+                "aria-label=\"网站导航\"><ul>\n<li><a class="
+                "\"site-title\" href=\"");
     strbuf_adds(out, rel);
     strbuf_adds(out, "index.html\">");
     pub_escape(out, site_title);
@@ -120,7 +124,7 @@ void pub_page_begin(struct strbuf *out, const char *rel, const char *site_title,
                 "</a></li>\n<li><a href=\"%smethod.html\">检查方法</a></li>\n"
                 "<li><a href=\"%sdata/latest.json\">开放数据</a></li>\n"
                 "<li><a href=\"%sfeed.xml\">订阅（Atom）</a></li>\n</ul></nav>\n</header>\n"
-                "<main>\n",
+                "<main id=\"main\">\n",
                 rel, rel, rel);
 }
 

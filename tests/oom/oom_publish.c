@@ -2,8 +2,8 @@
  * database of two finalised rounds (their draws, crawls with broken links and blank columns,
  * final verdicts) and a drawn one. Every run publishes into the same directory, which the
  * run without failures filled first. A run must end in SC_ENOMEM, SC_ERUNTIME (a storage
- * statement that could not be prepared) or SC_ENOTFOUND (see publish_once) with the site exactly as it was and nothing left
- * beside it, or succeed with a site of the same files; nothing may leak.
+ * statement that could not be prepared) or SC_ENOTFOUND (see publish_once) with the site exactly as
+ * it was and nothing left beside it, or succeed with a site of the same files; nothing may leak.
  *
  * "The same files", not the same bytes: storage_verdict_load (storage/verdicts.c) reads a
  * defect's url and detail with storage_column_dup, which gives NULL both for a NULL column
