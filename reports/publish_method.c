@@ -6,20 +6,24 @@
 
 #include <string.h>
 
-/* The Chinese heading of a rule key's family. */
-static const char *family(const char *key)
+/* The rule table's families: a key's prefix and its Chinese heading ("" ends the list and
+ * takes every key no prefix before it took). */
+static const char *const families[][2] = {
+    {"window.", "更新时限（天，0 表示不评定）"},
+    {"veto.", "单项否决（1 开启，0 关闭；或达到的数量）"},
+    {"points.", "扣分（分）"},
+    {"availability.", "首页可用性监测"},
+    {"require.", "必备栏目（1 必须具备）"},
+    {"", "其他"},
+};
+#define NFAMILIES (sizeof families / sizeof families[0])
+
+static size_t family_of(const char *key)
 {
-    static const char *const fam[][2] = {
-        {"window.", "更新时限（天，0 表示不评定）"},
-        {"veto.", "单项否决（1 开启，0 关闭；或达到的数量）"},
-        {"points.", "扣分（分）"},
-        {"availability.", "首页可用性监测"},
-        {"require.", "必备栏目（1 必须具备）"},
-    };
-    for (size_t i = 0; i < sizeof fam / sizeof fam[0]; i++)
-        if (strncmp(key, fam[i][0], strlen(fam[i][0])) == 0)
-            return fam[i][1];
-    return "其他";
+    for (size_t f = 0; f + 1 < NFAMILIES; f++)
+        if (strncmp(key, families[f][0], strlen(families[f][0])) == 0)
+            return f;
+    return NFAMILIES - 1;
 }
 
 static void fmt_value(struct strbuf *out, double v)
@@ -44,25 +48,35 @@ static void rules_section(struct strbuf *out, const struct pub_options *o)
     fmt_value(out, o->rules->v[RULE_VETO_UNAVAILABLE_PERCENT]);
     strbuf_adds(
         out, "%即单项否决。“疑似不可用”的链接（超时、连接中断、5xx）至少间隔24小时复查，"
-             "复查仍失败才计为不可用。</p>\n" PUB_TABLE_BEGIN
+             "复查仍失败才计为不可用。</p>\n" PUB_TABLE_WIDE_BEGIN
              "\n<caption>规则表（本次发布时生效的取值）</caption>\n<thead><tr>"
-             "<th scope=\"col\">类别</th><th scope=\"col\">规则键</th>"
+             "<th scope=\"col\">规则键</th>"
              "<th scope=\"col\" class=\"num\">取值</th><th scope=\"col\" class=\"num\">默认值</th>"
-             "<th scope=\"col\">说明</th></tr></thead>\n<tbody>\n");
-    for (int i = 0; i < RULE_COUNT; i++) {
-        strbuf_adds(out, "<tr><td>");
-        pub_escape(out, family(t[i].key));
-        strbuf_adds(out, "</td><td><code>");
-        pub_escape(out, t[i].key);
-        strbuf_adds(out, "</code></td><td class=\"num\">");
-        fmt_value(out, o->rules->v[i]);
-        strbuf_adds(out, "</td><td class=\"num\">");
-        fmt_value(out, t[i].def);
-        strbuf_adds(out, "</td><td>");
-        pub_escape(out, t[i].why);
-        strbuf_adds(out, "</td></tr>\n");
+             "<th scope=\"col\">说明</th></tr></thead>\n");
+    for (size_t f = 0; f < NFAMILIES; f++) {
+        int any = 0;
+        for (int i = 0; i < RULE_COUNT; i++) {
+            if (family_of(t[i].key) != f)
+                continue;
+            if (!any++) {
+                strbuf_adds(out, "<tbody>\n<tr><th colspan=\"4\" scope=\"colgroup\">");
+                pub_escape(out, families[f][1]);
+                strbuf_adds(out, "</th></tr>\n");
+            }
+            strbuf_adds(out, "<tr><td><code>");
+            pub_escape(out, t[i].key);
+            strbuf_adds(out, "</code></td><td class=\"num\">");
+            fmt_value(out, o->rules->v[i]);
+            strbuf_adds(out, "</td><td class=\"num\">");
+            fmt_value(out, t[i].def);
+            strbuf_adds(out, "</td><td>");
+            pub_escape(out, t[i].why);
+            strbuf_adds(out, "</td></tr>\n");
+        }
+        if (any)
+            strbuf_adds(out, "</tbody>\n");
     }
-    strbuf_adds(out, "</tbody>\n" PUB_TABLE_END);
+    strbuf_adds(out, PUB_TABLE_END);
 }
 
 void pub_page_method(struct strbuf *out, const struct pub_options *o)
