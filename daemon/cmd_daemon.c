@@ -40,7 +40,7 @@ static void daemon_usage(FILE *out)
           "when the window closes, gives each site its final verdict (crawl, re-checks,\n"
           "availability veto). Everything is worked out from the database and the clock: a\n"
           "restart never repeats what was done. It re-imports [daemon] registry when that\n"
-          "file changes. Reports as files and publishing are not built yet (docs/daemon.md).\n\n"
+          "file changes. It does not yet send mail or publish (docs/daemon.md).\n\n"
           "Options:\n"
           "  --until T1       with --now T0: simulated time. The clock starts at T0 and jumps\n"
           "                   to the next due action whenever nothing is in flight (the network\n"

@@ -1,5 +1,6 @@
 /* cmd_sites: `spotcheck sites`: list registered sites (text, CSV that re-imports, JSON),
  * and a site's status history. */
+#include "common/dispwidth.h"
 #include "common/json.h"
 #include "common/registry.h"
 #include "common/strbuf.h"
@@ -80,8 +81,13 @@ static int print_site(const struct site_row *s, void *ud)
         break;
     }
     case FORMAT_TEXT:
-        strbuf_addf(&l->out, "%-10s  %-18s  %-12s  %s  %s%s\n", s->code,
-                    registry_status_label(s->status), s->region, s->url, s->name,
+        /* padded by display width: labels and regions are Chinese (common/dispwidth.h) */
+        dispwidth_pad(&l->out, s->code, 10);
+        strbuf_adds(&l->out, "  ");
+        dispwidth_pad(&l->out, registry_status_label(s->status), 18);
+        strbuf_adds(&l->out, "  ");
+        dispwidth_pad(&l->out, s->region, 20); /* 湘西土家族苗族自治州 */
+        strbuf_addf(&l->out, "  %s  %s%s\n", s->url, s->name,
                     s->listed ? "" : "  (no longer listed)");
         break;
     }

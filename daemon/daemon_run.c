@@ -9,6 +9,7 @@
 #include "daemon/draw_round.h"
 #include "daemon/monitor.h"
 #include "daemon/notify.h"
+#include "daemon/postround.h"
 #include "daemon/recheck.h"
 #include "daemon/registry_watch.h"
 #include "daemon/schedule_load.h"
@@ -24,6 +25,7 @@
 #include "storage/verdicts.h"
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -70,6 +72,9 @@ struct daemon {
     struct monitor *monitor;        /* availability monitoring; NULL once closed */
     int monitor_closing;
     struct recheck *recheck; /* the re-checks of suspected links in flight, or NULL */
+    struct postround *post;  /* a final round's reports and publication being rebuilt */
+    const char *db_path;
+    time_t publish_retry_at; /* after a failed publication, the next try (not before) */
 };
 
 static void tick_soon(struct daemon *d, uint64_t ms);
@@ -400,6 +405,68 @@ static int round_finalise(struct daemon *d, const struct schedule_round *r, int 
     return 0;
 }
 
+/* ---- a final round's reports and publication ---- */
+
+static void publish_done(int status, const char *msg, void *user)
+{
+    struct daemon *d = user;
+    d->post = NULL;
+    if (status == 0) {
+        daemon_log(LOG_INFO, "rebuilt the round's reports and published it");
+    } else if (status != SC_ECANCELED) {
+        /* tried again later; the other actions go on meanwhile */
+        struct strbuf m = STRBUF_INIT;
+        strbuf_addf(&m, "publishing a final round: %s", msg);
+        note_error(d, m.buf);
+        strbuf_release(&m);
+        d->publish_retry_at =
+            sc_clock_now() + (d->opt->has_until ? RETRY_SIMULATED_SECONDS : RETRY_WALL_SECONDS);
+    }
+    if (d->stopping)
+        daemon_stop(d, NULL);
+    else
+        tick_soon(d, 0);
+}
+
+/* A finalised round, not published yet: with [publish] out_dir set, rebuild its reports into
+ * [daemon] state_dir/reports/QUARTER-ROUND and republish the site (which marks the round
+ * published, so this is done once). Without out_dir the round stays finalised. */
+static void round_publish(struct daemon *d, const struct schedule_round *r)
+{
+    const char *site = config_get(d->config, CFG_PUBLISH_OUT_DIR);
+    if (d->post || d->stopping || !*site || sc_clock_now() < d->publish_retry_at)
+        return;
+    struct strbuf reports = STRBUF_INIT, qr = STRBUF_INIT;
+    strbuf_addf(&reports, "%s/reports", config_get(d->config, CFG_DAEMON_STATE_DIR));
+    if (!reports.failed)
+        mkdir(reports.buf, 0755); /* the round's own directory is the report command's */
+    strbuf_addf(&reports, "/%s-%d", r->quarter, r->number);
+    strbuf_addf(&qr, "%d", r->number);
+    char now[32] = "";
+    if (sc_clock_is_simulated()) {
+        sc_time_format(sc_clock_now(), now);
+        now[16] = '\0'; /* YYYY-MM-DDTHH:MM, as --now takes it */
+    }
+    struct postround_step steps[2] = {
+        {{"report", r->quarter, qr.buf, "--out", reports.buf, NULL}},
+        {{"publish", "--out", site, NULL}},
+    };
+    struct postround_request req = {d->db_path, d->config->file, *now ? now : NULL, steps, 2};
+    struct sc_error err = {{0}};
+    if (reports.failed || qr.failed)
+        sc_fail(&err, SC_ENOMEM, "out of memory");
+    else if (postround_start(&d->loop, &req, publish_done, d, &d->post, &err) == 0)
+        daemon_log(LOG_INFO, "%s %d is final: rebuilding its reports in %s, publishing to %s",
+                   r->quarter, r->number, reports.buf, site);
+    if (*err.msg) {
+        note_error(d, err.msg);
+        d->publish_retry_at =
+            sc_clock_now() + (d->opt->has_until ? RETRY_SIMULATED_SECONDS : RETRY_WALL_SECONDS);
+    }
+    strbuf_release(&reports);
+    strbuf_release(&qr);
+}
+
 /* ---- the tick ---- */
 
 /* Does the due actions; returns 1 when one changed what is stored (reload and look again),
@@ -419,6 +486,8 @@ static int tick_once(struct daemon *d, time_t now, struct schedule_action *next,
     for (size_t i = 0; i < n && !changed; i++) {
         const struct schedule_round *r = &rounds[i];
         struct schedule_action a = schedule_round_action(r, now);
+        if (strcmp(r->state, "finalised") == 0)
+            round_publish(d, r);
         if (a.kind == SCHEDULE_NONE)
             continue;
         /* the monitoring week of a drawn round runs beside its other actions */
@@ -561,7 +630,7 @@ static void on_tick(uv_timer_t *t)
     if (d->monitor && monitor_take_error(d->monitor, &err))
         note_error(d, err.msg);
     if (d->opt->has_until) {
-        if (d->in_flight > 0 || d->recheck ||
+        if (d->in_flight > 0 || d->recheck || d->post ||
             (d->monitor && monitor_in_flight(d->monitor, 0) > 0))
             return; /* the clock stands still; each finished crawl, probe or re-check run
                        ticks again */
@@ -603,12 +672,14 @@ static void daemon_stop(struct daemon *d, const char *why)
             crawl_cancel(j->crawl);
         if (d->recheck)
             recheck_cancel(d->recheck);
+        if (d->post)
+            postround_cancel(d->post);
     }
     if (d->monitor && !d->monitor_closing) {
         d->monitor_closing = 1;
         monitor_close(d->monitor, monitor_closed, d);
     }
-    if (d->in_flight == 0 && !d->monitor && !d->recheck && !d->closed) {
+    if (d->in_flight == 0 && !d->monitor && !d->recheck && !d->post && !d->closed) {
         d->closed = 1;
         uv_close((uv_handle_t *)&d->timer, NULL);
         uv_close((uv_handle_t *)&d->watchdog, NULL);
@@ -748,6 +819,7 @@ int daemon_run(struct config *config, const char *db_path, const struct daemon_r
     struct daemon d;
     memset(&d, 0, sizeof d);
     d.config = config;
+    d.db_path = db_path;
     d.opt = o;
     d.clock_t0 = sc_clock_now();
     d.wall_t0 = time(NULL);

@@ -1,6 +1,7 @@
 /* record: writing a stored draw out and checking it against a recomputation (see record.h). */
 #include "sampler/record.h"
 #include "sampler/params.h"
+#include "common/dispwidth.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -167,8 +168,9 @@ void sampler_record_text(const struct sampler_record *r, struct strbuf *out)
         for (size_t k = 0; sc && k < n; k++) {
             struct strbuf key = STRBUF_INIT;
             strbuf_addf(&key, "%s/%s", sc[k].region, sc[k].type);
-            strbuf_addf(out, "  %-36s %6ld  %6ld  %7ld\n", key.buf, sc[k].frame, sc[k].sample,
-                        sc[k].repeats);
+            strbuf_adds(out, "  ");
+            dispwidth_pad(out, key.buf, 36); /* regions are Chinese: pad by display width */
+            strbuf_addf(out, " %6ld  %6ld  %7ld\n", sc[k].frame, sc[k].sample, sc[k].repeats);
             strbuf_release(&key);
         }
         free(sc);

@@ -15,6 +15,7 @@ SPOTCHECK_PACKAGES=(
   libcmocka-dev                                      # unit tests
   curl jq sqlite3 iproute2 util-linux python3        # integration tests, netns
   dpkg-dev lintian man-db                            # scripts/package and its test
+  libxml2-utils chromium fonts-wqy-microhei          # the published site: feed check, browser test
 )
 
 install_missing_packages() {

@@ -27,7 +27,7 @@ cd "$tmp"
 
 farm_generate farm 11 20 > /dev/null
 farm_start farm
-printf '[sampling]\nseed = 5eed0f5eed0f5eed\n[daemon]\ncrawl_concurrency = 2\n' > spotcheck.conf
+printf '[publish]\nout_dir = site\n[sampling]\nseed = 5eed0f5eed0f5eed\n[daemon]\ncrawl_concurrency = 2\n' > spotcheck.conf
 sc() { "$SPOTCHECK_BIN" --config spotcheck.conf "$@"; }
 net=(--no-dns "${FARM_CONNECT_ARGS[@]}" --timeout 3 --retries 1 --per-host 4)
 q() { sqlite3 -batch -noheader "$1" "$2"; }
@@ -42,7 +42,7 @@ sc --db q.db --now 2026-10-01 daemon --until 2026-11-12 "${net[@]}" --delay 0 2>
 sc --db q.db --now 2026-11-12T12:00 status --format json > status.json
 running=$(jq '[.sites[] | select(.status == "正常运行")] | length' farm/truth.json)
 jq -e --argjson n "$running" '.rounds[] | select(.quarter == "2026Q4" and .round == 1) |
-    .state == "finalised" and .sampled >= (($n * 15 + 99) / 100 | floor) and .crawled == .sampled' \
+    .state == "published" and .sampled >= (($n * 15 + 99) / 100 | floor) and .crawled == .sampled' \
     status.json > /dev/null || { cat status.json; fail "round 1 is not drawn, crawled and finalised"; }
 jq -e '.daemon.running == false and .last_error == null' status.json > /dev/null ||
     { cat status.json; fail "status: daemon or last_error"; }
@@ -70,6 +70,15 @@ jq -r '.sites[].defects[] | select(.kind == "broken_link") | .url' report.json |
 [ -z "$(comm -23 planted.txt report-defects.txt)" ] || fail "report: planted broken links missing"
 echo "round 1: $sampled of $running running sites sampled and crawled, $(wc -l < planted.txt) planted broken links among the defects"
 
+# once final, the daemon rebuilt the round's reports ([daemon] state_dir, here .) and
+# published the site ([publish] out_dir), which marked the round published
+for f in reports/2026Q4-1/bulletin.html reports/2026Q4-1/round.json site/index.html \
+         site/2026Q4-1/index.html site/data/2026Q4-1.csv; do
+    [ -s "$f" ] || fail "the daemon did not write $f"
+done
+cmp -s reports/2026Q4-1/round.json report.json || fail "reports/2026Q4-1/round.json differs from report --format json"
+grep -q "published it" run1.log || fail "no publication logged"
+
 # the same command again repeats nothing
 snapshot() { q q.db "SELECT id, round_id, site_code FROM crawls ORDER BY id; SELECT id FROM draws ORDER BY id;
                      SELECT quarter, number, state FROM rounds ORDER BY quarter, number"; }
@@ -78,7 +87,7 @@ sc --db q.db --now 2026-10-01 daemon --until 2026-11-12 "${net[@]}" --delay 0 2>
     fail "second run exited $?"
 snapshot > after.txt
 diff before.txt after.txt || fail "the second run changed crawls, draws or rounds"
-! grep -E ' (crawling|drew|finalised) ' run2.log || fail "the second run repeated work"
+! grep -E ' (crawling|drew|finalised|is final:) ' run2.log || fail "the second run repeated work"
 echo "second run: nothing repeated"
 
 # a second daemon while one runs is refused, naming the first
@@ -147,7 +156,7 @@ jq -e --argjson kept "$(wc -l < kept.txt)" '(.finalised | not) and
 sc --db t.db --now 2026-10-01 daemon --until 2026-11-12 "${net[@]}" --delay 0 2> restart.log ||
     fail "restart exited $?"
 sc --db t.db --now 2026-11-12T12:00 status --format json > status2.json
-jq -e '.rounds[] | select(.round == 1) | .state == "finalised" and .crawled == .sampled' \
+jq -e '.rounds[] | select(.round == 1) | .state == "published" and .crawled == .sampled' \
     status2.json > /dev/null || { cat status2.json; fail "the restart did not finish round 1"; }
 q t.db "SELECT id, site_code FROM crawls ORDER BY id" > final.txt
 [ -s kept.txt ] || fail "the first crawl was not stored before SIGTERM"

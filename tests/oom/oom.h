@@ -49,5 +49,6 @@ void test_oom_html(void **state);
 void test_oom_judge(void **state);
 void test_oom_crawl(void **state);
 void test_oom_rechecks(void **state);
+void test_oom_publish(void **state);
 
 #endif

@@ -2,7 +2,7 @@
  * operation with the n-th allocation failing, for every n until one run completes (see
  * oom.h and failmalloc.h): a registry import (into an existing registry and into a new
  * file), an HTML parse, a judgement, a crawl of two sites with the content probes, and
- * re-checks of suspected links stored and applied. */
+ * re-checks of suspected links stored and applied, and publishing the public site. */
 #include "oom.h"
 
 #include <stdio.h>
@@ -23,6 +23,7 @@ int main(void)
         cmocka_unit_test(test_oom_judge),
         cmocka_unit_test(test_oom_crawl),
         cmocka_unit_test(test_oom_rechecks),
+        cmocka_unit_test(test_oom_publish),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
