@@ -6,7 +6,9 @@
 # The quarter: farm 11 of 20 sites, office seed 5a40a6db, --now 2026-10-01 --until 2027-01-01:
 # two draws, six crawls, two monitoring weeks (round 1 holds the flaky 2% site and a site whose
 # planted suspected links are re-checked twice, round 2 the flaky 10% site), the re-checks, both
-# finalisations, and at the until moment the first draw and crawl of 2027Q1. It takes a few
+# finalisations with their reports and publication ([publish] out_dir: child processes of the
+# daemon, each run to its own directories), and at the until moment the first draw and crawl of
+# 2027Q1. It takes a few
 # seconds, so the whole quarter is the unit. (Not daemon_monitor's seed: there a flaky site
 # shares a round with the down site, and which groups are inconclusive then hangs on when the
 # flaky site fails, which a kill may shift; see below. Here nothing but the flaky sites' own
@@ -36,8 +38,9 @@
 #   - per site and day, the number of conclusive probes; per site, the number of probes and of
 #     failed conclusive probes (but the flaky site's failures, below); the judged groups of
 #     each round by state and reason; the re-checks stored (link, attempt, result, state);
-#   - `report 2026Q4 R --format json` of both rounds, but the flaky site's failure count (its
-#     availability figures and the detail of its `unreachable` defect, which quotes them).
+#   - `report 2026Q4 R --format json` of both rounds and the published data/2026Q4-R.json, but
+#     the flaky sites' failure counts (their availability figures and the detail of an
+#     `unreachable` defect, which quotes them); rounds end `published` in both.
 # What may legitimately differ, and so is compared loosely or not at all:
 #   - probe TIMES: the monitoring secret is random per round (rounds.monitor_seed), so each run
 #     probes at other moments; only counts are compared;
@@ -61,23 +64,33 @@ cleanup() {
     if [ -n "${KEEP_TMP:-}" ]; then echo "kept $tmp" >&2; else rm -rf "$tmp"; fi
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; for f in "$tmp"/*.log; do [ -f "$f" ] && { echo "--- $f"; grep -av ' debug ' "$f" | tail -15 | cut -c1-300; }; done >&2; exit 1; }
+fail() {
+    echo "FAIL: $*" >&2
+    for f in "$tmp/ref.log" "$tmp/run-${runs:-0}.log"; do
+        [ -f "$f" ] && { echo "--- $f"; grep -av ' debug ' "$f" | tail -15 | cut -c1-300; }
+    done >&2
+    exit 1
+}
 cd "$tmp"
 seed=${CRASH_SEED:-$(( $(date +%s%N) % 32768 ))}
 RANDOM=$seed
 echo "CRASH_SEED=$seed"
 
 farm_generate farm 11 20 > /dev/null
-printf '[sampling]\nseed = 5a40a6db\n[daemon]\ncrawl_concurrency = 2\n' > spotcheck.conf
+for run in ref crash; do # each run publishes to its own directories
+    printf '[sampling]\nseed = 5a40a6db\n[daemon]\ncrawl_concurrency = 2\nstate_dir = state-%s\n[publish]\nout_dir = pub-%s\n' \
+        $run $run > $run.conf
+    mkdir -p state-$run
+done
 T0=2026-10-01 T1=2027-01-01
 now_ns() { date +%s%N; }
 
 # 1. the reference: one uninterrupted run
 farm_start farm
-"$SPOTCHECK_BIN" --config spotcheck.conf --db ref.db import farm/registry.csv > /dev/null
+"$SPOTCHECK_BIN" --config ref.conf --db ref.db import farm/registry.csv > /dev/null
 t=$(now_ns)
 # the quarter's command, with a debug log (the simulated moment of each jump) on stderr
-daemon=(--config spotcheck.conf --now "$T0" -v daemon --until "$T1" --no-dns "${FARM_CONNECT_ARGS[@]}"
+daemon=(--config ref.conf --now "$T0" -v daemon --until "$T1" --no-dns "${FARM_CONNECT_ARGS[@]}"
         --timeout 3 --retries 1 --per-host 4 --delay 0)
 "$SPOTCHECK_BIN" --db ref.db "${daemon[@]}" 2> ref.log || fail "the reference run exited $?"
 ref_ms=$(( ($(now_ns) - t) / 1000000 ))
@@ -93,10 +106,11 @@ stored() { # how much work crash.db holds: grows with every finished unit of wor
 }
 rand_ms() { echo $(( (RANDOM * 32768 + RANDOM) % ($1 + 1) )); }
 crash_run() { # SCALE: delays and targets divided by SCALE; sets kills, runs, moments
-    rm -f crash.db crash.db-wal crash.db-shm crash.db.lock crash.log
+    rm -f crash.db crash.db-wal crash.db-shm crash.db.lock crash.log run-*.log
     farm_start farm
-    "$SPOTCHECK_BIN" --config spotcheck.conf --db crash.db import farm/registry.csv > /dev/null
-    daemon=(--config spotcheck.conf --now "$T0" -v daemon --until "$T1" --no-dns "${FARM_CONNECT_ARGS[@]}"
+    rm -rf pub-crash state-crash && mkdir state-crash
+    "$SPOTCHECK_BIN" --config crash.conf --db crash.db import farm/registry.csv > /dev/null
+    daemon=(--config crash.conf --now "$T0" -v daemon --until "$T1" --no-dns "${FARM_CONNECT_ARGS[@]}"
             --timeout 3 --retries 1 --per-host 4 --delay 0) # the new farm's port
     local base_delay_ms=$(( ref_ms / 60 / $1 > 10 ? ref_ms / 60 / $1 : 10 ))
     local max_delay_ms=$base_delay_ms completed=0 before target delay_ms t rc
@@ -108,7 +122,8 @@ crash_run() { # SCALE: delays and targets divided by SCALE; sets kills, runs, mo
         before=$(stored)
         target=$(( before + 1 + RANDOM % (60 / $1) ))
         delay_ms=$(rand_ms $max_delay_ms)
-        "$SPOTCHECK_BIN" --db crash.db "${daemon[@]}" 2> run.log &
+        # a log per run: a killed daemon's report or publish child may go on writing to it
+        "$SPOTCHECK_BIN" --db crash.db "${daemon[@]}" 2> run-$runs.log &
         bg_pid=$!
         t=$(now_ns)
         while kill -0 "$bg_pid" 2>/dev/null; do
@@ -125,17 +140,16 @@ crash_run() { # SCALE: delays and targets divided by SCALE; sets kills, runs, mo
         rc=$?
         set -e
         bg_pid=
-        cat run.log >> crash.log
         if [ $rc -eq 137 ]; then
             kills=$((kills + 1))
             # the simulated moment the daemon had reached, from its last line
-            moments+=("$( (grep -o '\[20[0-9-]*T[0-9:]*' run.log || true) | tail -1 | tr -d '[')")
+            moments+=("$( (grep -ao '\[20[0-9-]*T[0-9:]*' run-$runs.log || true) | tail -1 | tr -d '[')")
             if [ "$(stored)" -gt "$before" ]; then
                 max_delay_ms=$base_delay_ms
             else
                 max_delay_ms=$(( max_delay_ms * 2 < 2 * ref_ms ? max_delay_ms * 2 : 2 * ref_ms ))
             fi
-        elif [ $rc -eq 0 ] && grep -q 'stopping: the clock reached --until' run.log; then
+        elif [ $rc -eq 0 ] && grep -q 'stopping: the clock reached --until' run-$runs.log; then
             completed=1
         else
             fail "run $runs exited $rc"
@@ -149,6 +163,13 @@ for scale in 1 2 4 8; do
     [ "$(ticked)" -lt 20 ] || break
     echo "the quarter ended after $kills kills: again, with delays and targets divided by $((scale * 2))"
 done
+# a killed daemon's report or publish child is not killed with it (under systemd the unit's
+# cgroup is); let those still running finish before anything is compared
+ours() { for p in $(pgrep -x spotcheck || true); do
+    [ "$(readlink "/proc/$p/cwd" 2>/dev/null)" != "$tmp" ] || echo "$p"; done; }
+for _ in $(seq 1 300); do [ -z "$(ours)" ] && break; sleep 0.1; done
+[ -z "$(ours)" ] || fail "processes of killed daemons still run 30 s after the crash run: $(ours)"
+for i in $(seq 1 "$runs"); do cat "run-$i.log"; done > crash.log
 [ "$(ticked)" -ge 20 ] || fail "only $(ticked) kills hit a running daemon before it finished (seed $seed)"
 echo "crash run: $kills kills ($(ticked) after the daemon started) in $runs runs; the simulated moments the daemon had reached:"
 printf '%s\n' "${moments[@]}" | sed 's/^$/(starting)/' | sort | uniq -c |
@@ -214,21 +235,28 @@ dups "active draws" "SELECT round_id, count(*) FROM draws WHERE active=1 GROUP B
 dups groups "SELECT round_id, day, slot, attempt, count(*) FROM monitor_slots GROUP BY 1, 2, 3, 4 HAVING count(*) > 1"
 dups "re-checks" "SELECT link_id, attempt, count(*) FROM link_rechecks GROUP BY 1, 2 HAVING count(*) > 1"
 dups "unjudged probes of finalised rounds" "SELECT p.round_id, p.site_code, p.day, p.slot, p.attempt FROM
-    availability_probes p JOIN rounds r ON r.id=p.round_id WHERE r.state='finalised' AND p.conclusive IS NULL"
+    availability_probes p JOIN rounds r ON r.id=p.round_id WHERE r.state IN ('finalised', 'published') AND p.conclusive IS NULL"
 dups "site samples" "SELECT draw_id, site_code, count(*) FROM samples GROUP BY 1, 2 HAVING count(*) > 1"
 
-# the round reports agree too (availability of the sites that are not flaky included)
+# the round reports agree too (availability of the sites that are not flaky included), and
+# what each run published (the round's open data)
 for r in 1 2; do
-    for db in ref crash; do
-        "$SPOTCHECK_BIN" --db $db.db report 2026Q4 $r --format json |
-            jq -S --arg f "$flaky_codes" '.sites |= map(if (.code as $c | $f | split("\n") | index($c))
+    for db in ref crash pub-ref pub-crash; do
+        case $db in
+        pub-*) [ -f $db/data/2026Q4-$r.json ] || fail "$db/data/2026Q4-$r.json was not published"
+               cat $db/data/2026Q4-$r.json ;;
+        *) "$SPOTCHECK_BIN" --db $db.db report 2026Q4 $r --format json ;;
+        esac | jq -S --arg f "$flaky_codes" '.sites |= map(if (.code as $c | $f | split("\n") | index($c))
                 then del(.availability.failures, .availability.failure_rate, .availability.probes) |
                     del(.defects[] | select(.kind == "unreachable") | .detail)
                 else . end)' > "$db-report$r.json"
     done
     diff ref-report$r.json crash-report$r.json >&2 || fail "report 2026Q4 $r differs from the uninterrupted run"
+    diff pub-ref-report$r.json pub-crash-report$r.json >&2 ||
+        fail "the published data/2026Q4-$r.json differs from the uninterrupted run's"
     jq -e '.finalised' crash-report$r.json > /dev/null || fail "report 2026Q4 $r: not finalised after the kills"
 done
 echo "compared: rounds, draws, samples, crawls, defects, conclusive probes per day, probe totals," \
-     "failures, groups, re-checks, reports: as the uninterrupted run; no duplicated rows; integrity ok"
+     "failures, groups, re-checks, reports, published data: as the uninterrupted run; no duplicated" \
+     "rows; integrity ok"
 echo "daemon_crash: ok"
