@@ -92,7 +92,7 @@ static void run_step(struct postround *p)
     stdio[2].data.fd = 2;
     uv_process_options_t o;
     memset(&o, 0, sizeof o);
-    o.file = p->exe;
+    o.file = "/proc/self/exe"; /* this very binary, even if the file was replaced since */
     o.args = argv;
     o.exit_cb = on_exit_cb;
     o.stdio = stdio;
@@ -127,7 +127,7 @@ int postround_start(uv_loop_t *loop, const struct postround_request *req, postro
         postround_free(p);
         return sc_fail(err, SC_ERUNTIME, "cannot find the spotcheck binary (/proc/self/exe)");
     }
-    exe[len] = '\0';
+    exe[len] = '\0'; /* argv[0], for ps and the logs */
     int ok = (p->exe = strdup(exe)) != NULL;
     const char *common[6] = {"--db", req->db_path, NULL, NULL, NULL, NULL};
     int nc = 2;
