@@ -3,6 +3,7 @@
 #include "common/strbuf.h"
 
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -90,8 +91,25 @@ static void run_step(struct postround *p)
     stdio[1].data.fd = 2;
     stdio[2].flags = UV_INHERIT_FD;
     stdio[2].data.fd = 2;
+    /* the environment, plus the daemon's pid for the child to die with it */
+    extern char **environ;
+    size_t nenv = 0;
+    while (environ[nenv])
+        nenv++;
+    char **env = calloc(nenv + 2, sizeof *env);
+    char parent[64];
+    snprintf(parent, sizeof parent, "%s=%ld", POSTROUND_PARENT_ENV, (long)getpid());
+    if (env) {
+        size_t k = 0;
+        for (size_t i = 0; i < nenv; i++)
+            if (strncmp(environ[i], POSTROUND_PARENT_ENV "=", sizeof POSTROUND_PARENT_ENV) != 0)
+                env[k++] = environ[i];
+        env[k++] = parent;
+        env[k] = NULL;
+    }
     uv_process_options_t o;
     memset(&o, 0, sizeof o);
+    o.env = env; /* NULL (out of memory): the daemon's environment as it is */
     o.file = "/proc/self/exe"; /* this very binary, even if the file was replaced since */
     o.args = argv;
     o.exit_cb = on_exit_cb;
@@ -99,6 +117,7 @@ static void run_step(struct postround *p)
     o.stdio_count = 3;
     p->proc.data = p;
     int rc = uv_spawn(p->loop, &p->proc, &o);
+    free(env);
     if (rc == 0) {
         p->running = 1;
         return;
