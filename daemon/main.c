@@ -1,13 +1,17 @@
 /* main: spotcheck's entry point: global options, then the subcommand. */
 #include "daemon/cli.h"
 #include "daemon/config.h"
+#include "daemon/postround.h"
 #include "storage/db.h"
 
 #include <curl/curl.h>
 #include <sqlite3.h> /* only sqlite3_libversion(): SQL itself stays in storage/ */
 #include <uv.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 static void print_usage(FILE *out)
 {
@@ -82,8 +86,21 @@ static int run(struct cli_context *ctx, int argc, char **argv)
     return EXIT_USAGE;
 }
 
+/* A child the daemon started (daemon/postround.c) dies with it: a killed daemon leaves no
+ * report or publication running on its own beside the one its restart starts. */
+static void die_with_the_daemon(void)
+{
+    const char *parent = getenv(POSTROUND_PARENT_ENV);
+    if (!parent || !*parent)
+        return;
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if ((long)getppid() != strtol(parent, NULL, 10))
+        _exit(EXIT_RUNTIME); /* the daemon died before the line above */
+}
+
 int main(int argc, char **argv)
 {
+    die_with_the_daemon();
     struct config config;
     config_init(&config);
     struct cli_context ctx = {.db_path = "spotcheck.db", .prog = "spotcheck", .config = &config};

@@ -3,6 +3,7 @@
 #include "common/strbuf.h"
 
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -90,15 +91,33 @@ static void run_step(struct postround *p)
     stdio[1].data.fd = 2;
     stdio[2].flags = UV_INHERIT_FD;
     stdio[2].data.fd = 2;
+    /* the environment, plus the daemon's pid for the child to die with it */
+    extern char **environ;
+    size_t nenv = 0;
+    while (environ[nenv])
+        nenv++;
+    char **env = calloc(nenv + 2, sizeof *env);
+    char parent[64];
+    snprintf(parent, sizeof parent, "%s=%ld", POSTROUND_PARENT_ENV, (long)getpid());
+    if (env) {
+        size_t k = 0;
+        for (size_t i = 0; i < nenv; i++)
+            if (strncmp(environ[i], POSTROUND_PARENT_ENV "=", sizeof POSTROUND_PARENT_ENV) != 0)
+                env[k++] = environ[i];
+        env[k++] = parent;
+        env[k] = NULL;
+    }
     uv_process_options_t o;
     memset(&o, 0, sizeof o);
-    o.file = p->exe;
+    o.env = env; /* NULL (out of memory): the daemon's environment as it is */
+    o.file = "/proc/self/exe"; /* this very binary, even if the file was replaced since */
     o.args = argv;
     o.exit_cb = on_exit_cb;
     o.stdio = stdio;
     o.stdio_count = 3;
     p->proc.data = p;
     int rc = uv_spawn(p->loop, &p->proc, &o);
+    free(env);
     if (rc == 0) {
         p->running = 1;
         return;
@@ -127,7 +146,7 @@ int postround_start(uv_loop_t *loop, const struct postround_request *req, postro
         postround_free(p);
         return sc_fail(err, SC_ERUNTIME, "cannot find the spotcheck binary (/proc/self/exe)");
     }
-    exe[len] = '\0';
+    exe[len] = '\0'; /* argv[0], for ps and the logs */
     int ok = (p->exe = strdup(exe)) != NULL;
     const char *common[6] = {"--db", req->db_path, NULL, NULL, NULL, NULL};
     int nc = 2;

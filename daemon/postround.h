@@ -12,6 +12,11 @@
 
 #include "common/error.h"
 
+/* Set in a child's environment to the daemon's pid: the child asks the kernel to end it when
+ * the daemon dies (daemon/main.c), so a killed daemon leaves no child publishing beside the
+ * one its restart starts. */
+#define POSTROUND_PARENT_ENV "SPOTCHECK_DAEMON_PID"
+
 struct postround;
 
 /* One step: the command's arguments after the common options (e.g. "publish", "--out",

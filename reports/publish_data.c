@@ -8,6 +8,7 @@
 #include "storage/crawls.h"
 #include "storage/draws.h"
 #include "storage/monitor.h"
+#include "storage/report_queries.h"
 #include "storage/rounds.h"
 #include "storage/sites.h"
 #include "storage/verdicts.h"
@@ -276,6 +277,14 @@ static int load_site(const struct sample_site *s, void *ud)
             res->failure_rate = av.failure_rate;
             res->avail_veto =
                 rules_availability_veto(l->rules, (int)av.conclusive, (int)av.failures);
+            char seed[65];
+            res->avail_days = l->days > 31 ? 31 : l->days;
+            if (storage_monitor_get(l->db, r->id, seed, res->avail_from, l->err) < 0 ||
+                storage_avail_coverage(l->db, r->id, s->code, res->avail_days,
+                                       res->avail_per_day, l->err) < 0 ||
+                storage_avail_failed_per_day(l->db, r->id, s->code, res->avail_days,
+                                             res->avail_failed_per_day, l->err) < 0)
+                res->avail_days = 0; /* the figures above still stand; no chart */
         }
         int y, m, d;
         if (res->verdict == PUB_FAIL && sscanf(finalised_at, "%d-%d-%d", &y, &m, &d) == 3)
@@ -330,6 +339,8 @@ int pub_data_load(struct storage *db, const struct rules *rules, int rectificati
         sc_fail(err, rc, "out of memory reading the rounds");
     for (size_t i = 0; rc == 0 && i < out->nrounds; i++) {
         struct pub_round *r = &out->rounds[i];
+        r->veto_percent = rules->v[RULE_VETO_UNAVAILABLE_PERCENT];
+        r->probes_per_day = (long)rules->v[RULE_AVAIL_PROBES_PER_DAY];
         rc = load_draw(db, r, err);
         if (rc < 0)
             break;

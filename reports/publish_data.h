@@ -48,6 +48,10 @@ struct pub_result {
     long probes, failures;
     double failure_rate;
     int avail_veto;
+    /* the week day by day (at most 31 days), for the chart: conclusive and failed probes */
+    int avail_days;
+    char avail_from[11]; /* "YYYY-MM-DD" of day 0 */
+    long avail_per_day[31], avail_failed_per_day[31];
     char deadline[11]; /* rectification deadline of a failing site, or "" */
     struct pub_defect *defects;
     size_t ndefects;
@@ -74,6 +78,8 @@ struct pub_round {
     size_t nsites;
     long passed, failed, pending;
     char *json; /* round_json's document */
+    double veto_percent; /* the rule table's, for the availability charts */
+    long probes_per_day;
 };
 
 struct pub_data {

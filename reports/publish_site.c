@@ -2,6 +2,7 @@
  * says of it, its results round by round, and for each round the evidence: defects, broken
  * links with their anchor text and page, stale and blank columns, and the availability week
  * (its chart is reports/chart_avail's, placed in the marked slot). */
+#include "reports/chart_avail.h"
 #include "reports/publish_html.h"
 #include "reports/publish_pages.h"
 
@@ -181,13 +182,17 @@ static void round_detail(struct strbuf *out, const struct pub_round *r, const st
             strbuf_addf(out, "整改期限：%s。", s->deadline);
         strbuf_adds(out, "</p>\n");
     }
-    /* The availability week's chart is written by reports/chart_avail (another part of
-     * the reports issue); this section is its place on the page. */
     strbuf_addf(out,
-                "<section class=\"placeholder\" id=\"availability-%s\" "
-                "aria-labelledby=\"av-%s\">\n<h3 id=\"av-%s\">首页可用性监测</h3>\n"
-                "<!-- chart_avail: availability week chart goes here -->\n",
+                "<section id=\"availability-%s\" aria-labelledby=\"av-%s\">\n"
+                "<h3 id=\"av-%s\">首页可用性监测</h3>\n",
                 slug, slug, slug);
+    if (s->has_avail && s->avail_days > 0) {
+        char id[64];
+        snprintf(id, sizeof id, "avc-%s", slug);
+        struct chart_avail_opts o = {s->avail_from, r->veto_percent, r->probes_per_day, id};
+        chart_avail_svg(out, s->avail_per_day, s->avail_failed_per_day, s->avail_days, &o);
+        chart_avail_table(out, s->avail_per_day, s->avail_failed_per_day, s->avail_days, &o);
+    }
     if (s->has_avail)
         strbuf_addf(out, "<p>监测期内有效探测%ld次，失败%ld次（%.1f%%）%s。</p>\n", s->probes,
                     s->failures, 100.0 * s->failure_rate,

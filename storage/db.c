@@ -288,6 +288,11 @@ char *storage_column_dup(sqlite3_stmt *st, int col, int empty_for_null)
 
 int storage_begin(struct storage *db, struct sc_error *err)
 {
+    /* A transaction left open by a ROLLBACK that itself failed (out of memory) would refuse
+     * every later write on this connection: end it first. No caller nests transactions. */
+    if (!sqlite3_get_autocommit(db->handle) &&
+        sqlite3_exec(db->handle, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)
+        return storage_fail(db, err, "ending a transaction left open");
     return exec_sql(db, "BEGIN IMMEDIATE", err, "starting a transaction");
 }
 

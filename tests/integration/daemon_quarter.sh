@@ -78,6 +78,8 @@ for f in reports/2026Q4-1/bulletin.html reports/2026Q4-1/round.json site/index.h
 done
 cmp -s reports/2026Q4-1/round.json report.json || fail "reports/2026Q4-1/round.json differs from report --format json"
 grep -q "published it" run1.log || fail "no publication logged"
+first=$(head -1 sampled.txt)
+grep -q '<svg' "site/sites/$first.html" || fail "site/sites/$first.html has no availability chart"
 
 # the same command again repeats nothing
 snapshot() { q q.db "SELECT id, round_id, site_code FROM crawls ORDER BY id; SELECT id FROM draws ORDER BY id;
