@@ -23,6 +23,7 @@ struct section_def {
     const char *const *words;     /* link texts, best first; NULL-terminated */
     const char *const *url_words; /* URL path segments of the entry page */
     const char *key;              /* rule-table key suffix: "disclosure" ... */
+    const char *const *short_words; /* short names that count only as the whole text */
 };
 
 /* The synonym table, indexed by enum section_id. */
