@@ -172,6 +172,9 @@ void farm_article_path(const struct farm_column *c, int i, struct strbuf *out);
  * article, or the homepage when every column is blank. Path into out. */
 void farm_link_page_path(const struct farm_site *s, struct strbuf *out);
 extern const char *const farm_aux_hosts[];
+/* 1 when the farm of model m serves this auxiliary host (the bench profile: not the service
+ * platform FARM_SERVICE_HOST, so its output is what it was). */
+int farm_aux_host_served(const struct farm_model *m, const char *host);
 /* How a site declares its charset: in the Content-Type header ("" for none) and in a meta
  * tag (NULL for none). */
 const char *farm_header_charset(const struct farm_site *s);

@@ -72,6 +72,12 @@ static const struct dept city_depts[] = {{"jyj", "教育局"},
 const char *const farm_aux_hosts[] = {"bszs.conac.cn",    "zfwzzc.www.gov.cn", "beian.miit.gov.cn",
                                       "www.beian.gov.cn", FARM_SERVICE_HOST,   NULL};
 
+int farm_aux_host_served(const struct farm_model *m, const char *host)
+{
+    /* the bench profile's output stays as it was before the service platform was added */
+    return m->opts.profile != FARM_PROFILE_BENCH || strcmp(host, FARM_SERVICE_HOST) != 0;
+}
+
 const char *farm_cat_name(int cat)
 {
     static const char *const n[] = {"news", "notice", "policy", "personnel", "plan", "other"};

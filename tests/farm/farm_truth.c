@@ -238,7 +238,8 @@ int farm_truth_write(const struct farm_model *m, struct sc_error *err)
     json_key(&w, "aux_hosts");
     json_array_begin(&w);
     for (int i = 0; farm_aux_hosts[i]; i++)
-        json_string(&w, farm_aux_hosts[i]);
+        if (farm_aux_host_served(m, farm_aux_hosts[i]))
+            json_string(&w, farm_aux_hosts[i]);
     json_array_end(&w);
     json_key(&w, "sites");
     json_array_begin(&w);
@@ -319,6 +320,8 @@ int farm_faults_write(const struct farm_model *m, struct sc_error *err)
         json_object_end(&w);
     }
     for (int i = 0; farm_aux_hosts[i]; i++) {
+        if (!farm_aux_host_served(m, farm_aux_hosts[i]))
+            continue;
         json_object_begin(&w);
         json_kv_string(&w, "host", farm_aux_hosts[i]);
         json_kv_string(&w, "mode", "catchall");
