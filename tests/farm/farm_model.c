@@ -380,6 +380,8 @@ static void sections_as_found(struct farm_model *m, const struct farm_opts *o)
                                                           {NULL, NULL, NULL},
                                                           {"办事", "网上办事", "办事指南"},
                                                           {"互动", "政民互动", "咨询留言"}};
+    static const char *const cms[FARM_NSECTIONS] = {"col/col1001", "col/col1002", "col/col1003",
+                                                    "col/col1004"};
     for (int i = 0; i < m->nsites; i++) {
         struct farm_site *s = &m->sites[i];
         if (!s->served)
@@ -396,18 +398,25 @@ static void sections_as_found(struct farm_model *m, const struct farm_opts *o)
             int st = farm_rng_range(&r, 0, 9);
             x->style = st < 2 ? FARM_SEC_IMAGE_ALT : st < 3 ? FARM_SEC_IMAGE_TITLE : FARM_SEC_TEXT;
             x->offsite = j == 2 && farm_rng_chance(&r, 0.1);
+            /* a name only a visitor reads: at a CMS path that names nothing, so no URL
+             * pattern finds it */
+            if (x->style != FARM_SEC_TEXT || x->label == shorts[j][k])
+                x->slug = cms[j];
         }
     }
     struct farm_section *p = m->sites[0].sections;
     if (!m->sites[0].served)
         return;
     p[0].style = FARM_SEC_IMAGE_ALT;
+    p[0].slug = cms[0];
     p[1].style = FARM_SEC_IMAGE_TITLE;
+    p[1].slug = cms[1];
     p[2].label = "网上办事";
     p[2].style = FARM_SEC_TEXT;
     p[2].offsite = 1;
     p[3].label = "咨询留言";
     p[3].style = FARM_SEC_TEXT;
+    p[3].slug = cms[3];
 }
 
 static int site_columns(struct farm_site *s, const struct farm_opts *o, struct farm_rng *r,
