@@ -28,9 +28,9 @@ struct content_state {
     const char **wanted;
     /* A navigation-only homepage (no dated item, or only one sitemap-style long list): the
      * newest dated item of the depth-1 pages stands in for the homepage's, and where. */
-    int navigation_on;      /* rule homepage.navigation */
-    int sitemap_rows;       /* rule homepage.sitemap_rows (0 = off) */
-    int navigation;         /* this homepage is one */
+    int navigation_on; /* rule homepage.navigation */
+    int sitemap_rows;  /* rule homepage.sitemap_rows (0 = off) */
+    int navigation;    /* this homepage is one */
     long second_latest;
     char *second_from;
     struct section_hit hits[SECTION_COUNT];

@@ -1,7 +1,9 @@
 /* sections: matching a homepage's links against the mandatory-section synonym table
  * (see sections.h). For each section the best link wins: its text equal to a synonym,
- * then a short text containing one, then an entry-point URL such as /xxgk/ or
- * /zcjd/index.html; the first link in document order wins among equals. */
+ * then a short text containing one or equal to a short name (办事, 互动, 公开 ...), then an
+ * entry-point URL such as /xxgk/ or /zcjd/index.html (or, for 办事服务, a provincial service
+ * platform host zwfw.*.gov.cn); the first link in document order wins among equals. A link
+ * with no text (an image button) is named by its title, then its images' alt and title. */
 #include "probes/content/sections.h"
 
 #include <stdlib.h>
@@ -35,8 +37,8 @@ static const char *const report_urls[] = {"xxgknb", "gknb", "ndbg", NULL};
  * (公开 inside 公开指南, 办事 inside an article title, would be other things). */
 static const char *const disclosure_short[] = {"公开", "政务公开", NULL};
 static const char *const service_short[] = {"办事", "网上办事", "办事指南", "政务服务网", NULL};
-static const char *const interact_short[] = {"互动", "政民互动", "咨询留言", "留言咨询", "网上留言",
-                                             NULL};
+static const char *const interact_short[] = {"互动",     "政民互动", "咨询留言",
+                                             "留言咨询", "网上留言", NULL};
 static const char *const no_short[] = {NULL};
 
 static const struct section_def table[SECTION_COUNT] = {
@@ -98,8 +100,8 @@ struct scan {
 };
 
 /* The alt and title of the images inside a link, into names[] (at most max). */
-static void collect_image_names(const GumboNode *n, const char **names, size_t *nnames,
-                                size_t max, int depth)
+static void collect_image_names(const GumboNode *n, const char **names, size_t *nnames, size_t max,
+                                int depth)
 {
     if (depth > DOM_MAX_DEPTH || *nnames >= max)
         return;

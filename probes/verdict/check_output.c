@@ -280,8 +280,9 @@ static void text_site(struct strbuf *out, const struct site_report *r)
         strbuf_addf(out, "  homepage: latest item %s%s\n", day,
                     r->homepage_stale ? " (STALE)" : "");
         if (r->homepage_navigation)
-            strbuf_addf(out, "  homepage: navigation only, judged by its second-level pages "
-                             "(newest on %s)\n",
+            strbuf_addf(out,
+                        "  homepage: navigation only, judged by its second-level pages "
+                        "(newest on %s)\n",
                         r->homepage_latest_url ? r->homepage_latest_url : "none dated");
     }
     if (r->identity.site_code) {

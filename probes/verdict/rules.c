@@ -378,16 +378,17 @@ int rules_judge(const struct rules *r, struct site_report *rep)
                rep->unreachable_error ? rep->unreachable_error : "error");
     if (rep->homepage_analysed) {
         if (rep->homepage_stale)
-            defect(&j, "homepage_stale",
-                   r->v[RULE_VETO_HOMEPAGE_STALE] ? SEVERITY_VETO : SEVERITY_INFO, rep->url, 0,
-                   rep->homepage_navigation
-                       ? "navigation-only homepage: newest second-level item %s (%s), window %d days"
-                       : "newest homepage item %s%s, window %d days",
-                   day_str(rep->homepage_latest, day),
-                   rep->homepage_navigation
-                       ? (rep->homepage_latest_url ? rep->homepage_latest_url : "none dated")
-                       : "",
-                   (int)r->v[RULE_WINDOW_HOMEPAGE]);
+            defect(
+                &j, "homepage_stale",
+                r->v[RULE_VETO_HOMEPAGE_STALE] ? SEVERITY_VETO : SEVERITY_INFO, rep->url, 0,
+                rep->homepage_navigation
+                    ? "navigation-only homepage: newest second-level item %s (%s), window %d days"
+                    : "newest homepage item %s%s, window %d days",
+                day_str(rep->homepage_latest, day),
+                rep->homepage_navigation
+                    ? (rep->homepage_latest_url ? rep->homepage_latest_url : "none dated")
+                    : "",
+                (int)r->v[RULE_WINDOW_HOMEPAGE]);
         judge_columns(&j);
         judge_sections(&j);
         judge_identity(&j);

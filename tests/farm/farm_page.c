@@ -115,10 +115,12 @@ static void page_head(const struct farm_site *s, const char *title, struct strbu
         else
             strbuf_addf(&href, "/%s/", x->slug);
         if (x->style == FARM_SEC_IMAGE_ALT)
-            strbuf_addf(out, "<li><a href=\"%s\"><img src=\"/images/logo.png\" alt=\"%s\"></a></li>\n",
+            strbuf_addf(out,
+                        "<li><a href=\"%s\"><img src=\"/images/logo.png\" alt=\"%s\"></a></li>\n",
                         href.buf, x->label);
         else if (x->style == FARM_SEC_IMAGE_TITLE)
-            strbuf_addf(out, "<li><a href=\"%s\" title=\"%s\"><img src=\"/images/logo.png\"></a></li>\n",
+            strbuf_addf(out,
+                        "<li><a href=\"%s\" title=\"%s\"><img src=\"/images/logo.png\"></a></li>\n",
                         href.buf, x->label);
         else
             strbuf_addf(out, "<li><a href=\"%s\">%s</a></li>\n", href.buf, x->label);

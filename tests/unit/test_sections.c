@@ -122,7 +122,8 @@ static void sections_as_people_find_them(void **state)
 /* sections.other_host = 0: a section on another host does not count. */
 static void sections_other_host_rule(void **state)
 {
-    const char *html = "<a href='http://zwfw.hunan.gov.cn/x/'>办事服务</a><a href='/hdjl/'>互动</a>";
+    const char *html =
+        "<a href='http://zwfw.hunan.gov.cn/x/'>办事服务</a><a href='/hdjl/'>互动</a>";
     struct rules rules;
     rules_default(&rules);
     for (int allow = 0; allow < 2; allow++) {
