@@ -26,7 +26,13 @@ struct content_state {
     struct list_slot *lists;
     size_t nlists;
     const char **wanted;
-    long second_latest; /* newest dated item of the depth-1 pages, for a navigation-only homepage */
+    /* A navigation-only homepage (no dated item, or only one sitemap-style long list): the
+     * newest dated item of the depth-1 pages stands in for the homepage's, and where. */
+    int navigation_on; /* rule homepage.navigation */
+    int sitemap_rows;  /* rule homepage.sitemap_rows (0 = off) */
+    int navigation;    /* this homepage is one */
+    long second_latest;
+    char *second_from;
     struct section_hit hits[SECTION_COUNT];
     struct site_identity ident;
 };
@@ -73,6 +79,10 @@ struct content_state *content_state_new(const char *home_url, long as_of)
     s->as_of = as_of;
     s->cols.page_latest = SC_NO_DAY;
     s->second_latest = SC_NO_DAY;
+    struct rules d;
+    rules_default(&d);
+    s->navigation_on = d.v[RULE_HOMEPAGE_NAVIGATION] != 0;
+    s->sitemap_rows = (int)d.v[RULE_HOMEPAGE_SITEMAP_ROWS];
     s->ident.site_code_matches = -1;
     char *host = NULL;
     int port;
@@ -88,10 +98,17 @@ void content_set_portal(struct content_state *s, int portal)
     s->portal = portal != 0;
 }
 
+void content_set_navigation(struct content_state *s, int enabled, int sitemap_rows)
+{
+    s->navigation_on = enabled != 0;
+    s->sitemap_rows = sitemap_rows > 0 ? sitemap_rows : 0;
+}
+
 void content_state_free(struct content_state *s)
 {
     if (!s)
         return;
+    free(s->second_from);
     column_set_free(&s->cols);
     for (size_t i = 0; i < s->nlists; i++) {
         free(s->lists[i].url);
@@ -147,10 +164,37 @@ static int note_second_level(struct content_state *s, const char *url, const Gum
     if (rc)
         return rc;
     long latest = columns_latest(p.days, p.ndays, s->as_of);
-    if (latest != SC_NO_DAY && (s->second_latest == SC_NO_DAY || latest > s->second_latest))
-        s->second_latest = latest;
     list_page_free(&p);
+    if (latest != SC_NO_DAY && (s->second_latest == SC_NO_DAY || latest > s->second_latest)) {
+        char *from = strdup(url ? url : s->home_url);
+        if (!from)
+            return SC_ENOMEM;
+        free(s->second_from);
+        s->second_from = from;
+        s->second_latest = latest;
+    }
     return 0;
+}
+
+/* 1 when the homepage just read is a navigation entry: no dated item at all, or its only
+ * dated list is a sitemap-style one of at least sitemap_rows rows. */
+static int homepage_is_navigation(const struct content_state *s)
+{
+    if (!s->navigation_on)
+        return 0;
+    if (s->cols.page_latest == SC_NO_DAY)
+        return 1;
+    if (s->sitemap_rows <= 0)
+        return 0;
+    size_t dated = 0, longest = 0;
+    for (size_t i = 0; i < s->cols.n; i++) {
+        if (s->cols.v[i].ndays == 0)
+            continue;
+        dated++;
+        if ((size_t)s->cols.v[i].items > longest)
+            longest = (size_t)s->cols.v[i].items;
+    }
+    return dated == 1 && longest >= (size_t)s->sitemap_rows;
 }
 
 int content_observe_page(struct content_state *s, const char *url, int depth,
@@ -159,7 +203,7 @@ int content_observe_page(struct content_state *s, const char *url, int depth,
     if (!s || !doc || !doc->root)
         return 0;
     int is_homepage = depth == 0;
-    if (!is_homepage && depth == 1 && s->home_seen && s->cols.page_latest == SC_NO_DAY) {
+    if (!is_homepage && depth == 1 && s->home_seen && s->navigation) {
         int rc = note_second_level(s, url, doc);
         if (rc)
             return rc;
@@ -174,6 +218,8 @@ int content_observe_page(struct content_state *s, const char *url, int depth,
             rc = identity_find(doc->document, &s->ident);
         if (rc == 0)
             rc = add_list_slots(s);
+        if (rc == 0)
+            s->navigation = homepage_is_navigation(s);
         return rc;
     }
     if (!url || s->nlists == 0)
@@ -287,6 +333,20 @@ static int fill_columns(struct content_state *s, struct site_report *rep, const 
     return rc;
 }
 
+/* 1 when both URLs name the same host, 0 when not, SC_ENOMEM. */
+static int same_host(const char *a, const char *b)
+{
+    char *ha = NULL, *hb = NULL;
+    int pa, pb;
+    int ra = url_host_port(a, &ha, &pa), rb = url_host_port(b, &hb, &pb);
+    int same = ra == 0 && rb == 0 && ha && hb && strcmp(ha, hb) == 0;
+    free(ha);
+    free(hb);
+    if (ra == SC_ENOMEM || rb == SC_ENOMEM)
+        return SC_ENOMEM;
+    return same;
+}
+
 int content_finish(struct content_state *s, struct site_report *rep, const struct rules *rules,
                    content_link_status_fn link_status, void *user)
 {
@@ -303,8 +363,13 @@ int content_finish(struct content_state *s, struct site_report *rep, const struc
     }
     rep->homepage_analysed = 1;
     rep->homepage_latest = s->cols.page_latest;
-    if (rep->homepage_latest == SC_NO_DAY)
-        rep->homepage_latest = s->second_latest; /* a navigation-only homepage */
+    rep->homepage_navigation = s->navigation;
+    if (s->navigation) { /* judged by its second-level pages (domain.md) */
+        rep->homepage_latest = s->second_latest;
+        free(rep->homepage_latest_url);
+        rep->homepage_latest_url = s->second_from;
+        s->second_from = NULL;
+    }
     rep->homepage_stale = rep->homepage_latest == SC_NO_DAY ||
                           s->as_of - rep->homepage_latest > (long)rules->v[RULE_WINDOW_HOMEPAGE];
     int rc = fill_columns(s, rep, rules);
@@ -317,8 +382,16 @@ int content_finish(struct content_state *s, struct site_report *rep, const struc
         if (!sec)
             return SC_ENOMEM;
         sec->name = strdup(defs[i].name);
-        sec->url = s->hits[i].url ? strdup(s->hits[i].url) : NULL;
-        if (!sec->name || (s->hits[i].url && !sec->url))
+        const char *hit = s->hits[i].url;
+        if (hit && rules->v[RULE_SECTIONS_OTHER_HOST] == 0) {
+            int same = same_host(hit, s->home_url);
+            if (same < 0)
+                return SC_ENOMEM;
+            if (!same)
+                hit = NULL; /* on another host, which the table says does not count */
+        }
+        sec->url = hit ? strdup(hit) : NULL;
+        if (!sec->name || (hit && !sec->url))
             return SC_ENOMEM;
         sec->required = required;
         sec->present = sec->url && (!link_status || link_status(user, sec->url) != 0);

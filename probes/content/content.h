@@ -26,12 +26,18 @@ struct content_state;
 struct content_state *content_state_new(const char *home_url, long as_of);
 void content_state_free(struct content_state *s);
 void content_set_portal(struct content_state *s, int portal);
+/* The navigation-only homepage rules (homepage.navigation, homepage.sitemap_rows; the
+ * defaults until called): enabled 0 judges the homepage by its own items only; a homepage
+ * whose only dated list has at least sitemap_rows rows (0: never) is a navigation page. */
+void content_set_navigation(struct content_state *s, int enabled, int sitemap_rows);
 
 /* Reads one parsed page. url is the page's final URL; depth is its link distance from the
  * homepage: 0 is the homepage (the first one observed wins), 1 a page it links to. Column
- * list pages give their columns' items. When the homepage shows no dated item at all (a
- * navigation-only entry page), the second-level pages (depth 1) stand in for it: their
- * newest dated item decides "homepage not updated" (domain.md). Other pages are ignored.
+ * list pages give their columns' items. When the homepage shows no dated item at all, or
+ * only one sitemap-style list (content_set_navigation), it is a navigation-only entry page:
+ * the second-level pages (depth 1) stand in for it, their newest dated item deciding
+ * "homepage not updated" (domain.md), and the report says so (homepage_navigation, with
+ * the page that item is on). Other pages are ignored.
  * Returns 0 or SC_ENOMEM. */
 int content_observe_page(struct content_state *s, const char *url, int depth,
                          const GumboOutput *doc);

@@ -23,6 +23,7 @@ struct section_def {
     const char *const *words;     /* link texts, best first; NULL-terminated */
     const char *const *url_words; /* URL path segments of the entry page */
     const char *key;              /* rule-table key suffix: "disclosure" ... */
+    const char *const *short_words; /* short names that count only as the whole text */
 };
 
 /* The synonym table, indexed by enum section_id. */
@@ -30,7 +31,8 @@ const struct section_def *sections_table(void);
 
 struct section_hit {
     char *url; /* absolute URL of the best link, or NULL when none was found */
-    int score; /* 3 exact text, 2 text contains a synonym, 1 URL pattern, 0 none */
+    int score; /* 3 exact text, 2 text contains a synonym or is a short name, 1 URL pattern
+                  (or a zwfw.*.gov.cn host for 办事服务), 0 none */
 };
 
 /* Finds each section's link on a parsed page; hits[] receives heap URLs (caller frees with

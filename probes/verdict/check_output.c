@@ -73,6 +73,8 @@ static void json_site(struct json_writer *w, const struct site_report *r)
         json_object_begin(w);
         json_kv_day(w, "latest", r->homepage_latest);
         json_kv_bool(w, "stale", r->homepage_stale);
+        json_kv_string(w, "mode", r->homepage_navigation ? "navigation" : "items");
+        json_kv_string(w, "latest_from", r->homepage_navigation ? r->homepage_latest_url : NULL);
         json_object_end(w);
     } else {
         json_null(w);
@@ -277,6 +279,11 @@ static void text_site(struct strbuf *out, const struct site_report *r)
             sc_day_format(r->homepage_latest, day);
         strbuf_addf(out, "  homepage: latest item %s%s\n", day,
                     r->homepage_stale ? " (STALE)" : "");
+        if (r->homepage_navigation)
+            strbuf_addf(out,
+                        "  homepage: navigation only, judged by its second-level pages "
+                        "(newest on %s)\n",
+                        r->homepage_latest_url ? r->homepage_latest_url : "none dated");
     }
     if (r->identity.site_code) {
         strbuf_adds(out, "  site code: ");

@@ -101,6 +101,15 @@ static const struct rule_def table[RULE_COUNT] = {
                                                   "政府信息公开指南"},
     [RULE_REQUIRE_DEPARTMENT_DISCLOSURE_REPORT] = {"require.department.disclosure_report", 0, ONOFF,
                                                    "政府信息公开年报"},
+    [RULE_HOMEPAGE_NAVIGATION] = {"homepage.navigation", 1, ONOFF,
+                                  "首页仅为导航入口: a homepage with no dated item is judged by "
+                                  "its second-level pages' newest item"},
+    [RULE_HOMEPAGE_SITEMAP_ROWS] = {"homepage.sitemap_rows", 100, COUNT,
+                                    "a homepage whose only dated list has >=100 rows is a "
+                                    "sitemap-style navigation page (0 = off; project default)"},
+    [RULE_SECTIONS_OTHER_HOST] = {"sections.other_host", 1, ONOFF,
+                                  "a section linked on another host (zwfw.*.gov.cn) counts "
+                                  "when its page loads"},
 };
 
 const struct rule_def *rules_table(void)
@@ -369,10 +378,17 @@ int rules_judge(const struct rules *r, struct site_report *rep)
                rep->unreachable_error ? rep->unreachable_error : "error");
     if (rep->homepage_analysed) {
         if (rep->homepage_stale)
-            defect(&j, "homepage_stale",
-                   r->v[RULE_VETO_HOMEPAGE_STALE] ? SEVERITY_VETO : SEVERITY_INFO, rep->url, 0,
-                   "newest homepage item %s, window %d days", day_str(rep->homepage_latest, day),
-                   (int)r->v[RULE_WINDOW_HOMEPAGE]);
+            defect(
+                &j, "homepage_stale",
+                r->v[RULE_VETO_HOMEPAGE_STALE] ? SEVERITY_VETO : SEVERITY_INFO, rep->url, 0,
+                rep->homepage_navigation
+                    ? "navigation-only homepage: newest second-level item %s (%s), window %d days"
+                    : "newest homepage item %s%s, window %d days",
+                day_str(rep->homepage_latest, day),
+                rep->homepage_navigation
+                    ? (rep->homepage_latest_url ? rep->homepage_latest_url : "none dated")
+                    : "",
+                (int)r->v[RULE_WINDOW_HOMEPAGE]);
         judge_columns(&j);
         judge_sections(&j);
         judge_identity(&j);

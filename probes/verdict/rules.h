@@ -69,6 +69,11 @@ enum rule_id {
     RULE_REQUIRE_DEPARTMENT_INTERACTION,
     RULE_REQUIRE_DEPARTMENT_DISCLOSURE_GUIDE,
     RULE_REQUIRE_DEPARTMENT_DISCLOSURE_REPORT,
+    /* a navigation-only homepage (首页仅为导航入口): judged by its second-level pages */
+    RULE_HOMEPAGE_NAVIGATION,   /* 1: judge it so; 0: the homepage's own items only */
+    RULE_HOMEPAGE_SITEMAP_ROWS, /* a homepage whose only dated list has >= N rows (0 = off) */
+    /* sections hosted on another host (a provincial service platform zwfw.*.gov.cn) */
+    RULE_SECTIONS_OTHER_HOST,
     RULE_COUNT
 };
 

@@ -86,6 +86,7 @@ void site_report_free(struct site_report *r)
     free(r->sections);
     free(r->defects);
     free(r->url);
+    free(r->homepage_latest_url);
     free(r->expected_code);
     free(r->unreachable_error);
     free(r->identity.site_code);

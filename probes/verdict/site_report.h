@@ -95,6 +95,11 @@ struct site_report {
     long homepage_latest; /* day number or SC_NO_DAY */
     int homepage_stale;
     int homepage_analysed; /* content probes ran */
+    /* 1 when the homepage is a navigation entry (no dated item of its own, or only a
+     * sitemap-style list): homepage_latest is then the newest dated item of the second-level
+     * pages, found on homepage_latest_url (NULL when none was dated). */
+    int homepage_navigation;
+    char *homepage_latest_url;
     struct column_updates updates; /* update frequency of the site as a whole (all columns) */
 
     struct site_identity identity;

@@ -73,7 +73,13 @@ struct farm_section {
     const char *label; /* as shown in the navigation bar */
     const char *slug;
     int present;
+    int style;   /* FARM_SEC_TEXT, or an image button named by its alt or the link's title */
+    int offsite; /* hosted on the provincial service platform (FARM_SERVICE_HOST) */
 };
+enum { FARM_SEC_TEXT, FARM_SEC_IMAGE_ALT, FARM_SEC_IMAGE_TITLE };
+/* The provincial government service platform, an auxiliary host: a site's 办事服务 may be
+ * there, at http://FARM_SERVICE_HOST/portal/<site code>/. */
+#define FARM_SERVICE_HOST "zwfw.hunan.gov.cn"
 
 /* A link planted on a page: a broken one, a risky-looking but fine one (trap), or neither. */
 struct farm_link {
@@ -115,6 +121,9 @@ struct farm_site {
     int nlinks, alinks;
     int next_seq;
     int home_stale_planted;
+    /* The homepage is only a navigation entry: no dated item, links to the column list
+     * pages; its second-level pages (the list pages) carry the updates. */
+    int nav_only;
 };
 
 struct farm_opts {
@@ -145,6 +154,11 @@ int farm_cat_limit(int cat);
 /* Latest date of a column, or -1 when blank; the homepage's latest over all columns. */
 long farm_column_latest(const struct farm_column *c);
 long farm_site_home_latest(const struct farm_site *s);
+/* The newest item of the pages one click from the homepage (the column list pages): what
+ * a navigation-only homepage is judged by; the list page's path into out (may be NULL). */
+long farm_site_second_latest(const struct farm_site *s, struct strbuf *out);
+/* The absolute URL of a present section, into out. */
+void farm_section_url(const struct farm_site *s, int sec, struct strbuf *out);
 /* Number of list pages of a column (at least 1). */
 int farm_column_pages(const struct farm_column *c);
 /* The pager of list page `page` of `pages` (0-based), links rendered by farm_list_path:
@@ -158,6 +172,9 @@ void farm_article_path(const struct farm_column *c, int i, struct strbuf *out);
  * article, or the homepage when every column is blank. Path into out. */
 void farm_link_page_path(const struct farm_site *s, struct strbuf *out);
 extern const char *const farm_aux_hosts[];
+/* 1 when the farm of model m serves this auxiliary host (the bench profile: not the service
+ * platform FARM_SERVICE_HOST, so its output is what it was). */
+int farm_aux_host_served(const struct farm_model *m, const char *host);
 /* How a site declares its charset: in the Content-Type header ("" for none) and in a meta
  * tag (NULL for none). */
 const char *farm_header_charset(const struct farm_site *s);

@@ -151,7 +151,7 @@ static int site_generate(const struct farm_model *m, const struct farm_site *s,
         }
     }
     for (int i = 0; !rc && i < FARM_NSECTIONS; i++) {
-        if (!s->sections[i].present)
+        if (!s->sections[i].present || s->sections[i].offsite)
             continue;
         strbuf_reset(&page);
         strbuf_reset(&path);

@@ -69,8 +69,14 @@ static const struct dept city_depts[] = {{"jyj", "教育局"},
 
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
-const char *const farm_aux_hosts[] = {"bszs.conac.cn", "zfwzzc.www.gov.cn", "beian.miit.gov.cn",
-                                      "www.beian.gov.cn", NULL};
+const char *const farm_aux_hosts[] = {"bszs.conac.cn",    "zfwzzc.www.gov.cn", "beian.miit.gov.cn",
+                                      "www.beian.gov.cn", FARM_SERVICE_HOST,   NULL};
+
+int farm_aux_host_served(const struct farm_model *m, const char *host)
+{
+    /* the bench profile's output stays as it was before the service platform was added */
+    return m->opts.profile != FARM_PROFILE_BENCH || strcmp(host, FARM_SERVICE_HOST) != 0;
+}
 
 const char *farm_cat_name(int cat)
 {
@@ -96,6 +102,28 @@ long farm_site_home_latest(const struct farm_site *s)
         if (s->cols[i].home_items > 0 && s->cols[i].dates[0] > best)
             best = s->cols[i].dates[0];
     return best;
+}
+
+long farm_site_second_latest(const struct farm_site *s, struct strbuf *out)
+{
+    long best = -1;
+    int col = -1;
+    for (int i = 0; i < s->ncols; i++)
+        if (s->cols[i].nitems > 0 && s->cols[i].dates[0] > best) {
+            best = s->cols[i].dates[0];
+            col = i;
+        }
+    if (out && col >= 0)
+        farm_list_path(&s->cols[col], 0, out);
+    return best;
+}
+
+void farm_section_url(const struct farm_site *s, int sec, struct strbuf *out)
+{
+    if (s->sections[sec].offsite)
+        strbuf_addf(out, "http://%s/portal/%s/", FARM_SERVICE_HOST, s->code);
+    else
+        strbuf_addf(out, "http://%s/%s/", s->host, s->sections[sec].slug);
 }
 
 int farm_column_pages(const struct farm_column *c)
@@ -342,8 +370,57 @@ static int column_fill(struct farm_column *c, struct farm_site *s, const struct 
     return 0;
 }
 
+/* How the navigation shows the sections, the way people meet them: image buttons named only
+ * by their alt or the link's title, short names, 办事服务 on the provincial service platform.
+ * A stream of its own (adding it changed no other choice of the farm); the provincial portal
+ * always shows every variant, so every farm has each. */
+static void sections_as_found(struct farm_model *m, const struct farm_opts *o)
+{
+    static const char *const shorts[FARM_NSECTIONS][3] = {{"公开", "公开", "公开"},
+                                                          {NULL, NULL, NULL},
+                                                          {"办事", "网上办事", "办事指南"},
+                                                          {"互动", "政民互动", "咨询留言"}};
+    static const char *const cms[FARM_NSECTIONS] = {"col/col1001", "col/col1002", "col/col1003",
+                                                    "col/col1004"};
+    for (int i = 0; i < m->nsites; i++) {
+        struct farm_site *s = &m->sites[i];
+        if (!s->served)
+            continue;
+        struct farm_rng r;
+        char salt[160];
+        snprintf(salt, sizeof salt, "sections/%s", s->host);
+        farm_rng_seed(&r, o->seed, salt);
+        for (int j = 0; j < FARM_NSECTIONS; j++) {
+            struct farm_section *x = &s->sections[j];
+            int k = farm_rng_range(&r, 0, 2);
+            if (farm_rng_chance(&r, 0.25) && shorts[j][k])
+                x->label = shorts[j][k];
+            int st = farm_rng_range(&r, 0, 9);
+            x->style = st < 2 ? FARM_SEC_IMAGE_ALT : st < 3 ? FARM_SEC_IMAGE_TITLE : FARM_SEC_TEXT;
+            x->offsite = j == 2 && farm_rng_chance(&r, 0.1);
+            /* a name only a visitor reads: at a CMS path that names nothing, so no URL
+             * pattern finds it */
+            if (x->style != FARM_SEC_TEXT || x->label == shorts[j][k])
+                x->slug = cms[j];
+        }
+    }
+    struct farm_section *p = m->sites[0].sections;
+    if (!m->sites[0].served)
+        return;
+    p[0].style = FARM_SEC_IMAGE_ALT;
+    p[0].slug = cms[0];
+    p[1].style = FARM_SEC_IMAGE_TITLE;
+    p[1].slug = cms[1];
+    p[2].label = "网上办事";
+    p[2].style = FARM_SEC_TEXT;
+    p[2].offsite = 1;
+    p[3].label = "咨询留言";
+    p[3].style = FARM_SEC_TEXT;
+    p[3].slug = cms[3];
+}
+
 static int site_columns(struct farm_site *s, const struct farm_opts *o, struct farm_rng *r,
-                        int nblank, int home_stale, int large)
+                        int nblank, int home_stale, int large, int fresh)
 {
     const struct colspec *spec = s->portal ? portal_cols : dept_cols;
     int nspec = s->portal ? NELEM(portal_cols) : NELEM(dept_cols);
@@ -377,6 +454,8 @@ static int site_columns(struct farm_site *s, const struct farm_opts *o, struct f
             state = 0; /* the first news column keeps an ordinary homepage fresh */
         if (nblank)
             state = (i >= n - nblank) ? 2 : state;
+        if (fresh)
+            state = 0; /* a navigation-only site: its columns are not what it is there for */
         int rc = column_fill(c, s, o, r, state, home_stale ? 17 : 0, large && i < 8);
         if (rc)
             return rc;
@@ -545,13 +624,24 @@ int farm_model_build(const struct farm_opts *o, struct farm_model *m, struct sc_
         m->sites[1].sections[2].present = 0;
         m->sites[2].sections[3].present = 0;
     }
+    /* a navigation-only homepage, on a site no other special plan touches */
+    int navsite = -1;
+    if (ne >= 5 && o->profile != FARM_PROFILE_BENCH) {
+        navsite = elig[ne * 2 / 3];
+        if (navsite == blanky || navsite == stale1 || navsite == stale2 || navsite == wrong ||
+            navsite == large)
+            navsite = -1;
+    }
+    if (navsite >= 0)
+        m->sites[navsite].nav_only = 1;
+    sections_as_found(m, o);
     if (blanky >= 0)
         m->sites[blanky].code_shown = 0;
     for (int i = 0; i < m->nsites; i++) {
         struct farm_site *s = &m->sites[i];
         int hs = i == stale1 || i == stale2;
         s->home_stale_planted = hs;
-        int rc = site_columns(s, o, &r, i == blanky ? 5 : 0, hs, i == large);
+        int rc = site_columns(s, o, &r, i == blanky ? 5 : 0, hs, i == large, i == navsite);
         if (!rc && i == 0 && o->profile == FARM_PROFILE_TEST)
             rc = column_page_long(s, o);
         if (rc) {

@@ -106,9 +106,25 @@ static void page_head(const struct farm_site *s, const char *title, struct strbu
     for (int i = 0; i < FARM_NSECTIONS; i++) {
         if (i == 1)
             strbuf_addf(out, "<li><a href=\"/%s/index.html\">新闻中心</a></li>\n", s->cols[0].slug);
-        if (s->sections[i].present)
-            strbuf_addf(out, "<li><a href=\"/%s/\">%s</a></li>\n", s->sections[i].slug,
-                        s->sections[i].label);
+        const struct farm_section *x = &s->sections[i];
+        if (!x->present)
+            continue;
+        struct strbuf href = STRBUF_INIT;
+        if (x->offsite)
+            farm_section_url(s, i, &href);
+        else
+            strbuf_addf(&href, "/%s/", x->slug);
+        if (x->style == FARM_SEC_IMAGE_ALT)
+            strbuf_addf(out,
+                        "<li><a href=\"%s\"><img src=\"/images/logo.png\" alt=\"%s\"></a></li>\n",
+                        href.buf, x->label);
+        else if (x->style == FARM_SEC_IMAGE_TITLE)
+            strbuf_addf(out,
+                        "<li><a href=\"%s\" title=\"%s\"><img src=\"/images/logo.png\"></a></li>\n",
+                        href.buf, x->label);
+        else
+            strbuf_addf(out, "<li><a href=\"%s\">%s</a></li>\n", href.buf, x->label);
+        strbuf_release(&href);
     }
     strbuf_adds(out, "</ul></div>\n");
 }
@@ -211,7 +227,14 @@ void farm_page_home(const struct farm_model *m, const struct farm_site *s, struc
     struct strbuf more = STRBUF_INIT;
     page_head(s, s->name, out);
     strbuf_adds(out, "<div class=\"main\">\n");
-    for (int i = 0; i < s->ncols; i++) {
+    if (s->nav_only) { /* a navigation entry: the columns' names, no item, no date */
+        strbuf_adds(out, "<div class=\"entry\"><ul>\n");
+        for (int i = 0; i < s->ncols; i++)
+            strbuf_addf(out, "<li><a href=\"/%s/index.html\">%s</a></li>\n", s->cols[i].slug,
+                        s->cols[i].name);
+        strbuf_adds(out, "</ul></div>\n");
+    }
+    for (int i = 0; i < s->ncols && !s->nav_only; i++) {
         const struct farm_column *c = &s->cols[i];
         strbuf_reset(&more);
         strbuf_addf(&more, "/%s/index.html", c->slug);

@@ -34,7 +34,7 @@ static int site_urls(const struct farm_site *s, struct strbuf *out)
         }
     }
     for (int i = 0; i < FARM_NSECTIONS; i++) {
-        if (!s->sections[i].present)
+        if (!s->sections[i].present || s->sections[i].offsite)
             continue;
         n++;
         if (out)

@@ -32,7 +32,7 @@ static int site_pages(const struct farm_site *s)
     for (int i = 0; i < s->ncols; i++)
         n += farm_column_pages(&s->cols[i]) + s->cols[i].nitems;
     for (int i = 0; i < FARM_NSECTIONS; i++)
-        n += s->sections[i].present;
+        n += s->sections[i].present && !s->sections[i].offsite;
     return n;
 }
 
@@ -51,7 +51,7 @@ static void verdict_truth(const struct farm_model *m, const struct farm_site *s,
     if (s->down) {
         vetoes[n++] = "unreachable";
     } else {
-        long hl = farm_site_home_latest(s);
+        long hl = s->nav_only ? farm_site_second_latest(s, NULL) : farm_site_home_latest(s);
         if (hl < 0 || m->opts.as_of - hl > 14)
             vetoes[n++] = "homepage_stale";
         int stale_news_notice = 0, stale_all = 0, blank = 0;
@@ -121,11 +121,21 @@ static void site_truth(const struct farm_model *m, const struct farm_site *s, st
     json_kv_bool(w, "gzip", s->gzip);
     json_kv_int(w, "pages", site_pages(s));
     json_kv_int(w, "reachable_pages", farm_site_reachable_pages(s));
-    long hl = farm_site_home_latest(s);
+    struct strbuf from = STRBUF_INIT;
+    long hl = s->nav_only ? farm_site_second_latest(s, &from) : farm_site_home_latest(s);
     json_key(w, "homepage");
     json_object_begin(w);
     day_value(w, "latest", hl);
     json_kv_bool(w, "stale", hl < 0 || m->opts.as_of - hl > 14);
+    /* a navigation-only homepage: judged by the newest item one click away, on this list page */
+    json_kv_string(w, "mode", s->nav_only ? "navigation" : "items");
+    if (s->nav_only) {
+        snprintf(buf, sizeof buf, "http://%s%s", s->host, from.buf ? from.buf : "");
+        json_kv_string(w, "latest_from", from.len ? buf : NULL);
+    } else {
+        json_kv_string(w, "latest_from", NULL);
+    }
+    strbuf_release(&from);
     json_object_end(w);
     json_kv_bool(w, "site_code_shown", s->code_shown);
     json_key(w, "sections");
@@ -135,8 +145,12 @@ static void site_truth(const struct farm_model *m, const struct farm_site *s, st
         json_kv_string(w, "name", s->sections[i].name);
         json_kv_string(w, "label", s->sections[i].label);
         json_kv_bool(w, "present", s->sections[i].present);
-        snprintf(buf, sizeof buf, "http://%s/%s/", s->host, s->sections[i].slug);
-        json_kv_string(w, "url", s->sections[i].present ? buf : NULL);
+        static const char *const styles[] = {"text", "image_alt", "image_title"};
+        json_kv_string(w, "style", styles[s->sections[i].style]);
+        struct strbuf su = STRBUF_INIT;
+        farm_section_url(s, i, &su);
+        json_kv_string(w, "url", s->sections[i].present ? su.buf : NULL);
+        strbuf_release(&su);
         json_object_end(w);
     }
     json_array_end(w);
@@ -224,7 +238,8 @@ int farm_truth_write(const struct farm_model *m, struct sc_error *err)
     json_key(&w, "aux_hosts");
     json_array_begin(&w);
     for (int i = 0; farm_aux_hosts[i]; i++)
-        json_string(&w, farm_aux_hosts[i]);
+        if (farm_aux_host_served(m, farm_aux_hosts[i]))
+            json_string(&w, farm_aux_hosts[i]);
     json_array_end(&w);
     json_key(&w, "sites");
     json_array_begin(&w);
@@ -305,6 +320,8 @@ int farm_faults_write(const struct farm_model *m, struct sc_error *err)
         json_object_end(&w);
     }
     for (int i = 0; farm_aux_hosts[i]; i++) {
+        if (!farm_aux_host_served(m, farm_aux_hosts[i]))
+            continue;
         json_object_begin(&w);
         json_kv_string(&w, "host", farm_aux_hosts[i]);
         json_kv_string(&w, "mode", "catchall");

@@ -44,6 +44,7 @@ home_style() {
 }
 
 checked=0
+nav_sites=0
 while IFS=$'\t' read -r host url charset style code shown hdr; do
   home=$(fetch "$url" "$charset")
   # the charset declared in the header is the one truth says
@@ -59,14 +60,38 @@ while IFS=$'\t' read -r host url charset style code shown hdr; do
   fi
   grep -qF '党政机关' <<<"$home" || fail "$host: no 党政机关 badge"
   grep -qF '我为政府网站找错' <<<"$home" || fail "$host: no 我为政府网站找错"
-  while IFS=$'\t' read -r label present surl; do
+  while IFS=$'\t' read -r label present surl sstyle; do
+    # how the nav bar names it: the link text, or an image button's alt or the link's title
+    case $sstyle in
+      image_alt) shown="alt=\"$label\"></a>" ;;
+      image_title) shown="title=\"$label\"><img" ;;
+      *) shown=">$label</a>" ;;
+    esac
     if [ "$present" = true ]; then
-      grep -qF ">$label</a>" <<<"$home" || fail "$host: section $label not in the nav bar"
-      fetch "$surl" "$charset" >/dev/null
+      grep -qF "$shown" <<<"$home" || fail "$host: section $label ($sstyle) not in the nav bar"
+      # on the provincial service platform (an auxiliary host, UTF-8) or on the site
+      case $surl in
+        "$url"*) fetch "$surl" "$charset" >/dev/null ;;
+        "http://zwfw.hunan.gov.cn/"*) fetch "$surl" UTF-8 >/dev/null ;;
+        *) fail "$host: section $label at an unexpected host: $surl" ;;
+      esac
     else
-      grep -qF ">$label</a>" <<<"$home" && fail "$host: missing section $label is in the nav bar"
+      grep -qF "$shown" <<<"$home" && fail "$host: missing section $label is in the nav bar"
     fi
-  done < <(jq -r --arg h "$host" '.sites[] | select(.host == $h) | .sections[] | [.label, .present, (.url // "none")] | @tsv' "$truth")
+  done < <(jq -r --arg h "$host" '.sites[] | select(.host == $h) | .sections[] | [.label, .present, (.url // "none"), .style] | @tsv' "$truth")
+  # a navigation-only homepage shows no date; its latest is the newest item of the list
+  # page one click away that the truth names
+  mode=$(jq -r --arg h "$host" '.sites[] | select(.host == $h) | .homepage.mode' "$truth")
+  if [ "$mode" = navigation ]; then
+    nav_sites=$((nav_sites + 1))
+    read -r nlatest nfrom < <(jq -r --arg h "$host" '.sites[] | select(.host == $h) | "\(.homepage.latest) \(.homepage.latest_from)"' "$truth")
+    grep -qF "$(list_style "$nlatest" "$style")" <<<"$(fetch "$nfrom" "$charset")" \
+      || fail "$host: navigation-only homepage's latest $nlatest not on $nfrom"
+    jq -e --arg h "$host" '[.sites[] | select(.host == $h) | .columns[] | .latest // "0"] | max' "$truth" \
+      | grep -qF "\"$nlatest\"" || fail "$host: navigation latest $nlatest is not its newest column item"
+    grep -qE '(19|20)[0-9]{2}[-/年][0-9]{2}[-/月][0-9]{2}|\[[0-9]{2}-[0-9]{2}\]|>[0-9]{2}-[0-9]{2}<' <<<"$home" \
+      && fail "$host: navigation-only homepage shows a date"
+  fi
   while IFS=$'\t' read -r name curl latest blank; do
     grep -qF "$name" <<<"$home" || fail "$host: column $name not on the homepage"
     list=$(fetch "$curl" "$charset")
@@ -75,13 +100,18 @@ while IFS=$'\t' read -r host url charset style code shown hdr; do
     else
       grep -qF "$(list_style "$latest" "$style")" <<<"$list" \
         || fail "$host: $name latest $latest not on its list page $curl"
-      grep -qF "$(home_style "$latest" "$style")" <<<"$home" \
+      [ "$mode" = navigation ] || grep -qF "$(home_style "$latest" "$style")" <<<"$home" \
         || fail "$host: $name latest $latest not on the homepage"
     fi
     checked=$((checked + 1))
   done < <(jq -r --arg h "$host" '.sites[] | select(.host == $h) | .columns[] | [.name, .url, (.latest // "none"), .blank] | @tsv' "$truth")
 done < <(jq -r '.sites[] | select(.served and .flaky == 0) | [.host, .url, .charset, .date_style, .code, .site_code_shown, (.charset_header // "null")] | @tsv' "$truth")
 [ "$checked" -ge 40 ] || fail "only $checked columns checked"
+[ "$nav_sites" -ge 1 ] || fail "no navigation-only homepage planted"
+jq -e '[.sites[] | select(.served) | .sections[] | select(.present) | .style] | (index("image_alt") != null and index("image_title") != null)' "$truth" >/dev/null \
+  || fail "no image-button section planted"
+jq -e '[.sites[] | select(.served) | .sections[] | select(.present) | .url | select(startswith("http://zwfw.hunan.gov.cn/"))] | length >= 1' "$truth" >/dev/null \
+  || fail "no section on the provincial service platform planted"
 
 # the homepage staleness in truth follows from the dates (14-day rule as of truth.as_of)
 jq -e '.as_of as $a | [.sites[] | select(.served) | .homepage |

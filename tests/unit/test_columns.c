@@ -400,9 +400,71 @@ static void navigation_only_homepage(void **state)
         assert_int_equal(content_finish(cs, &r, NULL, NULL, NULL), 0);
         assert_int_equal(r.homepage_latest, fresh ? ymd(2026, 11, 18) : ymd(2026, 10, 1));
         assert_int_equal(r.homepage_stale, !fresh);
+        assert_true(r.homepage_navigation);
+        assert_string_equal(r.homepage_latest_url, BASE "zwgk/");
         site_report_free(&r);
         content_state_free(cs);
     }
+}
+
+/* Reads home at depth 0 and second at depth 1 (its URL BASE "lm/"), then finishes. */
+static void home_and_second(const char *home, const char *second, int navigation_on,
+                            int sitemap_rows, struct site_report *r)
+{
+    long as_of = ymd(2026, 11, 22);
+    struct content_state *cs = content_state_new(BASE, as_of);
+    content_set_navigation(cs, navigation_on, sitemap_rows);
+    GumboOutput *doc = gumbo_parse(home);
+    assert_int_equal(content_observe_page(cs, BASE, 0, doc), 0);
+    gumbo_destroy_output(&kGumboDefaultOptions, doc);
+    doc = gumbo_parse(second);
+    assert_int_equal(content_observe_page(cs, BASE "lm/", 1, doc), 0);
+    gumbo_destroy_output(&kGumboDefaultOptions, doc);
+    site_report_init(r, BASE);
+    assert_int_equal(content_finish(cs, r, NULL, NULL, NULL), 0);
+    content_state_free(cs);
+}
+
+/* A homepage whose only dated list is very long (a sitemap) is a navigation page too; a
+ * homepage with ordinary dated blocks is not; the rule can be switched off. */
+static void sitemap_homepage_is_navigation(void **state)
+{
+    struct strbuf home = STRBUF_INIT;
+    strbuf_adds(&home, "<div><h2>网站地图</h2><ul>");
+    for (int i = 0; i < 120; i++) /* old items: the homepage alone would be stale */
+        strbuf_addf(&home, "<li><a href='/a/%d.html'>某某栏目第%d条信息</a>2025-%02d-%02d</li>", i,
+                    i, i % 12 + 1, i % 28 + 1);
+    strbuf_adds(&home, "</ul><a href='/a/'>更多</a></div>");
+    const char *second = "<ul><li><a href='/lm/1.html'>关于某事的通知</a>2026-11-20</li>"
+                         "<li><a href='/lm/2.html'>关于另一事的通知</a>2026-11-02</li></ul>";
+    struct site_report r;
+    home_and_second(home.buf, second, 1, 100, &r);
+    assert_true(r.homepage_navigation);
+    assert_int_equal(r.homepage_latest, ymd(2026, 11, 20));
+    assert_false(r.homepage_stale);
+    assert_string_equal(r.homepage_latest_url, BASE "lm/");
+    site_report_free(&r);
+    /* a higher threshold: the list is an ordinary column, the homepage stale on its own */
+    home_and_second(home.buf, second, 1, 200, &r);
+    assert_false(r.homepage_navigation);
+    assert_null(r.homepage_latest_url);
+    assert_true(r.homepage_stale);
+    site_report_free(&r);
+    /* homepage.navigation = 0: no dated item means stale, whatever the pages below say */
+    home_and_second("<a href='/lm/'>栏目</a>", second, 0, 100, &r);
+    assert_false(r.homepage_navigation);
+    assert_true(r.homepage_stale);
+    site_report_free(&r);
+    /* ordinary dated blocks: judged by the homepage itself */
+    home_and_second("<div><h2>要闻</h2><ul><li><a href='/x/1.html'>某事</a>2026-10-01</li>"
+                    "<li><a href='/x/2.html'>某事二</a>2026-09-01</li></ul>"
+                    "<a href='/x/'>更多</a></div>",
+                    second, 1, 100, &r);
+    assert_false(r.homepage_navigation);
+    assert_int_equal(r.homepage_latest, ymd(2026, 10, 1));
+    assert_true(r.homepage_stale);
+    site_report_free(&r);
+    strbuf_release(&home);
 }
 
 /* The crawl hooks: registry facts given to the run reach the judge; pages of sites the run
@@ -561,6 +623,7 @@ int main(void)
         cmocka_unit_test(hostile_pages),
         cmocka_unit_test(content_finish_uses_list_pages),
         cmocka_unit_test(navigation_only_homepage),
+        cmocka_unit_test(sitemap_homepage_is_navigation),
         cmocka_unit_test(content_run_hooks_judge_sites),
         cmocka_unit_test(random_markup_soups),
     };

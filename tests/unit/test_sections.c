@@ -80,6 +80,68 @@ static void sections_synonyms_and_priorities(void **state)
     sections_hits_free(hits);
 }
 
+/* Image buttons (the name only in alt or title), short names, a provincial service
+ * platform on another host. */
+static void sections_as_people_find_them(void **state)
+{
+    struct section_hit hits[SECTION_COUNT];
+    find_in("<ul><li><a href='/gk/'><img src='gk.png' alt=' 政府信息公开 '></a></li>"
+            "<li><a href='/jd/x.html' title='政策解读'><img src='jd.png'></a></li>"
+            "<li><a href='http://zwfw.hunan.gov.cn/portal/4301000050/'>"
+            "<img src='bs.png' title='网上办事'></a></li>"
+            "<li><a href='/ly/'><img src='hd.png' alt='咨询留言'></a></li></ul>",
+            hits);
+    expect_hit(&hits[SECTION_DISCLOSURE], BASE "gk/", 3);
+    expect_hit(&hits[SECTION_INTERPRETATION], BASE "jd/x.html", 3);
+    expect_hit(&hits[SECTION_SERVICES], "http://zwfw.hunan.gov.cn/portal/4301000050/", 3);
+    expect_hit(&hits[SECTION_INTERACTION], BASE "ly/", 2);
+    sections_hits_free(hits);
+
+    /* short names count as the whole text only */
+    find_in("<a href='/a/'>公开</a><a href='/b/'>办事</a><a href='/c/'>互动</a>"
+            "<a href='/d/1.html'>办事指南下载</a><a href='/e/'>公开指南</a>",
+            hits);
+    expect_hit(&hits[SECTION_DISCLOSURE], BASE "a/", 2);
+    expect_hit(&hits[SECTION_SERVICES], BASE "b/", 2);
+    expect_hit(&hits[SECTION_INTERACTION], BASE "c/", 3);
+    expect_hit(&hits[SECTION_DISCLOSURE_GUIDE], BASE "e/", 3);
+    sections_hits_free(hits);
+    find_in("<a href='/d/'>办事指南</a><a href='/f/1.html'>关于办事的说明</a>", hits);
+    expect_hit(&hits[SECTION_SERVICES], BASE "d/", 2);
+    sections_hits_free(hits);
+
+    /* a service platform host with no name at all is still a URL match; not a look-alike */
+    find_in("<a href='http://zwfw.hunan.gov.cn/'><img src='x.png'></a>", hits);
+    expect_hit(&hits[SECTION_SERVICES], "http://zwfw.hunan.gov.cn/", 1);
+    sections_hits_free(hits);
+    find_in("<a href='http://zwfw.example.com/'><img src='x.png'></a>", hits);
+    expect_hit(&hits[SECTION_SERVICES], NULL, 0);
+    sections_hits_free(hits);
+}
+
+/* sections.other_host = 0: a section on another host does not count. */
+static void sections_other_host_rule(void **state)
+{
+    const char *html =
+        "<a href='http://zwfw.hunan.gov.cn/x/'>办事服务</a><a href='/hdjl/'>互动</a>";
+    struct rules rules;
+    rules_default(&rules);
+    for (int allow = 0; allow < 2; allow++) {
+        assert_int_equal(rules_set(&rules, "sections.other_host", allow ? "1" : "0", NULL), 0);
+        GumboOutput *doc = gumbo_parse(html);
+        struct content_state *cs = content_state_new(BASE, sc_days_from_civil(2026, 11, 22));
+        assert_int_equal(content_observe_page(cs, BASE, 0, doc), 0);
+        struct site_report r;
+        site_report_init(&r, BASE);
+        assert_int_equal(content_finish(cs, &r, &rules, NULL, NULL), 0);
+        assert_int_equal(r.sections[SECTION_SERVICES].present, allow);
+        assert_int_equal(r.sections[SECTION_INTERACTION].present, 1);
+        site_report_free(&r);
+        content_state_free(cs);
+        gumbo_destroy_output(&kGumboDefaultOptions, doc);
+    }
+}
+
 static int status_of(void *user, const char *url)
 {
     (void)user;
@@ -125,6 +187,8 @@ int main(void)
         cmocka_unit_test(sections_from_the_regression_page),
         cmocka_unit_test(sections_synonyms_and_priorities),
         cmocka_unit_test(sections_must_load),
+        cmocka_unit_test(sections_as_people_find_them),
+        cmocka_unit_test(sections_other_host_rule),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
