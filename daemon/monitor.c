@@ -29,6 +29,7 @@ struct mon_group {
     int ref_failed;
     time_t last_ref; /* when references were last probed for it, 0 never */
     int judged;
+    int judged_conclusive; /* as loaded from the database */
 };
 
 struct mon_site {
@@ -49,6 +50,9 @@ struct mon_round {
     struct mon_group **groups; /* sorted by start, then day, slot, attempt; judged ones freed */
     size_t ngroups, cap;
     long next_base; /* d*per_day+k of the next base group not created yet */
+    unsigned char *last_up; /* per site: its state in the latest conclusive base group, P_TODO
+                               when none; a site that failed there is down already and does
+                               not count towards a mass failure */
     int complete;
 };
 
@@ -108,6 +112,8 @@ int monitor_take_error(struct monitor *m, struct sc_error *out)
     m->last_error[0] = '\0';
     return 1;
 }
+
+static void remember_up(struct mon_round *r, const struct mon_group *g);
 
 /* ---- groups ---- */
 
@@ -225,6 +231,7 @@ static void round_free(struct mon_round *r)
         free(r->sites[i].times);
     }
     free(r->sites);
+    free(r->last_up);
     free(r);
 }
 
@@ -290,6 +297,7 @@ static int load_group(int day, int slot, int attempt, int conclusive, void *ud)
     if (!g)
         return 0; /* a missed make-up: nothing to rebuild */
     g->judged = 1;
+    g->judged_conclusive = conclusive == 1;
     if (conclusive == 0 && attempt < MAX_MAKEUPS && slot + attempt + 1 < r->per_day &&
         !group_add(r, day, slot, attempt + 1, NULL, c->err)) {
         c->rc = SC_ENOMEM;
@@ -402,6 +410,8 @@ static struct mon_round *round_get(struct monitor *m, const struct schedule_roun
     rc = storage_round_sample_each(m->db, sr->round_id, add_site, r, err);
     if (rc == SC_ENOMEM)
         sc_fail(err, rc, "out of memory");
+    if (rc == 0 && !(r->last_up = calloc(r->nsites ? r->nsites : 1, 1)))
+        rc = sc_fail(err, SC_ENOMEM, "out of memory");
     /* each site's probes over the whole week, as docs/availability.md's recipe gives them */
     if (rc == 0 && days > 0) {
         struct avail_time *week = calloc((size_t)days * (size_t)r->per_day, sizeof *week);
@@ -439,6 +449,10 @@ static struct mon_round *round_get(struct monitor *m, const struct schedule_roun
     }
     if (days <= 0 || r->nsites == 0)
         *none = 1;
+    /* who was up: the sites' states in the latest conclusive base group stored */
+    for (size_t i = 0; i < r->ngroups; i++)
+        if (r->groups[i]->judged && r->groups[i]->judged_conclusive && r->groups[i]->attempt == 0)
+            remember_up(r, r->groups[i]);
     drop_judged(r);
     r->next = m->rounds;
     m->rounds = r;
@@ -561,6 +575,30 @@ static void probe_done(const struct avail_result *res, void *user)
 
 /* ---- judging ---- */
 
+/* More than half of the sites that were up fail in the group: the monitor's own outage, not
+ * theirs. "Up" is a site that did not fail in the latest conclusive base group: a site that is
+ * down already (or failing) says nothing of the monitor, and with it in the count one more
+ * failure of a flaky site would look like a mass failure and never be counted. At least
+ * MASS_FAILURE_MIN_SITES sites up are needed. */
+static int mass_failure(const struct mon_round *r, const struct mon_group *g)
+{
+    size_t up = 0, failed = 0;
+    for (size_t i = 0; i < r->nsites; i++) {
+        if (r->last_up[i] == P_FAILED)
+            continue;
+        up++;
+        failed += g->state[i] == P_FAILED;
+    }
+    return up >= MASS_FAILURE_MIN_SITES && failed * 2 > up;
+}
+
+static void remember_up(struct mon_round *r, const struct mon_group *g)
+{
+    for (size_t i = 0; i < r->nsites; i++)
+        if (g->state[i] == P_OK || g->state[i] == P_FAILED)
+            r->last_up[i] = g->state[i];
+}
+
 static int group_judge(struct mon_round *r, struct mon_group *g, time_t now, struct sc_error *err)
 {
     int failed = 0, probed = 0;
@@ -576,7 +614,7 @@ static int group_judge(struct mon_round *r, struct mon_group *g, time_t now, str
     } else if (g->ref_failed) {
         v.conclusive = 0;
         v.reason = "reference";
-    } else if (r->nsites >= MASS_FAILURE_MIN_SITES && (size_t)failed * 2 > r->nsites) {
+    } else if (mass_failure(r, g)) {
         v.conclusive = 0;
         v.reason = "mass_failure";
     }
@@ -584,6 +622,8 @@ static int group_judge(struct mon_round *r, struct mon_group *g, time_t now, str
     if (rc < 0)
         return rc;
     g->judged = 1;
+    if (v.conclusive == 1 && g->attempt == 0)
+        remember_up(r, g);
     if (v.conclusive == 0) {
         if (g->attempt < MAX_MAKEUPS && g->slot + g->attempt + 1 < r->per_day) {
             if (!group_add(r, g->day, g->slot, g->attempt + 1, NULL, err))

@@ -7,8 +7,8 @@
  * of its probes is in flight:
  *   - inconclusive for everyone ("reference") when, after a site's probe failed, every
  *     configured reference target failed too ([daemon] reference_targets, probed at once);
- *   - inconclusive for everyone ("mass_failure") when more than half of the round's
- *     monitored sites failed in it (only with three sites or more);
+ *   - inconclusive for everyone ("mass_failure") when more than half of the sites that were
+ *     up (did not fail in the latest conclusive slot) failed in it (only with three or more);
  *   - missed ("monitor_down") when none of its probes was made (the daemon was not running);
  *   - else conclusive.
  * An inconclusive group is made up in the next slot of the same day (avail_makeup_at); when

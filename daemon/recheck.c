@@ -201,7 +201,9 @@ int recheck_start(uv_loop_t *loop, struct storage *db, const struct fetch_option
     r->sum.due = r->nitems;
     for (size_t i = 0; i < r->nitems; i++) {
         struct recheck_item *it = &r->items[i];
-        struct fetch_request req = {it->url, FETCH_HEAD, 0};
+        /* a GET of the whole body: what failed at the crawl may be the body (a reset midway, a
+         * body too large, a drip), which a HEAD would never see */
+        struct fetch_request req = {it->url, FETCH_GET, 1};
         it->run = r; /* items no longer move */
         if (fetch_submit(r->eng, &req, on_fetched, it) < 0) {
             struct sc_error e;
