@@ -83,7 +83,7 @@ static struct config_key keys[CFG_COUNT] = {
                                                "hours before a suspected link is checked again"),
     [CFG_DAEMON_RECHECK_ATTEMPTS] = INT_KEY("daemon", "recheck_attempts", "2", 0, 10, NULL, 0,
                                             "re-checks before a suspected link is confirmed"),
-    [CFG_DAEMON_CRAWL_CONCURRENCY] = INT_KEY("daemon", "crawl_concurrency", "4", 1, 64, NULL, 0,
+    [CFG_DAEMON_CRAWL_CONCURRENCY] = INT_KEY("daemon", "crawl_concurrency", "4", 1, 1024, NULL, 0,
                                              "sites crawled at once"),
     [CFG_MAIL_SMTP_URL] = KEY("mail", "smtp_url", CFG_URL, "", "smtp|smtps", 0,
                               "the mail server, smtp://HOST[:PORT] or smtps://... (not set: no "

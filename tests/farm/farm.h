@@ -279,6 +279,8 @@ struct farm_serve_opts {
     int port;
     const char *port_file;
     const char *log; /* a file to append "METHOD HOST TARGET" to for every request, or NULL */
+    const char *slow_host; /* a host answering every request after exactly slow_ms, or NULL */
+    int slow_ms;
 };
 int farm_serve(const struct farm_serve_opts *o, struct sc_error *err);
 

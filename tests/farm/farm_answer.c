@@ -222,6 +222,32 @@ void farm_answer_fault(struct farm_conn *c, struct farm_vhost *v, struct farm_fa
     strbuf_release(&x);
 }
 
+void farm_answer_slow(struct farm_conn *c, int head_only)
+{
+    c->slow_due_ns = uv_hrtime() + (uint64_t)c->srv->slow_ms * 1000000u;
+    c->slow_head_only = head_only;
+    c->timer_mode = T_SLOW;
+    uv_update_time(&c->srv->loop); /* the timer counts from now, not from the loop's start */
+    uv_timer_start(&c->timer, farm_conn_on_timer, (uint64_t)c->srv->slow_ms, 0);
+}
+
+void farm_answer_slow_due(struct farm_conn *c)
+{
+    uint64_t now = uv_hrtime();
+    if (now < c->slow_due_ns) { /* the loop's millisecond clock fired a little early */
+        uv_timer_start(&c->timer, farm_conn_on_timer, (c->slow_due_ns - now + 999999) / 1000000,
+                       0);
+        return;
+    }
+    c->timer_mode = T_IDLE;
+    /* how late the answer leaves, for benches that must tell the server's lateness from
+     * the client's (bench/probes) */
+    fprintf(stderr, "farm: slow answer %llu us late\n",
+            (unsigned long long)((now - c->slow_due_ns) / 1000u));
+    farm_conn_respond_page(c, c->slow_head_only, 200, NULL, c->srv->slow_host,
+                           "本页面在请求到达后按时应答。");
+}
+
 int farm_answer_flaky(struct farm_vhost *v)
 {
     unsigned long n = v->home_requests++;

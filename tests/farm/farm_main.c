@@ -2,7 +2,7 @@
  *
  *   farm generate --seed S --sites N --out DIR [--as-of YYYY-MM-DD] [--profile demo|test|bench]
  *                 [--bench-pages P] [--flaky F] [--registry-only]
- *   farm serve --dir DIR [--port N] [--port-file F] [--log F]
+ *   farm serve --dir DIR [--port N] [--port-file F] [--log F] [--slow-host H [--slow-ms MS]]
  *   farm run [--seed S] [--sites N] [--as-of D] [--profile P] [--port N] [--port-file F]
  *
  * Exit status as spotcheck's: 0 ok, 2 bad usage or input, 3 runtime failure. */
@@ -22,6 +22,7 @@ static const char usage[] =
     "                     [--profile demo|test|bench] [--bench-pages P] [--flaky F]\n"
     "                     [--registry-only]\n"
     "       farm serve --dir DIR [--port N] [--port-file FILE] [--log FILE]\n"
+    "                  [--slow-host HOST [--slow-ms MS]]\n"
     "       farm run [--seed S] [--sites N] [--as-of D] [--profile P] [--port N] [--port-file F]\n";
 
 static int bad_usage(const char *msg)
@@ -56,6 +57,7 @@ static const struct option longopts[] = {
     {"flaky", required_argument, 0, 'f'},   {"dir", required_argument, 0, 'd'},
     {"port", required_argument, 0, 'P'},    {"port-file", required_argument, 0, 'F'},
     {"registry-only", no_argument, 0, 'R'}, {"log", required_argument, 0, 'L'},
+    {"slow-host", required_argument, 0, 'S'}, {"slow-ms", required_argument, 0, 'M'},
     {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
 
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -86,7 +88,8 @@ int main(int argc, char **argv)
                           .bench_pages = 5000,
                           .flaky = 0.1};
     parse_day("2026-11-22", &o.as_of);
-    struct farm_serve_opts so = {.dir = NULL, .port = 0, .port_file = NULL, .log = NULL};
+    struct farm_serve_opts so = {
+        .dir = NULL, .port = 0, .port_file = NULL, .log = NULL, .slow_host = NULL, .slow_ms = 3000};
     int c;
     optind = 2;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -141,6 +144,15 @@ int main(int argc, char **argv)
             break;
         case 'L':
             so.log = optarg;
+            break;
+        case 'S':
+            if (!*optarg || strlen(optarg) > 253 || strpbrk(optarg, ":/ \t"))
+                return bad_usage("--slow-host wants a host name");
+            so.slow_host = optarg;
+            break;
+        case 'M':
+            if (sc_int_parse(optarg, 0, 600000, &so.slow_ms))
+                return bad_usage("--slow-ms wants 0..600000");
             break;
         case 'h':
             fputs(usage, stdout);

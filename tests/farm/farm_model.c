@@ -67,6 +67,36 @@ static const struct dept city_depts[] = {{"jyj", "教育局"},
                                          {"tjj", "统计局"},
                                          {"yjj", "应急管理局"}};
 
+/* The big province (more than the 177 sites above, for bench/round): each city and county
+ * also has the sites of these departments and towns, in a stream of their own appended after
+ * the sites above, so a farm of up to 177 sites is what it always was. */
+static const struct dept more_depts[] = {
+    {"gaj", "公安局"},        {"sfj", "司法局"},          {"zrzyj", "自然资源局"},
+    {"nyncj", "农业农村局"},  {"slj", "水利局"},          {"swj", "商务局"},
+    {"wlj", "文化旅游广电局"}, {"tyjrj", "退役军人事务局"}, {"sjj", "审计局"},
+    {"lyj", "林业局"},        {"ybj", "医疗保障局"},      {"cgj", "城市管理局"},
+    {"jtj", "交通运输局"},    {"kjj", "科学技术局"},      {"gxj", "工业和信息化局"},
+    {"mzzjj", "民族宗教事务局"}, {"xfj", "信访局"},        {"rfb", "人民防空办公室"},
+    {"qxj", "气象局"},        {"dag", "档案馆"},          {"xzspj", "行政审批服务局"},
+    {"jgswj", "机关事务管理局"}, {"lsj", "粮食和物资储备局"}, {"tyj", "体育局"},
+    {"sjzyj", "数据资源局"},  {"gzw", "国有资产监督管理委员会"}, {"xmj", "畜牧水产局"},
+    {"jyjcj", "就业服务局"},  {"zfcgzx", "政府采购中心"},  {"ggzy", "公共资源交易中心"},
+    {"sthjj", "生态环境局"},  {"hbj", "海关办事处"},      {"tjdd", "统计调查队"},
+    {"xcb", "乡村振兴局"},    {"lyfzw", "旅游发展委员会"}, {"zgj", "招商合作局"},
+    {"ylbz", "医疗救助中心"}, {"fpb", "扶贫开发办公室"},  {"wsjd", "卫生监督所"},
+    {"gxs", "供销合作社"}};
+static const struct dept towns[] = {
+    {"cgz", "城关镇"},  {"bsz", "白沙镇"},  {"qsz", "青山镇"},  {"smz", "石门镇"},
+    {"ltz", "龙潭镇"},  {"jjz", "金井镇"},  {"clx", "长乐乡"},  {"xhx", "新华乡"},
+    {"dpx", "大坪乡"},  {"htz", "黄土镇"},  {"hsz", "花山镇"},  {"yhz", "永和镇"},
+    {"tpz", "太平镇"},  {"dfz", "东风镇"},  {"xsz", "西山镇"},  {"nyz", "南岳镇"},
+    {"bhz", "北湖镇"},  {"jlx", "江口乡"},  {"hkz", "河口镇"},  {"sqz", "双桥镇"},
+    {"lqz", "柳桥镇"},  {"tsx", "桃树乡"},  {"yxz", "杨溪镇"},  {"zjz", "朱家镇"},
+    {"wjz", "王家镇"},  {"ljx", "李家乡"},  {"zqz", "张桥镇"},  {"czz", "陈庄镇"},
+    {"hpz", "和平镇"},  {"xyz", "兴隆镇"},  {"fxz", "丰溪镇"},  {"gtz", "高塘镇"},
+    {"shz", "沙河镇"},  {"mtz", "马头镇"},  {"ypx", "鱼坪乡"},  {"stz", "三塘镇"},
+    {"wlz", "五里镇"},  {"qlz", "七里镇"},  {"jxz", "九溪镇"},  {"bzz", "宝庄镇"}};
+
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 const char *const farm_aux_hosts[] = {"bszs.conac.cn",    "zfwzzc.www.gov.cn", "beian.miit.gov.cn",
@@ -227,16 +257,21 @@ const char *farm_meta_charset(const struct farm_site *s)
 struct candidate {
     const struct region *r;
     const struct dept *d; /* NULL for a portal */
+    int town;             /* d is a town (a portal of its own) */
 };
 
 static void site_fill(struct farm_site *s, const struct candidate *c, struct farm_rng *r)
 {
     const struct region *g = c->r;
-    s->portal = c->d == NULL;
+    s->portal = c->d == NULL || c->town;
     s->level = g->level;
     snprintf(s->region, sizeof s->region, "%s", g->parent);
     snprintf(s->place, sizeof s->place, "%s", g->place);
-    if (s->portal) {
+    if (c->town) {
+        snprintf(s->host, sizeof s->host, "%s.%s.gov.cn", c->d->slug, g->pinyin);
+        snprintf(s->name, sizeof s->name, "%s%s人民政府", g->full, c->d->name);
+        snprintf(s->sponsor, sizeof s->sponsor, "%s%s人民政府", g->full, c->d->name);
+    } else if (s->portal) {
         snprintf(s->host, sizeof s->host, "www.%s.gov.cn", g->pinyin);
         snprintf(s->name, sizeof s->name, "%s人民政府", g->full);
         snprintf(s->sponsor, sizeof s->sponsor, "%s人民政府办公%s", g->full,
@@ -505,28 +540,55 @@ int farm_model_build(const struct farm_opts *o, struct farm_model *m, struct sc_
 
     /* every possible site, then the provincial portal plus a random choice of the rest:
      * portals and department sites shuffled apart and interleaved two to three */
-    struct candidate portals[64], depts[256], cand[320];
+    struct candidate portals[64], depts[256], *cand;
     int np = 0, nd = 0, nc = 0;
+    int nmore = (NELEM(cities) + NELEM(counties)) * (NELEM(more_depts) + NELEM(towns)) +
+                NELEM(counties) * NELEM(city_depts);
+    cand = calloc((size_t)(320 + nmore), sizeof *cand);
+    if (!cand)
+        return sc_fail(err, SC_ENOMEM, "out of memory");
     for (int i = 0; i < NELEM(cities); i++)
-        portals[np++] = (struct candidate){&cities[i], NULL};
+        portals[np++] = (struct candidate){&cities[i], NULL, 0};
     for (int i = 0; i < NELEM(counties); i++)
-        portals[np++] = (struct candidate){&counties[i], NULL};
+        portals[np++] = (struct candidate){&counties[i], NULL, 0};
     for (int i = 0; i < NELEM(prov_depts); i++)
-        depts[nd++] = (struct candidate){&province, &prov_depts[i]};
+        depts[nd++] = (struct candidate){&province, &prov_depts[i], 0};
     for (int i = 0; i < NELEM(cities); i++)
         for (int j = 0; j < NELEM(city_depts); j++)
-            depts[nd++] = (struct candidate){&cities[i], &city_depts[j]};
+            depts[nd++] = (struct candidate){&cities[i], &city_depts[j], 0};
     candidates_shuffle(portals, np, &r);
     candidates_shuffle(depts, nd, &r);
     for (int ip = 0, id = 0; ip < np || id < nd; nc++)
         cand[nc] = (ip < np && (nc % 5 < 2 || id >= nd)) ? portals[ip++] : depts[id++];
-    if (o->nsites < 1 || o->nsites > nc + 1)
+    if (o->nsites > nc + 1) { /* the big province: its own stream, after the sites above */
+        struct farm_rng rm;
+        farm_rng_seed(&rm, o->seed, "more-sites");
+        int first = nc;
+        for (int i = 0; i < NELEM(counties); i++)
+            for (int j = 0; j < NELEM(city_depts); j++)
+                cand[nc++] = (struct candidate){&counties[i], &city_depts[j], 0};
+        for (int k = 0; k < NELEM(cities) + NELEM(counties); k++) {
+            const struct region *g = k < NELEM(cities) ? &cities[k] : &counties[k - NELEM(cities)];
+            for (int j = 0; j < NELEM(more_depts); j++)
+                cand[nc++] = (struct candidate){g, &more_depts[j], 0};
+            for (int j = 0; j < NELEM(towns); j++)
+                cand[nc++] = (struct candidate){g, &towns[j], 1};
+        }
+        candidates_shuffle(cand + first, nc - first, &rm);
+    }
+    if (o->nsites < 1 || o->nsites > nc + 1) {
+        free(cand);
         return sc_fail(err, SC_EINPUT, "--sites must be between 1 and %d", nc + 1);
+    }
     m->nsites = o->nsites;
     m->sites = calloc((size_t)m->nsites, sizeof *m->sites);
-    if (!m->sites)
+    int *elig = calloc((size_t)m->nsites, sizeof *elig);
+    if (!m->sites || !elig) {
+        free(cand);
+        free(elig);
         return sc_fail(err, SC_ENOMEM, "out of memory");
-    struct candidate prov = {&province, NULL};
+    }
+    struct candidate prov = {&province, NULL, 0};
     int seqs[256] = {0};
     for (int i = 0; i < m->nsites; i++) {
         struct candidate *c = i == 0 ? &prov : &cand[i - 1];
@@ -537,6 +599,7 @@ int farm_model_build(const struct farm_opts *o, struct farm_model *m, struct sc_
         seqs[k] = seqs[k] ? seqs[k] + farm_rng_range(&r, 1, 9) : farm_rng_range(&r, 1, 80);
         snprintf(s->code, sizeof s->code, "%s%04d", c->r->code, seqs[k]);
     }
+    free(cand);
     qsort(m->sites, (size_t)m->nsites, sizeof *m->sites, cmp_sites);
     for (int i = 0; i < m->nsites; i++) {
         struct farm_site *s = &m->sites[i];
@@ -585,7 +648,7 @@ int farm_model_build(const struct farm_opts *o, struct farm_model *m, struct sc_
         m->sites[i].served = strcmp(m->sites[i].status, "例外") == 0;
     }
     /* special sites chosen among the running, served, non-provincial ones */
-    int elig[256], ne = 0;
+    int ne = 0;
     for (int i = 1; i < m->nsites; i++)
         if (m->sites[i].served && !strcmp(m->sites[i].status, "正常运行"))
             elig[ne++] = i;
@@ -620,6 +683,7 @@ int farm_model_build(const struct farm_opts *o, struct farm_model *m, struct sc_
         m->sites[wrong].gbk = 1;
         m->sites[wrong].decl = FARM_DECL_WRONG;
     }
+    free(elig);
     if (m->nsites >= 3) { /* sections missing on at least one site each */
         m->sites[1].sections[2].present = 0;
         m->sites[2].sections[3].present = 0;

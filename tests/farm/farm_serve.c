@@ -196,6 +196,10 @@ static void stream_next(struct farm_conn *c)
 void farm_conn_on_timer(uv_timer_t *t)
 {
     struct farm_conn *c = t->data;
+    if (c->timer_mode == T_SLOW) {
+        farm_answer_slow_due(c);
+        return;
+    }
     if (c->timer_mode != T_DRIP) {
         farm_conn_close(c, 0);
         return;
@@ -220,6 +224,10 @@ static void conn_handle(struct farm_conn *c, const struct farm_request *req)
     if (!head_only && strcmp(req->method, "GET")) {
         c->keep_alive = 0;
         farm_conn_respond_status(c, 0, 405, "Allow: GET, HEAD\r\n");
+        return;
+    }
+    if (c->srv->slow_host && !strcasecmp(req->host, c->srv->slow_host)) {
+        farm_answer_slow(c, head_only);
         return;
     }
     struct farm_vhost *v = farm_conf_host(&c->srv->conf, req->host);
@@ -396,6 +404,8 @@ int farm_serve(const struct farm_serve_opts *o, struct sc_error *err)
     if (!s)
         return sc_fail(err, SC_ENOMEM, "out of memory");
     s->down_fd = -1;
+    s->slow_host = o->slow_host;
+    s->slow_ms = o->slow_ms;
     memset(farm_filler, ' ', sizeof farm_filler);
     memcpy(farm_filler, "<html><body>", 12);
     int rc = farm_conf_load(o->dir, &s->conf, err);
@@ -438,6 +448,8 @@ int farm_serve(const struct farm_serve_opts *o, struct sc_error *err)
         for (int i = 0; i < s->conf.nhosts; i++)
             printf("%s:80:127.0.0.1:%d\n", s->conf.hosts[i].host,
                    s->conf.hosts[i].mode == FARM_MODE_DOWN ? s->down_port : port);
+        if (s->slow_host)
+            printf("%s:80:127.0.0.1:%d\n", s->slow_host, port);
         printf("ready\n");
         fflush(stdout);
         uv_run(&s->loop, UV_RUN_DEFAULT);

@@ -21,7 +21,7 @@
 #define RESET_LENGTH 100000
 #define RESET_SENT 2000
 
-enum timer_mode { T_IDLE, T_STALL, T_DRIP };
+enum timer_mode { T_IDLE, T_STALL, T_DRIP, T_SLOW };
 enum after { AFTER_DONE, AFTER_MORE, AFTER_RESET, AFTER_NOTHING };
 
 struct farm_conn {
@@ -35,6 +35,8 @@ struct farm_conn {
     int eof;          /* the client has finished sending */
     size_t remaining; /* bytes still to stream (huge, drip) */
     uint64_t started;
+    uint64_t slow_due_ns; /* T_SLOW: uv_hrtime() when the slow answer is due */
+    int slow_head_only;
 };
 
 struct farm_server {
@@ -47,6 +49,8 @@ struct farm_server {
     FILE *log; /* --log: one line per request, or NULL */
     char *bomb;
     size_t bomb_len;
+    const char *slow_host; /* --slow-host, or NULL */
+    int slow_ms;
     int stopping;
 };
 
@@ -77,6 +81,10 @@ void farm_answer_file(struct farm_conn *c, struct farm_vhost *v, int head_only, 
 /* Answers as the planted fault f says. */
 void farm_answer_fault(struct farm_conn *c, struct farm_vhost *v, struct farm_fault *f,
                        int head_only, const char *path, const char *query);
+/* The slow host: the whole answer (200, a small page) once slow_ms have passed since the
+ * request arrived (now); farm_answer_slow_due sends it when the timer says it is due. */
+void farm_answer_slow(struct farm_conn *c, int head_only);
+void farm_answer_slow_due(struct farm_conn *c);
 /* 1 when this homepage request of a flaky site must fail (counts the request). */
 int farm_answer_flaky(struct farm_vhost *v);
 

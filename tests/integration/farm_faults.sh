@@ -3,7 +3,7 @@
 # curl through the farm (and is linked from the page truth says it is found on); the server
 # prints exactly the right mappings, refuses the down site, fails the flaky homepage at the
 # planted rate, rejects bad requests, keeps connections alive and exits 0 on SIGTERM even
-# with a stalled client.
+# with a stalled client; --slow-host answers only once --slow-ms passed.
 set -euo pipefail
 source "$(dirname "$0")/lib/skip.sh"
 require_tools jq curl
@@ -174,4 +174,15 @@ start=$(date +%s)
 farm_stop || fail "farm serve did not exit 0 on SIGTERM"
 [ $(( $(date +%s) - start )) -le 3 ] || fail "farm serve took too long to stop"
 wait "$cpid" || true
+
+# 7. --slow-host: every request to that host is answered, whole, --slow-ms after it arrived
+farm_start "$tmp/f" --slow-host slow.farm.test --slow-ms 700
+printf '%s\n' "${FARM_MAPPINGS[@]}" | grep -qx "slow.farm.test:80:127.0.0.1:$FARM_PORT" ||
+  fail "no mapping for the slow host"
+t=$(curl -s -o "$tmp/slow" -w '%{http_code} %{time_starttransfer}' --max-time 5 \
+  "${FARM_CONNECT_ARGS[@]}" http://slow.farm.test/)
+awk -v t="$t" 'BEGIN { split(t, a, " "); exit !(a[1] == 200 && a[2] >= 0.7 && a[2] < 2) }' ||
+  fail "slow host: '$t', not 200 once 0.7 s passed"
+grep -q '</html>' "$tmp/slow" || fail "slow host: not a whole page"
+farm_stop || fail "farm serve with --slow-host did not exit 0"
 echo "farm_faults: ok ($n broken links)"
