@@ -13,17 +13,12 @@
  *            (the probes alone on the loop: the baseline)
  * The network options apply to the probes too (--connect-to, --no-dns, --allow-private).
  * --raw writes one line per probe: start offset (s), outcome, total_us, first_byte_us,
- * connect_us. --nice-workers N first sets the nice value of each of libuv's thread-pool
- * threads (where the crawl parses pages) to N, the loop thread keeping its own: an
- * experiment on what delays the loop under load. Used by bench/probes. Not a test. */
+ * connect_us. Used by bench/probes. Not a test. */
 #include <getopt.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <unistd.h>
 #include <uv.h>
 
 #include "common/clock.h"
@@ -187,41 +182,6 @@ static void maybe_finish(struct acc *a)
     uv_close((uv_handle_t *)&a->restart, NULL);
 }
 
-/* --nice-workers: one job per pool thread, held at a barrier until every thread has one, so
- * each thread renices itself exactly once. */
-static pthread_barrier_t nice_barrier;
-static int nice_value;
-
-static void nice_work(uv_work_t *w)
-{
-    (void)w;
-    pthread_barrier_wait(&nice_barrier);
-    if (setpriority(PRIO_PROCESS, (id_t)gettid(), nice_value) != 0)
-        perror("probeacc: setpriority");
-}
-
-static void nice_after(uv_work_t *w, int status)
-{
-    (void)w;
-    (void)status;
-}
-
-static void nice_workers(uv_loop_t *loop, int value)
-{
-    const char *env = getenv("UV_THREADPOOL_SIZE");
-    int n = env && atoi(env) > 0 ? atoi(env) : 4;
-    uv_work_t *w = calloc((size_t)n, sizeof *w);
-    if (!w)
-        exit(3);
-    nice_value = value;
-    pthread_barrier_init(&nice_barrier, NULL, (unsigned)n);
-    for (int i = 0; i < n; i++)
-        uv_queue_work(loop, &w[i], nice_work, nice_after);
-    uv_run(loop, UV_RUN_DEFAULT);
-    pthread_barrier_destroy(&nice_barrier);
-    free(w);
-}
-
 static int cmp_i64(const void *x, const void *y)
 {
     int64_t p = *(const int64_t *)x, q = *(const int64_t *)y;
@@ -246,17 +206,16 @@ static void print_dist(const char *name, int64_t *v, size_t n, int last)
 
 int main(int argc, char **argv)
 {
-    enum { OPT_IDLE = 1, OPT_PROBE, OPT_EXPECT, OPT_SECONDS, OPT_RAW, OPT_NICE };
+    enum { OPT_IDLE = 1, OPT_PROBE, OPT_EXPECT, OPT_SECONDS, OPT_RAW };
     static const struct option longopts[] = {NETOPTS_LONGOPTS,
                                              {"idle", no_argument, NULL, OPT_IDLE},
                                              {"probe", required_argument, NULL, OPT_PROBE},
                                              {"expect-ms", required_argument, NULL, OPT_EXPECT},
                                              {"seconds", required_argument, NULL, OPT_SECONDS},
                                              {"raw", required_argument, NULL, OPT_RAW},
-                                             {"nice-workers", required_argument, NULL, OPT_NICE},
                                              {NULL, 0, NULL, 0}};
     static const char usage[] = "usage: probeacc [network options] --probe URL [--expect-ms MS] "
-                                "[--seconds S] [--raw FILE] [--nice-workers N] (--idle | CRAWL_URL)\n";
+                                "[--seconds S] [--raw FILE] (--idle | CRAWL_URL)\n";
     struct crawl_options opt;
     crawl_options_default(&opt);
     struct sc_error err = {{0}};
@@ -264,7 +223,7 @@ int main(int argc, char **argv)
     memset(&a, 0, sizeof a);
     double seconds = 60, expect_ms = 3000;
     const char *raw = NULL;
-    int c, renice = 0, nice_to = 0;
+    int c;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_IDLE:
@@ -281,10 +240,6 @@ int main(int argc, char **argv)
             continue;
         case OPT_RAW:
             raw = optarg;
-            continue;
-        case OPT_NICE:
-            renice = 1;
-            nice_to = atoi(optarg);
             continue;
         default:
             break;
@@ -313,8 +268,6 @@ int main(int argc, char **argv)
     uv_loop_t loop;
     uv_loop_init(&loop);
     a.loop = &loop;
-    if (renice)
-        nice_workers(&loop, nice_to);
     uv_timer_init(&loop, &a.probe_timer);
     uv_timer_init(&loop, &a.restart);
     a.probe_timer.data = a.restart.data = &a;
@@ -355,8 +308,8 @@ int main(int argc, char **argv)
         late[i] = (int64_t)a.late_us[i];
     printf("{\"mode\": \"%s\", \"seconds\": %.1f, \"crawls\": %d, \"pages\": %d, "
            "\"pages_per_s\": %.0f, \"probes\": %zu, \"failed\": %d, ",
-           a.idle ? "idle" : "crawl", secs, a.crawls, a.pages,
-           secs > 0 ? a.pages / secs : 0.0, nok, a.failed_probes);
+           a.idle ? "idle" : "crawl", secs, a.crawls, a.pages, secs > 0 ? a.pages / secs : 0.0, nok,
+           a.failed_probes);
     print_dist("total_ms", total, nok, 0);
     print_dist("error_ms", errv, nok, 0);
     print_dist("timer_late_ms", late, a.nlate, 1);

@@ -278,7 +278,7 @@ struct farm_serve_opts {
     const char *dir;
     int port;
     const char *port_file;
-    const char *log; /* a file to append "METHOD HOST TARGET" to for every request, or NULL */
+    const char *log;       /* a file to append "METHOD HOST TARGET" to for every request, or NULL */
     const char *slow_host; /* a host answering every request after exactly slow_ms, or NULL */
     int slow_ms;
 };

@@ -235,8 +235,7 @@ void farm_answer_slow_due(struct farm_conn *c)
 {
     uint64_t now = uv_hrtime();
     if (now < c->slow_due_ns) { /* the loop's millisecond clock fired a little early */
-        uv_timer_start(&c->timer, farm_conn_on_timer, (c->slow_due_ns - now + 999999) / 1000000,
-                       0);
+        uv_timer_start(&c->timer, farm_conn_on_timer, (c->slow_due_ns - now + 999999) / 1000000, 0);
         return;
     }
     c->timer_mode = T_IDLE;

@@ -50,15 +50,22 @@ static int report(int rc, const struct sc_error *err)
     return rc ? sc_exit_status(rc) : 0;
 }
 
-static const struct option longopts[] = {
-    {"seed", required_argument, 0, 's'},    {"sites", required_argument, 0, 'n'},
-    {"out", required_argument, 0, 'o'},     {"as-of", required_argument, 0, 'a'},
-    {"profile", required_argument, 0, 'p'}, {"bench-pages", required_argument, 0, 'b'},
-    {"flaky", required_argument, 0, 'f'},   {"dir", required_argument, 0, 'd'},
-    {"port", required_argument, 0, 'P'},    {"port-file", required_argument, 0, 'F'},
-    {"registry-only", no_argument, 0, 'R'}, {"log", required_argument, 0, 'L'},
-    {"slow-host", required_argument, 0, 'S'}, {"slow-ms", required_argument, 0, 'M'},
-    {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
+static const struct option longopts[] = {{"seed", required_argument, 0, 's'},
+                                         {"sites", required_argument, 0, 'n'},
+                                         {"out", required_argument, 0, 'o'},
+                                         {"as-of", required_argument, 0, 'a'},
+                                         {"profile", required_argument, 0, 'p'},
+                                         {"bench-pages", required_argument, 0, 'b'},
+                                         {"flaky", required_argument, 0, 'f'},
+                                         {"dir", required_argument, 0, 'd'},
+                                         {"port", required_argument, 0, 'P'},
+                                         {"port-file", required_argument, 0, 'F'},
+                                         {"registry-only", no_argument, 0, 'R'},
+                                         {"log", required_argument, 0, 'L'},
+                                         {"slow-host", required_argument, 0, 'S'},
+                                         {"slow-ms", required_argument, 0, 'M'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
 
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
