@@ -687,7 +687,6 @@ int farm_model_build(const struct farm_opts *o, struct farm_model *m, struct sc_
         m->sites[wrong].gbk = 1;
         m->sites[wrong].decl = FARM_DECL_WRONG;
     }
-    free(elig);
     if (m->nsites >= 3) { /* sections missing on at least one site each */
         m->sites[1].sections[2].present = 0;
         m->sites[2].sections[3].present = 0;
@@ -700,6 +699,7 @@ int farm_model_build(const struct farm_opts *o, struct farm_model *m, struct sc_
             navsite == large)
             navsite = -1;
     }
+    free(elig);
     if (navsite >= 0)
         m->sites[navsite].nav_only = 1;
     sections_as_found(m, o);
