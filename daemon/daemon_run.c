@@ -33,6 +33,10 @@
 
 /* How long an action that failed waits before it is tried again. */
 enum { RETRY_SIMULATED_SECONDS = 3600, RETRY_WALL_SECONDS = 60, WALL_TICK_MAX_SECONDS = 60 };
+/* Crawls started in one turn of the loop: starting hundreds at once (a round due all at once)
+ * would hold the loop, and the availability probes sharing it, for a while; the rest start at
+ * the next turn. */
+enum { CRAWL_STARTS_PER_TURN = 16 };
 
 struct daemon;
 
@@ -75,6 +79,8 @@ struct daemon {
     struct postround *post;  /* a final round's reports and publication being rebuilt */
     const char *db_path;
     time_t publish_retry_at; /* after a failed publication, the next try (not before) */
+    int starts_left;   /* crawls this turn may still start (CRAWL_STARTS_PER_TURN) */
+    int more_to_start; /* due crawls wait for the next turn */
 };
 
 static void tick_soon(struct daemon *d, uint64_t ms);
@@ -251,6 +257,11 @@ static int pick_site(const struct sample_site *s, void *ud)
         return 1; /* the rest wait for their slots, or for a free place */
     if (s->crawled || job_in_flight(p->d, p->r->round_id, s->code))
         return 0;
+    if (p->d->starts_left <= 0) {
+        p->d->more_to_start = 1; /* at the loop's next turn */
+        return 1;
+    }
+    p->d->starts_left--;
     if (job_start(p->d, p->r, s) < 0) {
         p->failed = 1;
         return 1;
@@ -612,6 +623,8 @@ static void on_tick(uv_timer_t *t)
     struct schedule_action next = {SCHEDULE_NONE, 0};
     char next_name[64] = "";
     int r;
+    d->starts_left = CRAWL_STARTS_PER_TURN;
+    d->more_to_start = 0;
     for (int pass = 0;
          pass < 64 && (r = tick_once(d, now, &next, next_name, sizeof next_name)) == 1; pass++)
         ;
@@ -629,6 +642,10 @@ static void on_tick(uv_timer_t *t)
         notify_status("nothing scheduled");
     if (d->monitor && monitor_take_error(d->monitor, &err))
         note_error(d, err.msg);
+    if (d->more_to_start) {
+        tick_soon(d, 0); /* the due crawls left for this turn start at the next */
+        return;
+    }
     if (d->opt->has_until) {
         if (d->in_flight > 0 || d->recheck || d->post ||
             (d->monitor && monitor_in_flight(d->monitor, 0) > 0))
