@@ -7,7 +7,8 @@
 struct upload {
     const struct strbuf *msg;
     size_t off;
-    int eof; /* the read callback handed over the last byte and said so */
+    /* off == msg->len: the whole message was handed to curl (with the size known, curl
+     * stops reading after the last byte and never asks for the end) */
 };
 
 static size_t read_cb(char *buf, size_t size, size_t nitems, void *ud)
@@ -17,8 +18,6 @@ static size_t read_cb(char *buf, size_t size, size_t nitems, void *ud)
     size_t n = left < room ? left : room;
     memcpy(buf, u->msg->buf + u->off, n);
     u->off += n;
-    if (n == 0)
-        u->eof = 1;
     return n;
 }
 
@@ -26,7 +25,7 @@ enum mail_outcome mail_send(const struct mail_server *srv, const char *from, con
                             const struct strbuf *msg, struct strbuf *why)
 {
     char errbuf[CURL_ERROR_SIZE] = "";
-    struct upload u = {msg, 0, 0};
+    struct upload u = {msg, 0};
     struct strbuf env_from = STRBUF_INIT, env_to = STRBUF_INIT;
     strbuf_addf(&env_from, "<%s>", from);
     strbuf_addf(&env_to, "<%s>", to);
@@ -67,7 +66,7 @@ enum mail_outcome mail_send(const struct mail_server *srv, const char *from, con
     if (rc != CURLE_OK) {
         /* After the whole message went out, only a refusal the server stated (4xx/5xx to
          * the data) proves it was not accepted; a timeout or a dropped connection does not. */
-        out = u.eof && !(code >= 400 && code < 600) ? MAIL_UNKNOWN : MAIL_REFUSED;
+        out = u.off == msg->len && !(code >= 400 && code < 600) ? MAIL_UNKNOWN : MAIL_REFUSED;
         if (why) {
             strbuf_addf(why, "%s", *errbuf ? errbuf : curl_easy_strerror(rc));
             if (code)

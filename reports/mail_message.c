@@ -78,16 +78,17 @@ void mail_header_text(const char *name, const char *value, struct strbuf *out)
         strbuf_release(&v);
         return;
     }
-    /* encoded-words of at most 75 characters: "=?UTF-8?B?" + 60 base64 + "?=", that is
-     * at most 45 bytes of text each, cut only between characters */
-    size_t i = 0;
+    /* encoded-words on lines of at most 76 characters (RFC 2047 2): "=?UTF-8?B?" + base64
+     * + "?=", 45 bytes of text on a continuation line (60 base64), fewer on the first one
+     * after "Name: ", cut only between characters */
+    size_t nl = strlen(name), i = 0, first = nl < 40 ? (76 - 12 - nl - 2) / 4 * 3 : 24;
     while (i < v.len) {
-        size_t take = 0;
+        size_t take = 0, room = i ? 45 : first;
         while (i + take < v.len) {
             size_t l = utf8_len((unsigned char)v.buf[i + take]);
             if (i + take + l > v.len)
                 l = v.len - i - take;
-            if (take + l > 45)
+            if (take + l > room)
                 break;
             take += l;
         }
@@ -117,7 +118,7 @@ int mail_message_id(const char *quarter, int round, const char *code, const char
     for (const char *p = code; *p && p - code < 64; p++)
         if ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))
             strbuf_addch(out, *p);
-    strbuf_addf(out, ".%.24s@%s>", hex, at + 1);
+    strbuf_addf(out, ".%.16s@%s>", hex, at + 1);
     return out->failed ? SC_ENOMEM : 0;
 }
 
@@ -164,22 +165,22 @@ int mail_message_build(const struct mail_message *m, struct strbuf *out)
     mail_header_text("Subject", m->subject, out);
     strbuf_addf(out,
                 "MIME-Version: 1.0\r\n"
-                "Content-Type: multipart/mixed; boundary=\"=_sc_%.32s\"\r\n"
+                "Content-Type: multipart/mixed; boundary=\"=_sc_%.24s\"\r\n"
                 "Auto-Submitted: auto-generated\r\n"
                 "\r\n"
                 "This is a MIME message: a summary and the defect report as an attachment.\r\n"
-                "\r\n--=_sc_%.32s\r\n"
+                "\r\n--=_sc_%.24s\r\n"
                 "Content-Type: text/plain; charset=UTF-8\r\n"
                 "Content-Transfer-Encoding: base64\r\n\r\n",
                 hex, hex);
     mail_base64(m->text, strlen(m->text), 1, out);
     strbuf_addf(out,
-                "\r\n--=_sc_%.32s\r\n"
+                "\r\n--=_sc_%.24s\r\n"
                 "Content-Type: text/html; charset=UTF-8; name=\"%s\"\r\n"
                 "Content-Disposition: attachment; filename=\"%s\"\r\n"
                 "Content-Transfer-Encoding: base64\r\n\r\n",
                 hex, m->attach_name, m->attach_name);
     mail_base64(m->attach, m->attach_len, 1, out);
-    strbuf_addf(out, "\r\n--=_sc_%.32s--\r\n", hex);
+    strbuf_addf(out, "\r\n--=_sc_%.24s--\r\n", hex);
     return out->failed ? SC_ENOMEM : 0;
 }

@@ -42,7 +42,7 @@ void mail_base64(const void *data, size_t n, int wrap, struct strbuf *out);
 void mail_header_text(const char *name, const char *value, struct strbuf *out);
 
 /* The Message-ID of a round's report to an address, the same on every run:
- * "<spotcheck.QUARTER-ROUND.CODE.HASH@DOMAIN>", HASH the first 24 hex digits of the SHA-256
+ * "<spotcheck.QUARTER-ROUND.CODE.HASH@DOMAIN>", HASH the first 16 hex digits of the SHA-256
  * of "QUARTER\nROUND\nCODE\nADDRESS", DOMAIN the sender's domain. Unsafe characters of
  * the code are dropped. Returns 0 or SC_ENOMEM / SC_EINPUT (from has no domain). */
 int mail_message_id(const char *quarter, int round, const char *code, const char *address,
