@@ -12,6 +12,7 @@
 #     exactly one message per failing site, none for passing sites;
 #   - kill -9 while the sink holds its reply to the data, then a rerun: the held message is
 #     marked unknown and not resent, the other is sent: still exactly one per failing site;
+#   - no reply after the data (the sink holds it past [mail] timeout): unknown, not resent;
 #   - refusals: a round that is not finalised, no [mail] smtp_url (exit 2).
 set -euo pipefail
 source "$(dirname "$0")/lib/skip.sh"
@@ -159,4 +160,18 @@ held=$(ls sink2/*.eml | wc -l); after=$(ls sink3/*.eml | wc -l)
 [ "$held" = 1 ] && [ "$after" = 1 ] || fail "after a kill: $held held + $after sent, want 1 + 1"
 cat sink2/*.rcpt sink3/*.rcpt | sort | uniq -d | grep -q . && fail "a message was duplicated after the kill"
 [ "$(cat sink2/*.rcpt sink3/*.rcpt | sort -u | wc -l)" = 2 ] || fail "not one message per failing site"
+
+# --- no reply after the whole message went out (a timeout, no kill): unknown, not resent
+stop_sink
+q "DELETE FROM deliveries"
+start_sink sink4 --hold
+sed -i 's/^timeout = .*/timeout = 2/' spotcheck.conf
+rc=0; sc --now 2026-11-07 mail 2026Q4 1 > timeout1.log 2>&1 || rc=$?
+[ "$rc" = 3 ] || { cat timeout1.log; fail "no reply: exit $rc, not 3"; }
+grep -q "UNKNOWN: the message went out but no reply came" timeout1.log || { cat timeout1.log; fail "no reply: not unknown"; }
+[ "$(q "SELECT group_concat(state||attempts, ' ') FROM deliveries")" = "unknown1 unknown1" ] ||
+    { q "SELECT * FROM deliveries"; fail "no reply: not both unknown"; }
+sc --now 2026-11-08 mail 2026Q4 1 > timeout2.log || { cat timeout2.log; fail "a run after unknowns failed"; }
+grep -q "0 sent now" timeout2.log || fail "an unknown delivery was resent"
+[ "$(ls sink4/*.eml | wc -l)" = 2 ] || fail "no reply: not one message per site"
 echo "mail_smtp: ok"
