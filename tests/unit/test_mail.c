@@ -127,7 +127,7 @@ static void test_message_layout(void **state)
     time_t t;
     assert_int_equal(sc_time_parse("2026-12-03T09:20", &t), 0);
     struct mail_message m = {"au@office.cn", "web@site.cn", "结果：不合格", "<id.1@office.cn>",
-                             t, "摘要\n第二行\n", "4300000001.html", "<html>报告</html>", 22};
+                             t, "摘要\n第二行\n", "4300000001.html", "<html>报告</html>", 19};
     struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
     assert_int_equal(mail_message_build(&m, &a), 0);
     assert_int_equal(mail_message_build(&m, &b), 0);
@@ -141,7 +141,7 @@ static void test_message_layout(void **state)
     assert_non_null(strstr(a.buf, "Content-Type: text/plain; charset=UTF-8\r\n"));
     assert_non_null(strstr(a.buf, "Content-Disposition: attachment; filename=\"4300000001.html\""));
     struct strbuf enc = STRBUF_INIT;
-    mail_base64("<html>报告</html>", 22, 1, &enc);
+    mail_base64("<html>报告</html>", 19, 1, &enc);
     assert_non_null(strstr(a.buf, enc.buf));
     assert_non_null(strstr(a.buf, "--\r\n")); /* the closing boundary */
     for (const char *p = a.buf; *p; p++) /* 7-bit, CRLF only */
