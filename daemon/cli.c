@@ -17,6 +17,7 @@ const struct command cli_commands[] = {
     {"daemon", "run the schedule: draws, probes, monitoring, verdicts, reports", cmd_daemon},
     {"status", "what the daemon is doing and what is due next", cmd_status},
     {"report", "(re)build a round's reports from the database", cmd_report},
+    {"mail", "send each failing site's defect report to its contact address", cmd_mail},
     {"evidence", "what the auditor saw of a site in a round: homepage, failing probes", cmd_evidence},
     {"publish", "(re)build the public results site", cmd_publish},
     {"check", "check sites now, without a database or a schedule", cmd_check},

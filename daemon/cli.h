@@ -70,6 +70,7 @@ int cmd_verify(struct cli_context *ctx, int argc, char **argv);
 int cmd_daemon(struct cli_context *ctx, int argc, char **argv);
 int cmd_status(struct cli_context *ctx, int argc, char **argv);
 int cmd_report(struct cli_context *ctx, int argc, char **argv);
+int cmd_mail(struct cli_context *ctx, int argc, char **argv);
 int cmd_evidence(struct cli_context *ctx, int argc, char **argv);
 int cmd_publish(struct cli_context *ctx, int argc, char **argv);
 int cmd_check(struct cli_context *ctx, int argc, char **argv);

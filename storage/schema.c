@@ -323,6 +323,21 @@ const char *const storage_migrations[] = {
     "  body_bytes INTEGER NOT NULL DEFAULT 0,"
     "  body_truncated INTEGER NOT NULL DEFAULT 0,"
     "  body_sha256 TEXT);",
+    /* 8: mail deliveries of a round's defect reports (docs/mail.md): one row per (round,
+     * site, address), written 'sending' and committed before the SMTP transaction, so a
+     * crash mid-send leaves a row that is never resent blindly (it becomes 'unknown') */
+    "CREATE TABLE deliveries ("
+    "  round_id INTEGER NOT NULL REFERENCES rounds(id),"
+    "  site_code TEXT NOT NULL,"
+    "  address TEXT NOT NULL,"
+    "  message_id TEXT NOT NULL,"
+    "  state TEXT NOT NULL CHECK(state IN ('sending','sent','failed','unknown')),"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  last_error TEXT,"
+    "  next_attempt_at TEXT,"
+    "  sent_at TEXT,"
+    "  updated_at TEXT,"
+    "  PRIMARY KEY(round_id, site_code, address)) WITHOUT ROWID;",
 };
 
 const int storage_migration_count = sizeof storage_migrations / sizeof storage_migrations[0];

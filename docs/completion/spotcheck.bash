@@ -12,7 +12,7 @@ _spotcheck()
         words=("${COMP_WORDS[@]}") cword=$COMP_CWORD
     fi
 
-    local commands="import sites plan draw verify daemon status report evidence publish check config"
+    local commands="import sites plan draw verify daemon status report mail evidence publish check config"
     local common="--db --config --now --verbose --quiet --help -v -q -h"
     local network="--connect-to --max-pages --max-depth --timeout --concurrency --per-host
         --delay --retries --max-body --allow-private --no-dns"
@@ -71,6 +71,7 @@ _spotcheck()
         daemon) opts="--until $network $common" ;;
         status) opts="--format $common" ;;
         report) opts="--format --out $common" ;;
+        mail) opts="$common" ;;
         evidence) opts="--format --body $common" ;;
         publish) opts="--out $common" ;;
         check) opts="--format --all-links --scope-host --exclude $network $common" ;;
