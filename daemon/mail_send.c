@@ -3,6 +3,7 @@
 
 #include <curl/curl.h>
 #include <string.h>
+#include <sys/socket.h>
 
 struct upload {
     const struct strbuf *msg;
@@ -72,6 +73,14 @@ enum mail_outcome mail_send(const struct mail_server *srv, const char *from, con
             if (code)
                 strbuf_addf(why, " (server said %ld)", code);
         }
+    }
+    if (rc != CURLE_OK) {
+        /* curl says QUIT when it closes the connection and waits for the answer: a server
+         * that stopped answering would hold curl_easy_cleanup() for minutes. Cut it first. */
+        curl_socket_t sock = CURL_SOCKET_BAD;
+        if (curl_easy_getinfo(h, CURLINFO_ACTIVESOCKET, &sock) == CURLE_OK &&
+            sock != CURL_SOCKET_BAD)
+            shutdown(sock, SHUT_RDWR);
     }
     curl_slist_free_all(rcpt);
     curl_easy_cleanup(h);

@@ -16,6 +16,7 @@ SPOTCHECK_PACKAGES=(
   curl jq sqlite3 iproute2 util-linux python3        # integration tests, netns
   dpkg-dev lintian man-db                            # scripts/package and its test
   libxml2-utils chromium fonts-wqy-microhei          # the published site: feed check, browser test
+  python3-aiosmtpd                                   # the mail test's SMTP sink
 )
 
 install_missing_packages() {
