@@ -423,7 +423,10 @@ static void publish_done(int status, const char *msg, void *user)
     struct daemon *d = user;
     d->post = NULL;
     if (status == 0) {
-        daemon_log(LOG_INFO, "rebuilt the round's reports and published it");
+        daemon_log(LOG_INFO, "rebuilt the round's reports and published it%s%s",
+                   *msg ? "; " : "", msg);
+        if (*msg)
+            note_error(d, msg);
     } else if (status != SC_ECANCELED) {
         /* tried again later; the other actions go on meanwhile */
         struct strbuf m = STRBUF_INIT;
@@ -458,11 +461,18 @@ static void round_publish(struct daemon *d, const struct schedule_round *r)
         sc_time_format(sc_clock_now(), now);
         now[16] = '\0'; /* YYYY-MM-DDTHH:MM, as --now takes it */
     }
-    struct postround_step steps[2] = {
-        {{"report", r->quarter, qr.buf, "--out", reports.buf, NULL}},
-        {{"publish", "--out", site, NULL}},
+    /* mail only with [mail] smtp_url; a delivery that fails waits for its retry (spotcheck
+     * mail, docs/mail.md) and does not hold the publication */
+    int mail = *config_get(d->config, CFG_MAIL_SMTP_URL) != '\0';
+    struct postround_step steps[3] = {
+        {{"report", r->quarter, qr.buf, "--out", reports.buf, NULL}, 0},
+        {{"mail", r->quarter, qr.buf, NULL}, 1},
+        {{"publish", "--out", site, NULL}, 0},
     };
-    struct postround_request req = {d->db_path, d->config->file, *now ? now : NULL, steps, 2};
+    if (!mail)
+        steps[1] = steps[2];
+    struct postround_request req = {d->db_path, d->config->file, *now ? now : NULL, steps,
+                                    mail ? 3 : 2};
     struct sc_error err = {{0}};
     if (reports.failed || qr.failed)
         sc_fail(&err, SC_ENOMEM, "out of memory");

@@ -17,6 +17,7 @@ struct postround {
     char *common[7]; /* --db DB [--config F] [--now T] */
     int ncommon;
     char *steps[8][8];
+    int may_fail[8];
     int nsteps, step;
     int cancelled, running;
     int status;
@@ -67,6 +68,12 @@ static void on_exit_cb(uv_process_t *proc, int64_t exit_status, int term_signal)
     if (p->cancelled) {
         p->status = SC_ECANCELED;
     } else if (exit_status != 0 || term_signal != 0) {
+        if (p->may_fail[p->step]) {
+            strbuf_addf(&p->msg, "%s`spotcheck %s` exited %d (carried on)", p->msg.len ? "; " : "",
+                        p->steps[p->step][0], term_signal ? 128 + term_signal : (int)exit_status);
+            uv_close((uv_handle_t *)proc, on_closed);
+            return;
+        }
         p->status = SC_ERUNTIME;
         strbuf_addf(&p->msg, "`spotcheck %s` %s %d", p->steps[p->step][0],
                     term_signal ? "was killed by signal" : "exited", term_signal ? term_signal
@@ -160,6 +167,8 @@ int postround_start(uv_loop_t *loop, const struct postround_request *req, postro
     }
     for (int i = 0; i < nc && ok; i++)
         ok = (p->common[p->ncommon++] = strdup(common[i])) != NULL;
+    for (int s = 0; s < req->nsteps; s++)
+        p->may_fail[s] = req->steps[s].may_fail;
     for (int s = 0; s < req->nsteps && ok; s++, p->nsteps++)
         for (int i = 0; i < 7 && req->steps[s].argv[i] && ok; i++)
             ok = (p->steps[s][i] = strdup(req->steps[s].argv[i])) != NULL;

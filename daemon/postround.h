@@ -23,6 +23,7 @@ struct postround;
  * DIR), at most 8. */
 struct postround_step {
     const char *argv[8];
+    int may_fail; /* a failure is reported (in done's msg) and the next steps still run */
 };
 
 struct postround_request {
@@ -33,8 +34,9 @@ struct postround_request {
     int nsteps;
 };
 
-/* status: 0 when every step exited 0; SC_ECANCELED after postround_cancel; else SC_ERUNTIME
- * with the failed step's words in msg (the later steps are not run). */
+/* status: 0 when every step exited 0 or may fail (msg then says which failed, else ""); 
+ * SC_ECANCELED after postround_cancel; else SC_ERUNTIME with the failed step's words in msg
+ * (the later steps are not run). */
 typedef void (*postround_done_fn)(int status, const char *msg, void *user);
 
 /* Starts the steps, 1 to 8 (the request's strings are copied). done comes once, later, on the

@@ -16,8 +16,10 @@ require_tools jq sqlite3
 . "$SPOTCHECK_SRC/tests/integration/lib/farm.sh"
 tmp=$(mktemp -d)
 bg_pid=
+sink_pid=
 cleanup() {
     [ -z "$bg_pid" ] || kill -TERM "$bg_pid" 2>/dev/null || true
+    [ -z "$sink_pid" ] || kill "$sink_pid" 2>/dev/null || true
     farm_stop >/dev/null 2>&1 || true
     rm -rf "$tmp"
 }
@@ -27,7 +29,24 @@ cd "$tmp"
 
 farm_generate farm 11 20 > /dev/null
 farm_start farm
-printf '[publish]\nout_dir = site\n[sampling]\nseed = 5eed0f5eed0f5eed\n[daemon]\ncrawl_concurrency = 2\n' > spotcheck.conf
+# the failing sites' reports go by mail to a real SMTP sink on loopback (python3-aiosmtpd,
+# installed by scripts/setup.sh; without it this part is left out and said so)
+PY=
+for p in python3 /usr/bin/python3; do
+    if command -v "$p" >/dev/null 2>&1 && "$p" -c 'import aiosmtpd' 2>/dev/null; then PY=$p; break; fi
+done
+mailconf=
+if [ -n "$PY" ]; then
+    mkdir -p sink
+    "$PY" "$SPOTCHECK_SRC/tests/integration/lib/smtp_sink.py" sink 2> sink.log &
+    sink_pid=$!
+    for _ in $(seq 100); do [ -s sink/port ] && break; sleep 0.1; done
+    [ -s sink/port ] || fail "the SMTP sink did not start"
+    mailconf="[mail]\nsmtp_url = smtp://127.0.0.1:$(cat sink/port)\nfrom = audit@office.example.test\nstarttls = no\n"
+else
+    echo "NOTE: python3-aiosmtpd missing: the daemon's mail is not checked here"
+fi
+printf "$mailconf"'[publish]\nout_dir = site\n[sampling]\nseed = 5eed0f5eed0f5eed\n[daemon]\ncrawl_concurrency = 2\n' > spotcheck.conf
 sc() { "$SPOTCHECK_BIN" --config spotcheck.conf "$@"; }
 net=(--no-dns "${FARM_CONNECT_ARGS[@]}" --timeout 3 --retries 1 --per-host 4)
 q() { sqlite3 -batch -noheader "$1" "$2"; }
@@ -78,6 +97,15 @@ for f in reports/2026Q4-1/bulletin.html reports/2026Q4-1/round.json site/index.h
 done
 cmp -s reports/2026Q4-1/round.json report.json || fail "reports/2026Q4-1/round.json differs from report --format json"
 grep -q "published it" run1.log || fail "no publication logged"
+if [ -n "$PY" ]; then
+    # one message per failing site with an address, none for the others
+    want=$(jq '[.sites[] | select(.verdict == "fail")] | length' report.json)
+    got=$(ls sink/*.eml 2>/dev/null | wc -l)
+    [ "$got" -eq "$want" ] || fail "the sink got $got messages for $want failing sites"
+    [ "$(q q.db "SELECT count(*) FROM deliveries WHERE state='sent'")" -eq "$want" ] ||
+        fail "deliveries: not $want sent"
+    echo "mail: $got defect reports delivered to the sink, one per failing site"
+fi
 first=$(head -1 sampled.txt)
 grep -q '<svg' "site/sites/$first.html" || fail "site/sites/$first.html has no availability chart"
 
