@@ -25,7 +25,10 @@ struct content_state {
     struct column_set cols;
     struct list_slot *lists;
     size_t nlists;
-    const char **wanted;
+    /* The pages the probes want fetched (owned copies, in order); content_take_wanted hands
+     * out those from index `given` on. Any probe adds to it with content_want(). */
+    char **wanted;
+    size_t nwanted, capwanted, given;
     /* A navigation-only homepage (no dated item, or only one sitemap-style long list): the
      * newest dated item of the depth-1 pages stands in for the homepage's, and where. */
     int navigation_on; /* rule homepage.navigation */
@@ -116,6 +119,8 @@ void content_state_free(struct content_state *s)
         list_page_free(&s->lists[i].page);
     }
     free(s->lists);
+    for (size_t i = 0; i < s->nwanted; i++)
+        free(s->wanted[i]);
     free(s->wanted);
     sections_hits_free(s->hits);
     free(s->ident.site_code);
@@ -126,11 +131,32 @@ void content_state_free(struct content_state *s)
     free(s);
 }
 
+int content_want(struct content_state *s, const char *url)
+{
+    if (!url)
+        return 0;
+    for (size_t i = 0; i < s->nwanted; i++)
+        if (strcmp(s->wanted[i], url) == 0)
+            return 0;
+    if (s->nwanted == s->capwanted) {
+        size_t cap = s->capwanted ? s->capwanted * 2 : 16;
+        char **p = realloc(s->wanted, cap * sizeof *p);
+        if (!p)
+            return SC_ENOMEM;
+        s->wanted = p;
+        s->capwanted = cap;
+    }
+    char *copy = strdup(url);
+    if (!copy)
+        return SC_ENOMEM;
+    s->wanted[s->nwanted++] = copy;
+    return 0;
+}
+
 static int add_list_slots(struct content_state *s)
 {
     s->lists = calloc(s->cols.n ? s->cols.n : 1, sizeof *s->lists);
-    s->wanted = calloc(s->cols.n ? s->cols.n : 1, sizeof *s->wanted);
-    if (!s->lists || !s->wanted)
+    if (!s->lists)
         return SC_ENOMEM;
     for (size_t i = 0; i < s->cols.n; i++) {
         const char *u = s->cols.v[i].url;
@@ -149,9 +175,8 @@ static int add_list_slots(struct content_state *s)
         s->lists[j].key = key;
         s->lists[j].url = strdup(u);
         s->nlists++; /* the state owns both strings from here, even when the copy failed */
-        if (!s->lists[j].url)
+        if (!s->lists[j].url || content_want(s, s->lists[j].url) != 0)
             return SC_ENOMEM;
-        s->wanted[j] = s->lists[j].url;
     }
     return 0;
 }
@@ -238,10 +263,16 @@ int content_observe_page(struct content_state *s, const char *url, int depth,
     return rc;
 }
 
-const char *const *content_wanted_urls(const struct content_state *s, size_t *n)
+const char *const *content_take_wanted(struct content_state *s, size_t *n)
 {
-    *n = s ? s->nlists : 0;
-    return s ? (const char *const *)s->wanted : NULL;
+    if (!s) {
+        *n = 0;
+        return NULL;
+    }
+    const char *const *from = (const char *const *)s->wanted + s->given;
+    *n = s->nwanted - s->given;
+    s->given = s->nwanted;
+    return from;
 }
 
 /* The list page read for url, or NULL; *failed set when the URL's key could not be made. */

@@ -42,10 +42,16 @@ void content_set_navigation(struct content_state *s, int enabled, int sitemap_ro
 int content_observe_page(struct content_state *s, const char *url, int depth,
                          const GumboOutput *doc);
 
-/* The list-page URLs found on the homepage (absolute, normal form): the crawler should fetch
- * these even when its page budget runs short. *n receives the count; the strings belong to
- * the state. */
-const char *const *content_wanted_urls(const struct content_state *s, size_t *n);
+/* The pages the probes want to read that were not handed out yet (absolute URLs): the
+ * homepage's column list pages, and whatever a probe asks for later while it follows a
+ * trail (content_want). The crawler should fetch these even when its page budget or depth
+ * runs short; content_run asks after every observed page. *n receives the count (0 when
+ * nothing is new); the strings belong to the state and stay valid until it is freed. */
+const char *const *content_take_wanted(struct content_state *s, size_t *n);
+
+/* For the probes (columns, sections, interaction, guides): asks for url to be fetched and
+ * observed. A URL already asked for is not asked again. Returns 0 or SC_ENOMEM. */
+int content_want(struct content_state *s, const char *url);
 
 /* The status of a link as the crawler found it: 1 loads, 0 broken, -1 unknown. */
 typedef int (*content_link_status_fn)(void *user, const char *url);

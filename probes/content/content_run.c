@@ -49,14 +49,11 @@ static int on_page(const struct crawl_page *page, struct site_report *report, vo
     }
     if (content_observe_page(*st, page->url, page->is_homepage ? 0 : page->depth, page->doc) < 0)
         return SC_ENOMEM;
-    if (page->is_homepage) {
-        size_t n;
-        const char *const *wanted = content_wanted_urls(*st, &n);
-        for (size_t k = 0; k < n; k++)
-            if (same_host(page->url, wanted[k]) &&
-                crawl_site_want(page->site, wanted[k]) == SC_ENOMEM)
-                return SC_ENOMEM;
-    }
+    size_t n;
+    const char *const *wanted = content_take_wanted(*st, &n);
+    for (size_t k = 0; k < n; k++)
+        if (same_host(page->url, wanted[k]) && crawl_site_want(page->site, wanted[k]) == SC_ENOMEM)
+            return SC_ENOMEM;
     return 0;
 }
 

@@ -322,9 +322,17 @@ static void content_finish_uses_list_pages(void **state)
         free(text);
         if (i == 0) {
             size_t n;
-            const char *const *wanted = content_wanted_urls(cs, &n);
+            const char *const *wanted = content_take_wanted(cs, &n);
             assert_int_equal(n, 4);
             assert_string_equal(wanted[1], BASE "tzgg/index.html");
+            /* handed out once: nothing new until a probe asks again */
+            assert_non_null(content_take_wanted(cs, &n));
+            assert_int_equal(n, 0);
+            assert_int_equal(content_want(cs, BASE "tzgg/index.html"), 0);
+            assert_int_equal(content_want(cs, BASE "new/index.html"), 0);
+            wanted = content_take_wanted(cs, &n);
+            assert_int_equal(n, 1);
+            assert_string_equal(wanted[0], BASE "new/index.html");
         }
     }
     struct site_report r;
