@@ -19,6 +19,7 @@
 #include "probes/verdict/check_output.h"
 #include "probes/verdict/verdict_final.h"
 #include "storage/crawls.h"
+#include "storage/deliveries.h"
 #include "storage/monitor.h"
 #include "storage/rechecks.h"
 #include "storage/rounds.h"
@@ -79,6 +80,7 @@ struct daemon {
     struct postround *post;  /* a final round's reports and publication being rebuilt */
     const char *db_path;
     time_t publish_retry_at; /* after a failed publication, the next try (not before) */
+    time_t mail_retry_after; /* after a run of `mail Q R` for a retry, the next not before */
     int starts_left;   /* crawls this turn may still start (CRAWL_STARTS_PER_TURN) */
     int more_to_start; /* due crawls wait for the next turn */
 };
@@ -608,6 +610,69 @@ static void recheck_tick(struct daemon *d, time_t now, struct schedule_action *n
     }
 }
 
+/* ---- retries of failed mail deliveries ---- */
+
+static void mail_retry_done(int status, const char *msg, void *user)
+{
+    struct daemon *d = user;
+    d->post = NULL;
+    if (status == 0)
+        daemon_log(LOG_INFO, "retried the failed mail deliveries that were due%s%s",
+                   *msg ? ": " : "", msg);
+    else if (status != SC_ECANCELED)
+        note_error(d, msg);
+    if (d->stopping)
+        daemon_stop(d, NULL);
+    else
+        tick_soon(d, 0);
+}
+
+/* With [mail] smtp_url set, runs `mail Q R` (a child, as postround does) when a failed
+ * delivery's next attempt is due (docs/mail.md, "Retries"), or says when that is. The
+ * command itself decides what to send and records the new next attempt; the daemon runs it
+ * at most once per retry interval so that a command that cannot record (a bad database, a
+ * configuration refused) does not spin. */
+static void mail_retry_tick(struct daemon *d, time_t now, struct schedule_action *next,
+                            char *next_name, size_t next_size)
+{
+    if (d->post || d->stopping || !*config_get(d->config, CFG_MAIL_SMTP_URL))
+        return;
+    struct sc_error err = {{0}};
+    time_t at = 0;
+    char quarter[8] = "";
+    int round = 0;
+    int rc = storage_deliveries_next_due(d->db, &at, quarter, &round, &err);
+    if (rc == SC_ENOTFOUND)
+        return;
+    if (rc < 0) {
+        note_error(d, err.msg);
+        return;
+    }
+    if (at < d->mail_retry_after)
+        at = d->mail_retry_after;
+    if (at > now) {
+        if (next->kind == SCHEDULE_NONE || at < next->at) {
+            *next = (struct schedule_action){SCHEDULE_RECHECK, at};
+            snprintf(next_name, next_size, "retry mail %s %d", quarter, round);
+        }
+        return;
+    }
+    char qr[16], clock[32] = "";
+    snprintf(qr, sizeof qr, "%d", round);
+    if (sc_clock_is_simulated()) {
+        sc_time_format(now, clock);
+        clock[16] = '\0'; /* YYYY-MM-DDTHH:MM, as --now takes it */
+    }
+    struct postround_step step = {{"mail", quarter, qr, NULL}, 1};
+    struct postround_request req = {d->db_path, d->config->file, *clock ? clock : NULL, &step, 1};
+    d->mail_retry_after =
+        now + (d->opt->has_until ? RETRY_SIMULATED_SECONDS / 6 : RETRY_WALL_SECONDS);
+    if (postround_start(&d->loop, &req, mail_retry_done, d, &d->post, &err) == 0)
+        daemon_log(LOG_INFO, "retrying the failed mail deliveries of %s %d", quarter, round);
+    else
+        note_error(d, err.msg);
+}
+
 static void on_tick(uv_timer_t *t)
 {
     struct daemon *d = t->data;
@@ -639,6 +704,7 @@ static void on_tick(uv_timer_t *t)
          pass < 64 && (r = tick_once(d, now, &next, next_name, sizeof next_name)) == 1; pass++)
         ;
     recheck_tick(d, now, &next, next_name, sizeof next_name);
+    mail_retry_tick(d, now, &next, next_name, sizeof next_name);
     char hb[32], at[32] = "";
     sc_time_format(now, hb);
     if (next.kind != SCHEDULE_NONE)
