@@ -84,7 +84,8 @@ struct daemon {
     const char *db_path;
     time_t publish_retry_at; /* after a failed publication, the next try (not before) */
     time_t mail_retry_after; /* after a run of `mail Q R` for a retry, the next not before */
-    char republish_upto[32]; /* the re-checks stored up to then are being published */
+    char republish_upto[32]; /* the re-checks checked up to then are being published (no
+                                new one is stored meanwhile: rectify_tick waits) */
     int starts_left;   /* crawls this turn may still start (CRAWL_STARTS_PER_TURN) */
     int more_to_start; /* due crawls wait for the next turn */
 };
@@ -717,14 +718,13 @@ static void rectify_publish(struct daemon *d)
         if (j->rectify_crawl_id > 0)
             return; /* one publication for the re-checks due together */
     struct sc_error err = {{0}};
-    long n = storage_rectifications_unpublished(d->db, &err);
+    long n = storage_rectifications_unpublished(d->db, d->republish_upto, &err);
     if (n <= 0) {
         if (n < 0)
             note_error(d, err.msg);
         return;
     }
     char now[32] = "";
-    sc_time_format(sc_clock_now(), d->republish_upto);
     if (sc_clock_is_simulated()) {
         sc_time_format(sc_clock_now(), now);
         now[16] = '\0'; /* YYYY-MM-DDTHH:MM, as --now takes it */

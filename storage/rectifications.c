@@ -27,7 +27,7 @@ static const char SQL_DUE[] =
     " WHERE c.final_verdict='fail' AND r.state IN ('finalised','published')"
     " AND NOT EXISTS(SELECT 1 FROM rectifications x WHERE x.crawl_id=c.id) ORDER BY c.id";
 static const char SQL_UNPUBLISHED[] =
-    "SELECT count(*) FROM rectifications WHERE published_at IS NULL";
+    "SELECT count(*), max(checked_at) FROM rectifications WHERE published_at IS NULL";
 static const char SQL_MARK[] =
     "UPDATE rectifications SET published_at=?2 WHERE published_at IS NULL AND checked_at<=?1";
 static const char SQL_ROUND[] =
@@ -266,15 +266,17 @@ int storage_rectifications_due_each(struct storage *db, int days,
     return 0;
 }
 
-long storage_rectifications_unpublished(struct storage *db, struct sc_error *err)
+long storage_rectifications_unpublished(struct storage *db, char *latest, struct sc_error *err)
 {
     sqlite3_stmt *st = storage_stmt(db, SQL_UNPUBLISHED, err);
     if (!st)
         return -1;
     long n = -1;
-    if (sqlite3_step(st) == SQLITE_ROW)
+    if (sqlite3_step(st) == SQLITE_ROW) {
         n = (long)sqlite3_column_int64(st, 0);
-    else
+        if (latest)
+            copy_fixed(st, 1, latest, 32);
+    } else
         storage_fail(db, err, "counting the re-checks not published");
     sqlite3_reset(st);
     return n;

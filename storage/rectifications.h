@@ -72,8 +72,11 @@ int storage_rectifications_due_each(struct storage *db, int days,
                                     int (*cb)(const struct rectification_due *due, void *ud),
                                     void *ud, struct sc_error *err);
 
-/* The re-checks not yet shown on the public site (published_at NULL): the count, or -1. */
-long storage_rectifications_unpublished(struct storage *db, struct sc_error *err);
+/* The re-checks not yet shown on the public site (published_at NULL): the count, or -1;
+ * latest (32 bytes, may be NULL) gets the latest checked_at among them ("" when none), the
+ * bound to mark published once they are shown (the clock may stand before it: a simulated
+ * restart). */
+long storage_rectifications_unpublished(struct storage *db, char *latest, struct sc_error *err);
 /* Marks the re-checks checked at or before `upto` published at `at`. 0 or SC_ERUNTIME. */
 int storage_rectifications_mark_published(struct storage *db, const char *upto, const char *at,
                                           struct sc_error *err);
