@@ -10,6 +10,7 @@
 #include "storage/db.h"
 #include "storage/internal.h"
 #include "storage/rectifications.h"
+#include "reports/rectification_out.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -298,12 +299,67 @@ static void test_storage_round_trip(void **state)
     test_tmpdir_remove(dir);
 }
 
+/* How the reports show it: the states, and everything from a crawled page escaped. */
+static void test_shown_escaped(void **state)
+{
+    (void)state;
+    struct rectification_item_row items[2] = {
+        {"missing_section", SEVERITY_VETO, "javascript:alert(1)", "<script>alert(1)</script>", 0, 0,
+         "\"><img src=x onerror=alert(2)>"},
+        {"broken_link", SEVERITY_DEDUCT, "http://a.gov.cn/x?a=1&b=<2>", "on / & <b>", 1, 1, NULL},
+    };
+    struct rectification rec;
+    memset(&rec, 0, sizeof rec);
+    snprintf(rec.checked_at, sizeof rec.checked_at, "2026-11-28T00:00:00+08:00");
+    rec.reachable = 1;
+    rec.items = items;
+    rec.nitems = 2;
+    struct rectification_view due = {"2026-11-27", 15, "2026-10-02T10:05:00+08:00", NULL};
+    struct rectification_view done = {"2026-11-27", 15, "2026-10-02T10:05:00+08:00", &rec};
+    assert_string_equal(rectification_state(&due), "due");
+    assert_string_equal(rectification_state(&done), "not_rectified");
+    struct strbuf out = STRBUF_INIT;
+    rectification_html_items(&due, &out);
+    assert_int_equal(out.len, 0); /* nothing to show while due */
+    rectification_state_zh(&done, &out);
+    assert_string_equal(out.buf, "未整改（2026-11-28 复查）");
+    strbuf_reset(&out);
+    rectification_html_items(&done, &out);
+    assert_false(out.failed);
+    assert_null(strstr(out.buf, "<script>"));
+    assert_null(strstr(out.buf, "<img"));
+    assert_null(strstr(out.buf, "href=\"javascript:"));
+    assert_non_null(strstr(out.buf, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert_non_null(strstr(out.buf, "仍存在：&quot;&gt;&lt;img"));
+    assert_non_null(strstr(out.buf, "on / &amp; &lt;b&gt;"));
+    assert_non_null(strstr(out.buf, "原检查（2026-10-02T10:05）"));
+    assert_non_null(strstr(out.buf, "复查（2026-11-28T00:00）"));
+    strbuf_reset(&out);
+    struct json_writer w;
+    json_init(&w, &out, 0);
+    rectification_json(&w, &done);
+    assert_false(out.failed);
+    assert_non_null(strstr(out.buf, "\"state\":\"not_rectified\""));
+    assert_non_null(strstr(out.buf, "\"rectified_on\":null"));
+    assert_non_null(strstr(out.buf, "\"state\":\"still_there\""));
+    assert_non_null(strstr(out.buf, "\"finding\":\"\\\"\\u003e\\u003cimg"));
+    assert_non_null(strstr(out.buf, "\"original\":{\"checked_at\":\"2026-10-02T10:05\""));
+    rec.rectified = 1;
+    strbuf_reset(&out);
+    json_init(&w, &out, 0);
+    rectification_json(&w, &done);
+    assert_non_null(strstr(out.buf, "\"state\":\"rectified\""));
+    assert_non_null(strstr(out.buf, "\"rectified_on\":\"2026-11-28\""));
+    strbuf_release(&out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_compare_kinds),
         cmocka_unit_test(test_same_item),
         cmocka_unit_test(test_storage_round_trip),
+        cmocka_unit_test(test_shown_escaped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
