@@ -7,7 +7,7 @@
 #     refused one recorded failed with its next attempt 10 minutes on; a run before then sends
 #     nothing; a run after (--now advanced) delivers it once; a further run sends nothing;
 #   - a permanent refusal (550): recorded failed with no next attempt, never retried, until
-#     --resend CODE clears it; [mail] attempts = 2 of 451 refusals: 10 minutes, 1 hour, then
+#     --resend CODE clears it; [mail] attempts = 3 of 451 refusals: 10 minutes, 1 hour, then
 #     final; --resend of an unknown delivery sends it once more (same Message-ID);
 #   - the messages: From, To, the RFC 2047 subject decoded, the deterministic Message-ID
 #     recorded in the database, Date from --now, multipart/mixed with the text summary
@@ -211,17 +211,21 @@ grep -q "0 sent now.*2 held for the office" perm2.log || { cat perm2.log; fail "
 sc --now 2026-11-12 mail 2026Q4 1 --resend 4300000001 > perm3.log || { cat perm3.log; fail "--resend after a 550"; }
 [ "$(ls sink6/*.eml | wc -l)" = 1 ] && grep -q "4300000001" sink6/001.eml || fail "--resend after a 550: not sent"
 
-# --- [mail] attempts: 451 every time, retried after 10 minutes, then final
+# --- [mail] attempts: 451 every time, retried after 10 minutes, then 1 hour, then final
 stop_sink
 q "DELETE FROM deliveries"
 start_sink sink7 --refuse 451 --refuse-count 99
-printf 'attempts = 2\n' >> spotcheck.conf
+printf 'attempts = 3\n' >> spotcheck.conf
 rc=0; sc --now 2026-11-13T09:00 mail 2026Q4 1 > att1.log 2>&1 || rc=$?
-[ "$rc" = 3 ] || { cat att1.log; fail "451 with attempts 2: exit $rc"; }
+[ "$rc" = 3 ] || { cat att1.log; fail "451 with attempts 3: exit $rc"; }
 [ "$(q "SELECT group_concat(DISTINCT next_attempt_at) FROM deliveries")" = 2026-11-13T09:10:00+08:00 ] ||
     { q "SELECT * FROM deliveries"; fail "the first retry is not 10 minutes on"; }
 rc=0; sc --now 2026-11-13T09:10 mail 2026Q4 1 > att2.log 2>&1 || rc=$?
-grep -q "not retried (no attempt left" att2.log || { cat att2.log; fail "attempts 2: not final after the second"; }
-[ "$(q "SELECT group_concat(state||attempts||coalesce(next_attempt_at,'-'), ' ') FROM deliveries")" = "failed2- failed2-" ] ||
-    { q "SELECT * FROM deliveries"; fail "attempts 2: not final"; }
+[ "$(q "SELECT group_concat(DISTINCT state||attempts||' '||next_attempt_at) FROM deliveries")" = "failed2 2026-11-13T10:10:00+08:00" ] ||
+    { q "SELECT * FROM deliveries"; fail "the second retry is not 1 hour on"; }
+rc=0; sc --now 2026-11-13T10:10 mail 2026Q4 1 > att3.log 2>&1 || rc=$?
+grep -q "not retried (no attempt left" att3.log || { cat att3.log; fail "attempts 3: not final after the third"; }
+[ "$(q "SELECT group_concat(state||attempts||coalesce(next_attempt_at,'-'), ' ') FROM deliveries")" = "failed3- failed3-" ] ||
+    { q "SELECT * FROM deliveries"; fail "attempts 3: not final"; }
+[ "$(ls sink7/*.eml 2>/dev/null | wc -l)" = 0 ] || fail "a refused message was kept"
 echo "mail_smtp: ok"
