@@ -14,15 +14,16 @@
 
 /* What a report knows of a failing site's rectification. */
 struct rectification_view {
-    const char *deadline;   /* YYYY-MM-DD, the last day to rectify */
-    int days;               /* [publish] rectification_days */
-    const char *checked_at; /* when the round's crawl checked the site (its moment text) */
+    const char *deadline;            /* YYYY-MM-DD, the last day to rectify */
+    int days;                        /* [publish] rectification_days */
+    const char *checked_at;          /* when the round's crawl checked the site (its moment text) */
     const struct rectification *rec; /* the re-check, or NULL while due */
 };
 
 /* "due", "rectified" or "not_rectified". */
 const char *rectification_state(const struct rectification_view *v);
-/* The state in Chinese for a table cell: 整改中，待复查 / 已整改（YYYY-MM-DD 复查） / 未整改（...）. */
+/* The state in Chinese for a table cell: 整改中，待复查 / 已整改（YYYY-MM-DD 复查） /
+ * 未整改（...）. */
 void rectification_state_zh(const struct rectification_view *v, struct strbuf *out);
 
 /* Writes the rectification object (the value after a "rectification" key). */

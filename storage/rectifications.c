@@ -11,7 +11,8 @@ static const char SQL_DELETE[] = "DELETE FROM rectifications WHERE crawl_id=?1";
 static const char SQL_INSERT[] =
     "INSERT INTO rectifications(crawl_id, started_at, checked_at, reachable, pages_crawled,"
     " links_checked, score, verdict, rectified, report_json)"
-    " SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 WHERE EXISTS(SELECT 1 FROM crawls WHERE id=?1)";
+    " SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 WHERE EXISTS(SELECT 1 FROM crawls WHERE "
+    "id=?1)";
 static const char SQL_INSERT_ITEM[] =
     "INSERT INTO rectification_items(crawl_id, item, kind, severity, url, detail, points, fixed,"
     " found_detail) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
@@ -30,10 +31,9 @@ static const char SQL_UNPUBLISHED[] =
     "SELECT count(*), max(checked_at) FROM rectifications WHERE published_at IS NULL";
 static const char SQL_MARK[] =
     "UPDATE rectifications SET published_at=?2 WHERE published_at IS NULL AND checked_at<=?1";
-static const char SQL_ROUND[] =
-    "SELECT c.finalised_at, x.crawl_id IS NOT NULL FROM crawls c"
-    " LEFT JOIN rectifications x ON x.crawl_id=c.id"
-    " WHERE c.round_id=?1 AND c.final_verdict='fail'";
+static const char SQL_ROUND[] = "SELECT c.finalised_at, x.crawl_id IS NOT NULL FROM crawls c"
+                                " LEFT JOIN rectifications x ON x.crawl_id=c.id"
+                                " WHERE c.round_id=?1 AND c.final_verdict='fail'";
 
 void rectification_free(struct rectification *r)
 {
@@ -111,9 +111,7 @@ int storage_rectification_save(struct storage *db, long crawl_id, const struct s
             sqlite3_bind_double(st, 7, recheck->score);
         else
             sqlite3_bind_null(st, 7);
-        storage_bind_text(st, 8, !recheck->judged          ? NULL
-                                 : recheck->verdict_pass ? "pass"
-                                                         : "fail");
+        storage_bind_text(st, 8, !recheck->judged ? NULL : recheck->verdict_pass ? "pass" : "fail");
         sqlite3_bind_int(st, 9, rectified != 0);
         storage_bind_text(st, 10, report_json);
         rc = storage_exec_stmt(db, st, err, "storing a re-check");

@@ -36,8 +36,10 @@ static void final_report(struct site_report *f)
     add(f, "unreachable", SEVERITY_VETO, "http://a.gov.cn/", "14 of 140 probes failed", 0);
     add(f, "broken_link", SEVERITY_DEDUCT, "http://a.gov.cn/x.pdf", "http_status on /", 1);
     add(f, "broken_link", SEVERITY_DEDUCT, "http://a.gov.cn/y.html", "http_status on /", 1);
-    add(f, "stale_column", SEVERITY_DEDUCT, "http://a.gov.cn/yw/", "要闻 (news): latest item "
-        "2026-09-01, window 14 days", 2);
+    add(f, "stale_column", SEVERITY_DEDUCT, "http://a.gov.cn/yw/",
+        "要闻 (news): latest item "
+        "2026-09-01, window 14 days",
+        2);
     add(f, "missing_section", SEVERITY_VETO, NULL, "办事服务: no link found", 0);
     add(f, "missing_section", SEVERITY_DEDUCT, NULL, "政策解读: no link found", 2);
     add(f, "no_search", SEVERITY_DEDUCT, NULL, "no site search box", 1);
@@ -56,8 +58,10 @@ static void test_compare_kinds(void **state)
      * (by name, its detail changed), no search; y.html only suspected is not shown fixed */
     add(&r, "broken_link", SEVERITY_DEDUCT, "http://a.gov.cn/x.pdf", "http_status on /a", 1);
     add(&r, "suspected_link", SEVERITY_INFO, "http://a.gov.cn/y.html", "timeout", 0);
-    add(&r, "stale_column", SEVERITY_DEDUCT, "http://a.gov.cn/yw/", "要闻 (news): latest item "
-        "2026-10-01, window 14 days", 2);
+    add(&r, "stale_column", SEVERITY_DEDUCT, "http://a.gov.cn/yw/",
+        "要闻 (news): latest item "
+        "2026-10-01, window 14 days",
+        2);
     add(&r, "missing_section", SEVERITY_DEDUCT, NULL, "政策解读: its page does not load", 2);
     add(&r, "no_search", SEVERITY_DEDUCT, NULL, "no site search box", 1);
     /* new defects do not count: another broken link, another column */
@@ -184,9 +188,8 @@ static void test_storage_round_trip(void **state)
     assert_int_equal(sc_time_parse("2026-11-28", &t28), 0);
     assert_int_equal((long long)seen.first.due, (long long)t28);
     long done, waiting, overdue;
-    assert_int_equal(storage_round_rectifications(db, 7, 15, t28 - 1, &done, &waiting, &overdue,
-                                                  &err),
-                     0);
+    assert_int_equal(
+        storage_round_rectifications(db, 7, 15, t28 - 1, &done, &waiting, &overdue, &err), 0);
     assert_int_equal(done * 100 + waiting * 10 + overdue, 10);
     assert_int_equal(storage_round_rectifications(db, 7, 15, t28, &done, &waiting, &overdue, &err),
                      0);
@@ -207,9 +210,9 @@ static void test_storage_round_trip(void **state)
     size_t n = 0;
     int rectified = 0;
     assert_int_equal(rectify_compare(&f, &r, &items, &n, &rectified), 0);
-    assert_int_equal(storage_rectification_save(db, 99, &f, &r, items, n, rectified, "{}", t28,
-                                                t28 + 60, &err),
-                     SC_ENOTFOUND);
+    assert_int_equal(
+        storage_rectification_save(db, 99, &f, &r, items, n, rectified, "{}", t28, t28 + 60, &err),
+        SC_ENOTFOUND);
     assert_int_equal(
         storage_rectification_save(db, 1, &f, &r, items, n, rectified, "{}", t28, t28 + 60, &err),
         0);
@@ -282,14 +285,15 @@ static void test_storage_round_trip(void **state)
         assert_int_equal(rec.items[i].fixed, 1);
     rectification_free(&rec);
     /* the crawl replaced (a redo): its re-check goes with it */
-    assert_int_equal(sqlite3_exec(db->handle, "PRAGMA foreign_keys=ON; DELETE FROM crawls WHERE id=1",
-                                  NULL, NULL, NULL),
+    assert_int_equal(sqlite3_exec(db->handle,
+                                  "PRAGMA foreign_keys=ON; DELETE FROM crawls WHERE id=1", NULL,
+                                  NULL, NULL),
                      SQLITE_OK);
     assert_int_equal(storage_rectification_load(db, 1, &rec, &err), 0);
     sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_prepare_v2(db->handle, "SELECT count(*) FROM rectification_items", -1,
-                                        &st, NULL),
-                     SQLITE_OK);
+    assert_int_equal(
+        sqlite3_prepare_v2(db->handle, "SELECT count(*) FROM rectification_items", -1, &st, NULL),
+        SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     assert_int_equal(sqlite3_column_int(st, 0), 0);
     sqlite3_finalize(st);
