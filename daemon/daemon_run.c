@@ -729,13 +729,47 @@ static void rectify_publish(struct daemon *d)
         sc_time_format(sc_clock_now(), now);
         now[16] = '\0'; /* YYYY-MM-DDTHH:MM, as --now takes it */
     }
-    struct postround_step step = {{"publish", "--out", site, NULL}, 0};
-    struct postround_request req = {d->db_path, d->config->file, *now ? now : NULL, &step, 1};
-    if (postround_start(&d->loop, &req, republish_done, d, &d->post, &err) == 0)
+    /* the re-checked rounds' reports (STATE_DIR/reports/Q-R, as round_publish writes them),
+     * then the public site */
+    enum { MAX_ROUNDS = 7 };
+    char quarters[MAX_ROUNDS][8], numbers_text[MAX_ROUNDS][16];
+    int numbers[MAX_ROUNDS];
+    struct strbuf dirs[MAX_ROUNDS];
+    struct postround_step steps[MAX_ROUNDS + 1];
+    int nrounds = storage_rectifications_unpublished_rounds(d->db, quarters, numbers, MAX_ROUNDS,
+                                                            &err);
+    if (nrounds < 0) {
+        note_error(d, err.msg);
+        return;
+    }
+    int failed = 0;
+    struct strbuf base = STRBUF_INIT;
+    strbuf_addf(&base, "%s/reports", config_get(d->config, CFG_DAEMON_STATE_DIR));
+    if (nrounds > 0 && !base.failed)
+        mkdir(base.buf, 0755); /* the round's own directory is the report command's */
+    failed |= base.failed;
+    strbuf_release(&base);
+    for (int i = 0; i < nrounds; i++) {
+        strbuf_init(&dirs[i]);
+        strbuf_addf(&dirs[i], "%s/reports/%s-%d", config_get(d->config, CFG_DAEMON_STATE_DIR),
+                    quarters[i], numbers[i]);
+        failed |= dirs[i].failed;
+        snprintf(numbers_text[i], sizeof numbers_text[i], "%d", numbers[i]);
+        steps[i] = (struct postround_step){
+            {"report", quarters[i], numbers_text[i], "--out", dirs[i].buf, NULL}, 0};
+    }
+    steps[nrounds] = (struct postround_step){{"publish", "--out", site, NULL}, 0};
+    struct postround_request req = {d->db_path, d->config->file, *now ? now : NULL, steps,
+                                    nrounds + 1};
+    if (failed)
+        note_error(d, "out of memory publishing re-checks");
+    else if (postround_start(&d->loop, &req, republish_done, d, &d->post, &err) == 0)
         daemon_log(LOG_INFO, "publishing %ld re-check%s after rectification deadlines to %s", n,
                    n == 1 ? "" : "s", site);
     else
         note_error(d, err.msg);
+    for (int i = 0; i < nrounds; i++)
+        strbuf_release(&dirs[i]);
 }
 
 /* ---- re-checks of suspected links ---- */

@@ -29,6 +29,9 @@ static const char SQL_DUE[] =
     " AND NOT EXISTS(SELECT 1 FROM rectifications x WHERE x.crawl_id=c.id) ORDER BY c.id";
 static const char SQL_UNPUBLISHED[] =
     "SELECT count(*), max(checked_at) FROM rectifications WHERE published_at IS NULL";
+static const char SQL_UNPUBLISHED_ROUNDS[] =
+    "SELECT DISTINCT r.quarter, r.number FROM rectifications x JOIN crawls c ON c.id=x.crawl_id"
+    " JOIN rounds r ON r.id=c.round_id WHERE x.published_at IS NULL ORDER BY 1, 2";
 static const char SQL_MARK[] =
     "UPDATE rectifications SET published_at=?2 WHERE published_at IS NULL AND checked_at<=?1";
 static const char SQL_ROUND[] = "SELECT c.finalised_at, x.crawl_id IS NOT NULL FROM crawls c"
@@ -316,4 +319,23 @@ int storage_round_rectifications(struct storage *db, long round_id, int days, ti
     if (rc != SQLITE_DONE)
         return storage_fail(db, err, "counting a round's re-checks");
     return 0;
+}
+
+int storage_rectifications_unpublished_rounds(struct storage *db, char (*quarters)[8], int *numbers,
+                                              int max, struct sc_error *err)
+{
+    sqlite3_stmt *st = storage_stmt(db, SQL_UNPUBLISHED_ROUNDS, err);
+    if (!st)
+        return SC_ERUNTIME;
+    int n = 0, rc;
+    while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        copy_fixed(st, 0, quarters[n], 8);
+        numbers[n++] = sqlite3_column_int(st, 1);
+    }
+    if (n < max && rc != SQLITE_DONE) {
+        sqlite3_reset(st);
+        return storage_fail(db, err, "listing the rounds of re-checks not published");
+    }
+    sqlite3_reset(st);
+    return n;
 }

@@ -77,6 +77,11 @@ int storage_rectifications_due_each(struct storage *db, int days,
  * bound to mark published once they are shown (the clock may stand before it: a simulated
  * restart). */
 long storage_rectifications_unpublished(struct storage *db, char *latest, struct sc_error *err);
+/* The rounds (quarter "2026Q4", number) of the re-checks not yet published, at most max, in
+ * quarter and number order, into quarters[i] (8 bytes each) and numbers[i]. Returns how many,
+ * or SC_ERUNTIME. */
+int storage_rectifications_unpublished_rounds(struct storage *db, char (*quarters)[8],
+                                              int *numbers, int max, struct sc_error *err);
 /* Marks the re-checks checked at or before `upto` published at `at`. 0 or SC_ERUNTIME. */
 int storage_rectifications_mark_published(struct storage *db, const char *upto, const char *at,
                                           struct sc_error *err);

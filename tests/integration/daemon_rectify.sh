@@ -13,7 +13,7 @@
 #   - then `report --format json`: lianyuan "rectified" on 2026-11-28 with every failed item
 #     fixed, fgw "not_rectified" with the items still there and the re-check's finding, both
 #     with the original check's and the re-check's moments; the site report JSON agrees;
-#   - the daemon republished: the public site page and round page show the outcomes
+#   - the daemon rebuilt the round's reports ([daemon] state_dir) and republished: the public site page and round page show the outcomes
 #     (已整改 / 未整改 with the re-check's day) and the table of both checks;
 #   - the next round's bulletin (2026Q4 2, 整改要求) lists the previous failures with their
 #     outcome; status counts 2 done.
@@ -97,6 +97,8 @@ grep -q "published the re-checks after rectification deadlines" run3.log run4.lo
 
 # report --format json: the states with both checks' evidence
 sc report 2026Q4 1 --format json > r2.json || fail "report exited $?"
+cmp -s reports/2026Q4-1/round.json r2.json ||
+    fail "the daemon did not rebuild reports/2026Q4-1 after the re-checks"
 jq -e --arg c "$fixed" '.sites[] | select(.code == $c) | .rectification |
     .state == "rectified" and .rectified_on == "2026-11-28" and (.rechecked_at | startswith("2026-11-28T00:0")) and
     .recheck.reachable and (.items | length) >= 2 and all(.items[]; .state == "fixed" and

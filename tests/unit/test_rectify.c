@@ -252,6 +252,11 @@ static void test_storage_round_trip(void **state)
     assert_int_equal(done * 100 + waiting * 10 + overdue, 100);
 
     /* published marks: only those checked up to the moment given */
+    char quarters[2][8];
+    int numbers[2];
+    assert_int_equal(storage_rectifications_unpublished_rounds(db, quarters, numbers, 2, &err), 1);
+    assert_string_equal(quarters[0], "2026Q4");
+    assert_int_equal(numbers[0], 1);
     char latest[32];
     assert_int_equal(storage_rectifications_unpublished(db, latest, &err), 1);
     assert_string_equal(latest, "2026-11-28T00:01:00+08:00");
@@ -264,6 +269,7 @@ static void test_storage_round_trip(void **state)
                      0);
     assert_int_equal(storage_rectifications_unpublished(db, latest, &err), 0);
     assert_string_equal(latest, "");
+    assert_int_equal(storage_rectifications_unpublished_rounds(db, quarters, numbers, 2, &err), 0);
 
     /* saved again (all fixed now): replaced whole, not added to */
     site_report_free(&r);
