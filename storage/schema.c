@@ -338,6 +338,33 @@ const char *const storage_migrations[] = {
     "  sent_at TEXT,"
     "  updated_at TEXT,"
     "  PRIMARY KEY(round_id, site_code, address)) WITHOUT ROWID;",
+    /* 9: the re-check after a failing site's rectification deadline (整改 复查,
+     * docs/rectification.md): one row per failing final crawl, written with its items in one
+     * transaction once the re-check crawl is judged; published_at is set once the public site
+     * showed it */
+    "CREATE TABLE rectifications ("
+    "  crawl_id INTEGER PRIMARY KEY REFERENCES crawls(id) ON DELETE CASCADE,"
+    "  started_at TEXT NOT NULL,"
+    "  checked_at TEXT NOT NULL,"
+    "  reachable INTEGER NOT NULL,"
+    "  pages_crawled INTEGER NOT NULL DEFAULT 0,"
+    "  links_checked INTEGER NOT NULL DEFAULT 0,"
+    "  score REAL,"
+    "  verdict TEXT,"
+    "  rectified INTEGER NOT NULL,"
+    "  report_json TEXT,"
+    "  published_at TEXT);"
+    "CREATE TABLE rectification_items ("
+    "  crawl_id INTEGER NOT NULL REFERENCES rectifications(crawl_id) ON DELETE CASCADE,"
+    "  item INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  severity TEXT NOT NULL,"
+    "  url TEXT,"
+    "  detail TEXT,"
+    "  points REAL NOT NULL DEFAULT 0,"
+    "  fixed INTEGER NOT NULL,"
+    "  found_detail TEXT,"
+    "  PRIMARY KEY(crawl_id, item)) WITHOUT ROWID;",
 };
 
 const int storage_migration_count = sizeof storage_migrations / sizeof storage_migrations[0];
