@@ -28,6 +28,8 @@ struct url_entry {
     char *final_url;
     int depth;
     unsigned page_requested : 1, check_requested : 1, done : 1;
+    /* a hook asked for it (crawl_site_want): parsed and observed even on another host */
+    unsigned page_wanted : 1;
     int busy; /* fetches (checks, pages with their parse) queued or running for it */
     struct crawl_site *page_site;      /* the site its (latest) page fetch is for */
     struct crawl_site *page_wanted_by; /* a site wants it crawled once its check says ok */
@@ -804,7 +806,7 @@ static void on_page_fetched(struct crawl_site *s, struct fetch_ctx *x, struct fe
         }
     }
     int parsing = ok2xx && !seen && res->body && site_open(s) &&
-                  (is_home || site_in_scope(s, res->final_url)) &&
+                  (is_home || e->page_wanted || site_in_scope(s, res->final_url)) &&
                   looks_like_html(res->content_type, res->body, res->body_len) &&
                   queue_parse(s, x, res);
     if (!parsing)
@@ -941,6 +943,7 @@ int crawl_site_want(struct crawl_site *s, const char *url)
     free(abs);
     if (!e)
         return SC_ENOMEM;
+    e->page_wanted = 1;
     if (!e->page_requested) {
         if (created)
             e->depth = s->crawl->opt.max_depth;
