@@ -338,6 +338,19 @@ const char *const storage_migrations[] = {
     "  sent_at TEXT,"
     "  updated_at TEXT,"
     "  PRIMARY KEY(round_id, site_code, address)) WITHOUT ROWID;",
+    /* 9: 服务不实用: the 办事服务 section a crawl followed, and the service guides it checked
+     * with their missing key elements (storage/crawl_guides.c, docs/database.md) */
+    "CREATE TABLE crawl_services ("
+    "  crawl_id INTEGER PRIMARY KEY REFERENCES crawls(id) ON DELETE CASCADE,"
+    "  url TEXT NOT NULL,"
+    "  analysed INTEGER NOT NULL);"
+    "CREATE TABLE crawl_guides ("
+    "  id INTEGER PRIMARY KEY,"
+    "  crawl_id INTEGER NOT NULL REFERENCES crawls(id) ON DELETE CASCADE,"
+    "  url TEXT NOT NULL,"
+    "  name TEXT NOT NULL DEFAULT '',"
+    "  missing TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX crawl_guides_crawl ON crawl_guides(crawl_id);",
 };
 
 const int storage_migration_count = sizeof storage_migrations / sizeof storage_migrations[0];
