@@ -249,7 +249,9 @@ static void follow_link(struct follow *f, const GumboNode *a)
         return;
     }
     int allowed = guides_trail_allows(f->t, abs);
-    int under = strncmp(abs, f->t->section_dir, strlen(f->t->section_dir)) == 0;
+    /* from the section's page: what is under it or is worded like a list or a guide; from a
+     * list: any link (its 事项 are named by what they are, 居民身份证申领) */
+    int under = f->level == 2 || strncmp(abs, f->t->section_dir, strlen(f->t->section_dir)) == 0;
     int worded = allowed == 1 && !under ? trail_text(a) : 0;
     if (allowed < 0 || worded < 0) {
         f->rc = SC_ENOMEM;

@@ -9,7 +9,10 @@
  *    followed by its block, <dt>/<dd>);
  *  - the trail (struct guides_trail) follows the section: its page (level 0), the pages it
  *    links to (level 1: the lists of 事项, or guides), and the pages those link to (level 2:
- *    the guides). It only asks for pages (through a want callback; content.c passes
+ *    the guides), only on the site's host and the *.gov.cn hosts the section is on or its
+ *    page links to. From the section's page it follows a link under the section's directory
+ *    or whose text has a word of lists and guides (指南, 事项, 办事, 服务, 办理, 清单); from a
+ *    level-1 page, any link. It only asks for pages (through a want callback; content.c passes
  *    content_want) and reads what the crawler hands back; it never fetches.
  *
  * Which guides are checked does not depend on the order the pages come back: each page of

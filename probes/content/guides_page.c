@@ -44,6 +44,8 @@ struct reader {
     const GumboNode *row, *chunk_row; /* the <tr> being read, and the chunk's */
     int pending;                      /* a label waiting for its value, or -1 */
     const GumboNode *pending_row;
+    const GumboNode *block;         /* the innermost block element being read */
+    const GumboNode *pending_scope; /* leaving it, the waiting label has no value */
     const GumboNode *header_row; /* a column-header row: its labels do not count */
     size_t read;                 /* text bytes read */
     unsigned labelled, present;
@@ -237,6 +239,18 @@ static void value_of(struct reader *r, int e, const char *value)
         r->failed = 1;
 }
 
+static int is_block(GumboTag t);
+
+/* The block element around a chunk's block: the label's value must come before it ends (the
+ * heading's item, the cell's row, the dt's dl). */
+static const GumboNode *scope_of(const GumboNode *block)
+{
+    const GumboNode *p = block ? block->parent : NULL;
+    while (p && !(p->type == GUMBO_NODE_ELEMENT && is_block(p->v.element.tag)))
+        p = p->parent;
+    return p;
+}
+
 static void chunk_done(struct reader *r, const char *text, int cell)
 {
     const char *rest = NULL;
@@ -258,6 +272,7 @@ static void chunk_done(struct reader *r, const char *text, int cell)
         } else {
             r->pending = e;
             r->pending_row = row;
+            r->pending_scope = scope_of(r->block);
         }
         return;
     }
@@ -348,8 +363,11 @@ static void walk(struct reader *r, const GumboNode *n, int depth)
     }
     int block = is_block(tag);
     int cell = tag == GUMBO_TAG_TD || tag == GUMBO_TAG_TH || tag == GUMBO_TAG_DD;
-    if (block)
+    const GumboNode *outer = r->block;
+    if (block) {
         flush(r, 0);
+        r->block = n;
+    }
     const GumboNode *row = r->row;
     if (tag == GUMBO_TAG_TR)
         r->row = r->chunk_row = n;
@@ -360,8 +378,14 @@ static void walk(struct reader *r, const GumboNode *n, int depth)
         walk(r, kids->data[i], depth + 1);
     if (tag == GUMBO_TAG_A)
         r->in_link--;
-    if (block)
+    if (block) {
         flush(r, cell);
+        r->block = outer;
+        if (r->pending >= 0 && r->pending_scope == n) { /* its item ended: no value */
+            value_of(r, r->pending, "");
+            r->pending = -1;
+        }
+    }
     if (tag == GUMBO_TAG_TR)
         r->row = r->chunk_row = row;
 }

@@ -647,7 +647,11 @@ static void parse_done(uv_work_t *w, int status)
             entry_set(e, j->status, "soft_404", NULL);
             e->result = LINK_BROKEN;
         } else if (!j->failed && site_open(s)) {
-            s->report->pages_crawled++;
+            /* a page a hook wanted on another host (a service platform's guide) is read,
+             * not counted as one of the site's */
+            if (j->is_homepage || !e->page_wanted ||
+                site_in_scope(s, j->final_url ? j->final_url : e->url))
+                s->report->pages_crawled++;
             c->pages++;
             /* The page's own links first: a URL the hook then wants (crawl_site_want: a
              * column's list page) and the page also links is already queued at its true

@@ -93,6 +93,13 @@ static void guide_inline_and_definition_lists(void **state)
     assert_int_equal(g.present, BIT(GUIDE_E_FEES));
     assert_null(g.name); /* no 事项名称, no title */
     guide_read_free(&g);
+    /* a heading whose block is empty has no value, whatever text comes after its item */
+    read_html("<div class='item'><h3>咨询电话</h3><div class='content'></div></div>"
+              "<div class='footer'><p>主办单位：某局 联系电话：12345</p></div>",
+              &g);
+    assert_int_equal(g.labelled, BIT(GUIDE_E_PHONE));
+    assert_int_equal(g.present, 0);
+    guide_read_free(&g);
     /* a label last on the page has no value */
     read_html("<p>申请材料</p><p>身份证</p><p>咨询电话</p>", &g);
     assert_int_equal(g.labelled, BIT(GUIDE_E_MATERIALS) | BIT(GUIDE_E_PHONE));
@@ -233,13 +240,15 @@ static void trail_follows_the_section_to_its_guides(void **state)
     /* the platform's list is read before the site's: the order of the report is the
      * trail's, not the crawl's */
     assert_int_equal(observe(t, ZWFW "portal/list.html",
-                             "<a href='g1.html'>办事指南一</a><a href='g2.html'>办事指南二</a>", &w),
+                             "<a href='g1.html'>居民身份证申领</a><a href='g2.html'>办事指南二</a>", &w),
                      0);
     assert_int_equal(observe(t, SITE "bsfw/grbs/index.html",
                              "<a href='/'>首页</a><a href='a.html'>甲</a><a href='b.html'>乙</a>"
                              "<a href='" ZWFW "portal/g2.html'>办事指南二</a>",
                              &w),
                      0);
+    /* a list's 事项 are followed whatever they are called */
+    assert_true(wanted(&w, ZWFW "portal/g1.html"));
     guide_html(&sb, "乙", BIT(GUIDE_E_PHONE));
     assert_int_equal(observe(t, SITE "bsfw/grbs/b.html", sb.buf, &w), 0);
     guide_html(&sb, "甲", 0);
