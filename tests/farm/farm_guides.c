@@ -230,8 +230,10 @@ int farm_guides_page(const struct farm_model *m, const struct farm_site *s, int 
                 continue;
             strbuf_reset(&u);
             farm_guide_url(s, g, &u);
-            strbuf_addf(&body, "<li><a href=\"%s\">%s</a></li>\n", strrchr(u.buf, '/') + 1,
-                        s->guides[g].name);
+            /* on the platform relative to the list, on the site from its root */
+            const char *href = list_on_platform(s, k) ? strrchr(u.buf, '/') + 1
+                                                      : strchr(u.buf + strlen("http://"), '/');
+            strbuf_addf(&body, "<li><a href=\"%s\">%s</a></li>\n", href, s->guides[g].name);
         }
         strbuf_adds(&body, "</ul>\n");
         platform = list_on_platform(s, k);
