@@ -365,6 +365,19 @@ const char *const storage_migrations[] = {
     "  fixed INTEGER NOT NULL,"
     "  found_detail TEXT,"
     "  PRIMARY KEY(crawl_id, item)) WITHOUT ROWID;",
+    /* 10: 服务不实用: the 办事服务 section a crawl followed, and the service guides it checked
+     * with their missing key elements (storage/crawl_guides.c, docs/database.md) */
+    "CREATE TABLE crawl_services ("
+    "  crawl_id INTEGER PRIMARY KEY REFERENCES crawls(id) ON DELETE CASCADE,"
+    "  url TEXT NOT NULL,"
+    "  analysed INTEGER NOT NULL);"
+    "CREATE TABLE crawl_guides ("
+    "  id INTEGER PRIMARY KEY,"
+    "  crawl_id INTEGER NOT NULL REFERENCES crawls(id) ON DELETE CASCADE,"
+    "  url TEXT NOT NULL,"
+    "  name TEXT NOT NULL DEFAULT '',"
+    "  missing TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX crawl_guides_crawl ON crawl_guides(crawl_id);",
 };
 
 const int storage_migration_count = sizeof storage_migrations / sizeof storage_migrations[0];

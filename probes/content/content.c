@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "probes/content/columns.h"
+#include "probes/content/guides.h"
 #include "probes/content/identity.h"
 #include "probes/content/sections.h"
 #include "probes/net/url.h"
@@ -38,6 +39,9 @@ struct content_state {
     char *second_from;
     struct section_hit hits[SECTION_COUNT];
     struct site_identity ident;
+    /* 服务不实用: the trail to the 办事服务 section's service guides (guides.h) */
+    struct guides_trail *guides;
+    int guide_sample; /* rule services.guide_sample */
 };
 
 /* The matching key of a URL: "http://h/a/" "http://h/a/index.html" "http://h/a" are one. */
@@ -69,6 +73,11 @@ static char *url_key(const char *url)
     return norm;
 }
 
+char *content_url_key(const char *url)
+{
+    return url_key(url);
+}
+
 struct content_state *content_state_new(const char *home_url, long as_of)
 {
     struct content_state *s = calloc(1, sizeof *s);
@@ -86,6 +95,7 @@ struct content_state *content_state_new(const char *home_url, long as_of)
     rules_default(&d);
     s->navigation_on = d.v[RULE_HOMEPAGE_NAVIGATION] != 0;
     s->sitemap_rows = (int)d.v[RULE_HOMEPAGE_SITEMAP_ROWS];
+    s->guide_sample = (int)d.v[RULE_SERVICES_GUIDE_SAMPLE];
     s->ident.site_code_matches = -1;
     char *host = NULL;
     int port;
@@ -107,10 +117,26 @@ void content_set_navigation(struct content_state *s, int enabled, int sitemap_ro
     s->sitemap_rows = sitemap_rows > 0 ? sitemap_rows : 0;
 }
 
+void content_set_guide_sample(struct content_state *s, int sample)
+{
+    s->guide_sample = sample > 0 ? sample : 0;
+}
+
+int content_may_leave_site(const struct content_state *s, const char *url)
+{
+    return s ? guides_trail_allows(s->guides, url) : 0;
+}
+
+static int want_for_guides(void *user, const char *url)
+{
+    return content_want(user, url);
+}
+
 void content_state_free(struct content_state *s)
 {
     if (!s)
         return;
+    guides_trail_free(s->guides);
     free(s->second_from);
     column_set_free(&s->cols);
     for (size_t i = 0; i < s->nlists; i++) {
@@ -245,7 +271,16 @@ int content_observe_page(struct content_state *s, const char *url, int depth,
             rc = add_list_slots(s);
         if (rc == 0)
             s->navigation = homepage_is_navigation(s);
+        if (rc == 0 && s->guide_sample > 0 && !(s->guides = guides_trail_new(base, s->guide_sample)))
+            rc = SC_ENOMEM;
+        if (rc == 0)
+            rc = guides_trail_start(s->guides, s->hits[SECTION_SERVICES].url, want_for_guides, s);
         return rc;
+    }
+    if (s->guides && url) {
+        int rc = guides_trail_observe(s->guides, url, doc->root, want_for_guides, s);
+        if (rc)
+            return rc;
     }
     if (!url || s->nlists == 0)
         return 0;
@@ -427,6 +462,8 @@ int content_finish(struct content_state *s, struct site_report *rep, const struc
         sec->required = required;
         sec->present = sec->url && (!link_status || link_status(user, sec->url) != 0);
     }
+    if (rc == 0)
+        rc = guides_trail_finish(s->guides, rep);
     /* the identity moves into the report */
     struct site_identity *id = &rep->identity;
     free(id->site_code);
