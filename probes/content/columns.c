@@ -14,6 +14,7 @@
 
 #include "common/error.h"
 #include "common/strbuf.h"
+#include "probes/content/columns_hidden.h"
 #include "probes/content/columns_items.h"
 #include "probes/content/content_dom.h"
 #include "probes/content/dates.h"
@@ -707,17 +708,67 @@ static int under_dir(const char *page_url, const char *href)
     return under;
 }
 
+/* 1 when an element is an empty list: a ul or ol with no element inside. */
+static int empty_list_visit(const GumboNode *n, int depth)
+{
+    if (depth > DOM_MAX_DEPTH || n->type != GUMBO_NODE_ELEMENT)
+        return 0;
+    const GumboVector *kids = dom_children(n);
+    if (dom_is(n, GUMBO_TAG_UL) || dom_is(n, GUMBO_TAG_OL)) {
+        int any = 0;
+        for (unsigned i = 0; kids && i < kids->length && !any; i++) {
+            const GumboNode *k = kids->data[i];
+            any = k->type == GUMBO_NODE_ELEMENT || k->type == GUMBO_NODE_TEXT;
+        }
+        if (!any)
+            return 1;
+    }
+    if (dom_is(n, GUMBO_TAG_SCRIPT))
+        return 0;
+    for (unsigned i = 0; kids && i < kids->length; i++)
+        if (empty_list_visit(kids->data[i], depth + 1))
+            return 1;
+    return 0;
+}
+
+/* Marks the rows that are a list's own pager (首页 上一页 1 2 下一页 尾页): not items. */
+static int mark_pager_rows(const struct page_items *p, char *pager, struct strbuf *sb)
+{
+    for (size_t i = 0; i < p->nitems; i++) {
+        if (p->items[i].placeholder)
+            continue;
+        strbuf_reset(sb);
+        dom_text(p->items[i].el, sb, 0);
+        dom_text_trim(sb);
+        if (sb->failed)
+            return SC_ENOMEM;
+        pager[i] = columns_is_pager_text(sb->buf) != 0;
+    }
+    return 0;
+}
+
 int columns_list_page(const GumboNode *root, const char *page_url, long as_of,
                       struct list_page *out)
 {
     struct page_items p;
+    struct strbuf sb = STRBUF_INIT;
     memset(out, 0, sizeof *out);
     int rc = page_items_collect(root, as_of, &p);
     if (rc)
         return rc;
+    char *pager = p.nitems ? calloc(p.nitems, 1) : NULL;
+    if ((p.nitems && !pager) || mark_pager_rows(&p, pager ? pager : "", &sb)) {
+        free(pager);
+        strbuf_release(&sb);
+        page_items_free(&p);
+        return SC_ENOMEM;
+    }
+    strbuf_release(&sb);
     long best_score = 0;
     size_t best = (size_t)-1;
-    int placeholders = 0;
+    int placeholders = 0, pager_rows = 0;
+    for (size_t i = 0; i < p.nitems; i++)
+        pager_rows += pager[i];
     for (size_t l = 0; l < p.nlists; l++) {
         const struct page_list *pl = &p.lists[l];
         placeholders += pl->placeholders;
@@ -725,7 +776,7 @@ int columns_list_page(const GumboNode *root, const char *page_url, long as_of,
             continue;
         long under = 0;
         for (size_t i = pl->first; i < p.nitems; i++)
-            if (p.list_of[i] == l && !p.items[i].placeholder &&
+            if (p.list_of[i] == l && !p.items[i].placeholder && !pager[i] &&
                 under_dir(page_url, p.items[i].href))
                 under++;
         /* dated rows weigh most; rows linking under the page's directory break ties */
@@ -743,11 +794,12 @@ int columns_list_page(const GumboNode *root, const char *page_url, long as_of,
         const struct page_list *pl = &p.lists[best];
         out->days = pl->dated ? calloc((size_t)pl->dated, sizeof *out->days) : NULL;
         if (pl->dated && !out->days) {
+            free(pager);
             page_items_free(&p);
             return SC_ENOMEM;
         }
         for (size_t i = pl->first; i < p.nitems; i++) {
-            if (p.list_of[i] != best || p.items[i].placeholder)
+            if (p.list_of[i] != best || p.items[i].placeholder || pager[i])
                 continue;
             out->items++;
             if (p.items[i].day == SC_NO_DAY)
@@ -760,9 +812,13 @@ int columns_list_page(const GumboNode *root, const char *page_url, long as_of,
             out->items = out->undated = 0;
             out->blank = 1;
         }
+        if (out->items == 0)
+            out->blank = 1;
     }
+    if (out->blank)
+        out->empty_evidence = placeholders > 0 || pager_rows > 0 || empty_list_visit(root, 0);
+    free(pager);
     page_items_free(&p);
-    (void)placeholders;
     return 0;
 }
 

@@ -110,6 +110,10 @@ static const struct rule_def table[RULE_COUNT] = {
     [RULE_SECTIONS_OTHER_HOST] = {"sections.other_host", 1, ONOFF,
                                   "a section linked on another host (zwfw.*.gov.cn) counts "
                                   "when its page loads"},
+    [RULE_COLUMNS_EXTRA_PAGES] = {"columns.extra_pages", 60, COUNT,
+                                  "candidate column pages (navigation and section index links) "
+                                  "fetched per site to find hidden blank columns (0 = none; "
+                                  "project default)"},
 };
 
 const struct rule_def *rules_table(void)

@@ -74,6 +74,9 @@ enum rule_id {
     RULE_HOMEPAGE_SITEMAP_ROWS, /* a homepage whose only dated list has >= N rows (0 = off) */
     /* sections hosted on another host (a provincial service platform zwfw.*.gov.cn) */
     RULE_SECTIONS_OTHER_HOST,
+    /* blank columns wherever they are (issue 12): the candidate column pages (navigation
+     * links, section index links) fetched per site beyond the homepage's columns */
+    RULE_COLUMNS_EXTRA_PAGES,
     RULE_COUNT
 };
 

@@ -113,3 +113,17 @@ const char *defect_severity_name(enum defect_severity s)
     static const char *const names[] = {"veto", "deduct", "info"};
     return (unsigned)s < 3 ? names[s] : "info";
 }
+
+const char *column_found_in_name(enum column_found_in f)
+{
+    static const char *const names[] = {"homepage", "navigation", "section_index"};
+    return (unsigned)f < 3 ? names[f] : "homepage";
+}
+
+int column_found_in_parse(const char *word)
+{
+    for (int f = FOUND_HOMEPAGE; word && f <= FOUND_SECTION_INDEX; f++)
+        if (strcmp(word, column_found_in_name((enum column_found_in)f)) == 0)
+            return f;
+    return -1;
+}
