@@ -708,6 +708,33 @@ static int under_dir(const char *page_url, const char *href)
     return under;
 }
 
+/* The length of url without a trailing index.* page name or slash: "http://h/a/",
+ * "http://h/a/index.html" and "http://h/a" compare equal on that many bytes. */
+static size_t page_stem(const char *url)
+{
+    size_t n = strlen(url);
+    const char *slash = strrchr(url, '/');
+    if (slash && (strncmp(slash + 1, "index.", 6) == 0 || strncmp(slash + 1, "default.", 8) == 0))
+        n = (size_t)(slash - url);
+    while (n > 0 && url[n - 1] == '/')
+        n--;
+    return n;
+}
+
+/* 1 when the link (as written) leads back to the list page itself (its breadcrumb's last
+ * step, a pager's 首页): not an item of the list. */
+static int links_to_self(const char *page_url, const char *href)
+{
+    char *abs = NULL;
+    int self = 0;
+    if (href && url_resolve(page_url, href, &abs) == URL_OK) {
+        size_t a = page_stem(abs), p = page_stem(page_url);
+        self = a == p && strncmp(abs, page_url, a) == 0;
+    }
+    free(abs);
+    return self;
+}
+
 /* 1 when an element is an empty list: a ul or ol with no element inside. */
 static int empty_list_visit(const GumboNode *n, int depth)
 {
@@ -742,7 +769,8 @@ static int mark_pager_rows(const struct page_items *p, char *pager, struct strbu
         dom_text_trim(sb);
         if (sb->failed)
             return SC_ENOMEM;
-        pager[i] = columns_is_pager_text(sb->buf) != 0;
+        /* 1: a pager row; 2: one that is only 首页 (also a breadcrumb's first step) */
+        pager[i] = columns_is_pager_text(sb->buf) ? strcmp(sb->buf, "首页") ? 1 : 2 : 0;
     }
     return 0;
 }
@@ -767,8 +795,11 @@ int columns_list_page(const GumboNode *root, const char *page_url, long as_of,
     long best_score = 0;
     size_t best = (size_t)-1;
     int placeholders = 0, pager_rows = 0;
-    for (size_t i = 0; i < p.nitems; i++)
-        pager_rows += pager[i];
+    for (size_t i = 0; i < p.nitems; i++) {
+        pager_rows += pager[i] == 1;
+        if (!pager[i] && !p.items[i].placeholder && links_to_self(page_url, p.items[i].href))
+            pager[i] = 3; /* not an item either, and no sign of an empty list */
+    }
     for (size_t l = 0; l < p.nlists; l++) {
         const struct page_list *pl = &p.lists[l];
         placeholders += pl->placeholders;

@@ -425,18 +425,48 @@ int columns_index_links(const GumboNode *root, const char *page_url, size_t max,
 
 /* ---- a candidate column page ---- */
 
-static int crumb_visit(const GumboNode *n, int depth)
+/* The breadcrumb element (class or id crumb, position, location ...), or NULL. */
+static const GumboNode *crumb_visit(const GumboNode *n, int depth)
 {
     static const char *const words[] = {"crumb", "position", "location", "dqwz", "weizhi", NULL};
     if (depth > DOM_MAX_DEPTH || n->type != GUMBO_NODE_ELEMENT)
-        return 0;
+        return NULL;
     if (attr_says(n, words))
-        return 1;
+        return n;
     const GumboVector *kids = dom_children(n);
-    for (unsigned i = 0; kids && i < kids->length; i++)
-        if (crumb_visit(kids->data[i], depth + 1))
-            return 1;
-    return 0;
+    for (unsigned i = 0; kids && i < kids->length; i++) {
+        const GumboNode *c = crumb_visit(kids->data[i], depth + 1);
+        if (c)
+            return c;
+    }
+    return NULL;
+}
+
+int columns_crumb_name(const GumboNode *root, char **name)
+{
+    *name = NULL;
+    const GumboNode *crumb = root ? crumb_visit(root, 0) : NULL;
+    if (!crumb)
+        return 0;
+    struct strbuf sb = STRBUF_INIT;
+    text_of(crumb, &sb);
+    if (sb.failed) {
+        strbuf_release(&sb);
+        return SC_ENOMEM;
+    }
+    static const char *const seps[] = {">", "＞", "»", "→", "》"};
+    const char *last = sb.buf ? sb.buf : "";
+    for (const char *p = last; *p; p++)
+        for (size_t k = 0; k < sizeof seps / sizeof *seps; k++)
+            if (strncmp(p, seps[k], strlen(seps[k])) == 0)
+                last = p + strlen(seps[k]);
+    while (*last == ' ')
+        last++;
+    int rc = 0;
+    if (last != sb.buf && nameish(last) && strcmp(last, "首页") != 0 && !(*name = strdup(last)))
+        rc = SC_ENOMEM;
+    strbuf_release(&sb);
+    return rc;
 }
 
 /* 1 when the page shows a breadcrumb (当前位置：首页 > ...), 0, or SC_ENOMEM. */

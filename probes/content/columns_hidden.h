@@ -52,6 +52,11 @@ enum column_page_kind { COLUMN_PAGE_NOT, COLUMN_PAGE_LIST, COLUMN_PAGE_BLANK };
 int columns_column_page(const GumboNode *root, const char *page_url, long as_of,
                         struct list_page *out, enum column_page_kind *kind);
 
+/* The column's name as the page's breadcrumb ends (当前位置：首页 > 新闻中心 > 工作动态 gives
+ * 工作动态) into *name (malloc'd), or NULL when the page shows no such breadcrumb. Returns 0
+ * or SC_ENOMEM. */
+int columns_crumb_name(const GumboNode *root, char **name);
+
 /* 1 when the (trimmed) text is a pager's: 首页 上一页 下一页 尾页 末页, a page number. */
 int columns_is_pager_text(const char *text);
 

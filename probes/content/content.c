@@ -356,6 +356,13 @@ static int observe_hidden(struct content_state *s, const char *url, const char *
             continue;
         h->seen = 1;
         rc = columns_column_page(doc->root, url, s->as_of, &h->page, &h->kind);
+        char *name = NULL;
+        if (rc == 0 && h->kind != COLUMN_PAGE_NOT)
+            rc = columns_crumb_name(doc->root, &name);
+        if (name) { /* the page's own name: a menu may say 新闻中心 for 工作动态 */
+            free(h->name);
+            h->name = name;
+        }
     }
     for (size_t i = 0; rc == 0 && i < s->nindex; i++) {
         if (s->index[i].read || strcmp(s->index[i].key, key) != 0)

@@ -52,7 +52,7 @@ static int on_page(const struct crawl_page *page, struct site_report *report, vo
         return SC_ENOMEM;
     size_t n;
     const char *const *wanted = content_take_wanted(*st, &n);
-    for (size_t k = 0; k < n; k++)
+    for (size_t k = 0; k < n && page->site; k++) /* a page handed without its crawl: none */
         if (same_host(page->url, wanted[k]) && crawl_site_want(page->site, wanted[k]) == SC_ENOMEM)
             return SC_ENOMEM;
     return 0;

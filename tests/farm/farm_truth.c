@@ -177,6 +177,7 @@ static void site_truth(const struct farm_model *m, const struct farm_site *s, st
         else
             json_null(w);
         json_kv_bool(w, "tabbed", c->tab_group >= 0);
+        json_kv_string(w, "found_in", farm_where_name(s, c));
         json_object_end(w);
     }
     json_array_end(w);

@@ -43,13 +43,13 @@ for spec in "${specs[@]}"; do
     farm_stop
     [ $rc -le 1 ] || { cat "$tmp/err-$seed.txt"; fail "seed $seed: exit status $rc"; }
     # One line per finding: "<kind> <site url> <what>", from the truth and from the output.
-    # A navigation-only homepage shows no column block: its columns are reached only through
-    # the navigation (issue 12 item 1, not probed here), so they are left out of the column
-    # figures; its homepage and sections are held like every other site's.
+    # Every column counts wherever it is shown: a homepage block, only the navigation (a
+    # navigation-only homepage's columns too) or only a section's column index page; blank
+    # columns and columns carry where they were found (found_in).
     jq -r '.sites[] | select(.served and (.down | not)) | . as $s |
-        ( select(.homepage.mode != "navigation") | .columns[] | select(.stale and (.blank | not)) | "stale_column \($s.url) \(.url)" ),
-        ( select(.homepage.mode != "navigation") | .columns[] | select(.blank) | "blank_column \($s.url) \(.url)" ),
-        ( select(.homepage.mode != "navigation") | .columns[] | "column \($s.url) \(.url) \(.name) \(.category) \(.latest)" ),
+        ( .columns[] | select(.stale and (.blank | not)) | "stale_column \($s.url) \(.url)" ),
+        ( .columns[] | select(.blank) | "blank_column \($s.url) \(.url) \(.found_in)" ),
+        ( .columns[] | "column \($s.url) \(.url) \(.name) \(.category) \(.latest) \(.found_in)" ),
         ( .sections[] | select(.present | not) | "missing_section \($s.url) \(.name)" ),
         ( .sections[] | select(.present) | "section_\($sec[.name]) \($s.url) \(.url)" ),
         ( select(.homepage.mode == "navigation") |
@@ -60,8 +60,8 @@ for spec in "${specs[@]}"; do
         --argjson sec "$sections" "$dir/truth.json" >> "$tmp/truth.txt"
     jq -r '.sites[] | . as $s |
         ( .columns[] | select(.stale and (.blank | not)) | "stale_column \($s.url) \(.url)" ),
-        ( .columns[] | select(.blank) | "blank_column \($s.url) \(.url)" ),
-        ( .columns[] | "column \($s.url) \(.url) \(.name) \(.category) \(.latest)" ),
+        ( .columns[] | select(.blank) | "blank_column \($s.url) \(.url) \(.found_in)" ),
+        ( .columns[] | "column \($s.url) \(.url) \(.name) \(.category) \(.latest) \(.found_in)" ),
         ( .sections[] | select(.present | not) | select(.name == "政府信息公开" or
             .name == "政策解读" or .name == "办事服务" or .name == "互动交流") |
             "missing_section \($s.url) \(.name)" ),
@@ -90,7 +90,7 @@ figures() {
         p=$(awk -v b="$both" -v n="$got" 'BEGIN { printf "%.1f", n ? 100 * b / n : 100 }')
         r=$(awk -v b="$both" -v n="$want" 'BEGIN { printf "%.1f", n ? 100 * b / n : 100 }')
         label=$kind
-        [ "$kind" = column ] && label="columns (name url category latest)"
+        [ "$kind" = column ] && label="columns (name url cat. latest where)"
         [ "$kind" = verdict ] && label="verdicts (pass/fail by the vetoes)"
         [ "$kind" = navigation_homepage ] && label="navigation-only homepages (latest)"
         printf '  %-36s truth %4d reported %4d agree %4d  precision %5s%%  recall %5s%%\n' \

@@ -323,7 +323,7 @@ static void content_finish_uses_list_pages(void **state)
         if (i == 0) {
             size_t n;
             const char *const *wanted = content_take_wanted(cs, &n);
-            assert_int_equal(n, 4);
+            assert_true(n >= 4); /* the list pages first, then candidate column pages */
             assert_string_equal(wanted[1], BASE "tzgg/index.html");
             /* handed out once: nothing new until a probe asks again */
             assert_non_null(content_take_wanted(cs, &n));
