@@ -329,9 +329,12 @@ void farm_page_list(const struct farm_model *m, const struct farm_site *s, int c
                 c->slug, c->name, c->name);
     /* an empty list: a 暂无信息 message, an empty <ul>, or only the list's own pager */
     if (c->nitems == 0 && c->list_form == FARM_LIST_PAGER_ONLY)
-        strbuf_adds(out, "<div class=\"page\">共0条 共1页 当前第1页 <a href=\"index.html\">首页</a> "
-                         "<a href=\"index.html\">上一页</a> <a href=\"index.html\">1</a> "
-                         "<a href=\"index.html\">下一页</a> <a href=\"index.html\">尾页</a></div>\n");
+        strbuf_addf(out,
+                    "<div class=\"page\">共0条 共1页 当前第1页 <a href=\"/%s/index.html\">首页</a> "
+                    "<a href=\"/%s/index.html\">上一页</a> <a href=\"/%s/index.html\">1</a> "
+                    "<a href=\"/%s/index.html\">下一页</a> <a href=\"/%s/index.html\">尾页</a>"
+                    "</div>\n",
+                    c->slug, c->slug, c->slug, c->slug, c->slug);
     else
         strbuf_adds(out, "<ul class=\"list\">\n");
     if (c->nitems == 0 && c->list_form == FARM_LIST_ZANWU)
