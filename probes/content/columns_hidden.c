@@ -91,8 +91,22 @@ struct scan {
     int links;     /* usable links other than 更多 */
     int others;    /* texts that are neither a label nor a 暂无 message */
     int scripted;  /* a script or iframe fills the block */
+    int empty;     /* a 暂无 message or an empty list element: the block shows it is empty */
     int failed;
 };
+
+/* 1 when n is a ul or ol with no element or text inside. */
+static int empty_list(const GumboNode *n)
+{
+    if (!dom_is(n, GUMBO_TAG_UL) && !dom_is(n, GUMBO_TAG_OL))
+        return 0;
+    const GumboVector *kids = dom_children(n);
+    for (unsigned i = 0; kids && i < kids->length; i++)
+        if (((const GumboNode *)kids->data[i])->type == GUMBO_NODE_ELEMENT ||
+            ((const GumboNode *)kids->data[i])->type == GUMBO_NODE_TEXT)
+            return 0;
+    return 1;
+}
 
 /* Looks at everything under n except the subtree skip. */
 static void scan_block(const GumboNode *n, const GumboNode *skip, struct scan *sc,
@@ -104,8 +118,10 @@ static void scan_block(const GumboNode *n, const GumboNode *skip, struct scan *s
         text_of(n, sb);
         if (sb->failed) {
             sc->failed = 1;
-        } else if (sb->len == 0 || columns_is_empty_text(sb->buf)) {
+        } else if (sb->len == 0) {
             return;
+        } else if (columns_is_empty_text(sb->buf)) {
+            sc->empty = 1;
         } else if (nameish(sb->buf)) {
             if (sc->labels++ == 0 && !(sc->first = strdup(sb->buf)))
                 sc->failed = 1;
@@ -123,6 +139,8 @@ static void scan_block(const GumboNode *n, const GumboNode *skip, struct scan *s
     }
     if (t == GUMBO_TAG_STYLE)
         return;
+    if (empty_list(n))
+        sc->empty = 1;
     if (t == GUMBO_TAG_A) {
         if (is_more_link(n, sb))
             return;
@@ -138,6 +156,49 @@ static int is_top(const GumboNode *n)
 {
     return !n || n->type != GUMBO_NODE_ELEMENT || dom_is(n, GUMBO_TAG_BODY) ||
            dom_is(n, GUMBO_TAG_HTML);
+}
+
+/* 1 when some link under n is a 更多 link. */
+static int holds_more(const GumboNode *n, struct strbuf *sb, int depth)
+{
+    if (depth > DOM_MAX_DEPTH || n->type != GUMBO_NODE_ELEMENT)
+        return 0;
+    if (dom_is(n, GUMBO_TAG_A))
+        return is_more_link(n, sb);
+    const GumboVector *kids = dom_children(n);
+    for (unsigned i = 0; kids && i < kids->length; i++)
+        if (holds_more(kids->data[i], sb, depth + 1))
+            return 1;
+    return 0;
+}
+
+/* A block that shows nothing at all (no 暂无, no empty list) may be only the heading of a
+ * list laid out beside it (a heading table, then the list's table). 1 when the next
+ * sibling with content, at the block's level or up to HEADING_CLIMB levels above when it is
+ * the last there, holds links without a 更多 link of its own (that list is this heading's);
+ * the next block of the same kind (its own heading and 更多) or nothing at all is fine.
+ * -1 when out of memory. */
+static int list_beside(const GumboNode *box, struct strbuf *sb)
+{
+    const GumboNode *n = box;
+    for (int level = 0; level <= HEADING_CLIMB && !is_top(n); level++, n = n->parent) {
+        const GumboVector *kids = dom_children(n->parent);
+        for (unsigned i = n->index_within_parent + 1; kids && i < kids->length; i++) {
+            const GumboNode *s = kids->data[i];
+            if (s->type != GUMBO_NODE_ELEMENT && s->type != GUMBO_NODE_TEXT)
+                continue;
+            struct scan sc;
+            memset(&sc, 0, sizeof sc);
+            scan_block(s, NULL, &sc, sb, 0);
+            free(sc.first);
+            if (sc.failed || sb->failed)
+                return -1;
+            if (sc.links == 0 && sc.labels == 0 && sc.others == 0)
+                continue; /* a spacer */
+            return sc.links > 0 && !holds_more(s, sb, 0);
+        }
+    }
+    return 0;
 }
 
 /* The name of the empty block a 更多 link heads, or NULL (*failed on out of memory). */
@@ -173,6 +234,12 @@ static char *empty_block_name(const GumboNode *more, struct strbuf *sb, int *fai
     free(sc.first);
     *failed = sc.failed;
     if (sc.failed || sc.labels || sc.links || sc.others || sc.scripted) {
+        free(name);
+        return NULL;
+    }
+    int beside = sc.empty ? 0 : list_beside(box, sb);
+    if (beside) {
+        *failed = beside < 0;
         free(name);
         return NULL;
     }

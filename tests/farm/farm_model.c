@@ -539,8 +539,10 @@ static void hide_columns(struct farm_site *s, const struct farm_opts *o, int bla
         if (c->where == FARM_AT_INDEX && !index_ok)
             c->where = FARM_AT_NAV;
         /* a tab's panel shows its emptiness by a message: a tab with no rows at all has no
-         * block of its own to find */
-        if (s->layout == FARM_TABS && c->home_form == FARM_HOME_NO_ROWS)
+         * block of its own to find; an old table layout's heading table with nothing below
+         * is told from a heading table above a list only by the next block (columns_hidden.c),
+         * so the farm keeps the no-rows form to the div layout's empty <ul> */
+        if (s->layout != FARM_DIV && c->home_form == FARM_HOME_NO_ROWS)
             c->home_form = FARM_HOME_ZANWU_NEIRONG;
         if (c->where != FARM_AT_HOME) {
             c->home_items = 0;
