@@ -694,12 +694,15 @@ void column_set_free(struct column_set *s)
     memset(s, 0, sizeof *s);
 }
 
-/* 1 when the link (as written) resolves under the list page's directory. */
+/* 1 when the link (as written) resolves under the list page's directory, 0, or SC_ENOMEM. */
 static int under_dir(const char *page_url, const char *href)
 {
     char *abs = NULL;
     int under = 0;
-    if (href && url_resolve(page_url, href, &abs) == URL_OK) {
+    int u = href ? url_resolve(page_url, href, &abs) : URL_BAD;
+    if (u == SC_ENOMEM)
+        return SC_ENOMEM;
+    if (u == URL_OK) {
         const char *slash = strrchr(page_url, '/');
         size_t dir = slash ? (size_t)(slash - page_url) + 1 : strlen(page_url);
         under = strncmp(abs, page_url, dir) == 0 && strlen(abs) > dir;
@@ -722,12 +725,15 @@ static size_t page_stem(const char *url)
 }
 
 /* 1 when the link (as written) leads back to the list page itself (its breadcrumb's last
- * step, a pager's 首页): not an item of the list. */
+ * step, a pager's 首页): not an item of the list. 0, or SC_ENOMEM. */
 static int links_to_self(const char *page_url, const char *href)
 {
     char *abs = NULL;
     int self = 0;
-    if (href && url_resolve(page_url, href, &abs) == URL_OK) {
+    int u = href ? url_resolve(page_url, href, &abs) : URL_BAD;
+    if (u == SC_ENOMEM)
+        return SC_ENOMEM;
+    if (u == URL_OK) {
         size_t a = page_stem(abs), p = page_stem(page_url);
         self = a == p && strncmp(abs, page_url, a) == 0;
     }
@@ -795,21 +801,27 @@ int columns_list_page(const GumboNode *root, const char *page_url, long as_of,
     long best_score = 0;
     size_t best = (size_t)-1;
     int placeholders = 0, pager_rows = 0;
-    for (size_t i = 0; i < p.nitems; i++) {
+    int failed = 0;
+    for (size_t i = 0; i < p.nitems && !failed; i++) {
         pager_rows += pager[i] == 1;
-        if (!pager[i] && !p.items[i].placeholder && links_to_self(page_url, p.items[i].href))
+        int self = pager[i] || p.items[i].placeholder ? 0 : links_to_self(page_url, p.items[i].href);
+        failed = self < 0;
+        if (self > 0)
             pager[i] = 3; /* not an item either, and no sign of an empty list */
     }
-    for (size_t l = 0; l < p.nlists; l++) {
+    for (size_t l = 0; l < p.nlists && !failed; l++) {
         const struct page_list *pl = &p.lists[l];
         placeholders += pl->placeholders;
         if (pl->items > 1000)
             continue;
         long under = 0;
-        for (size_t i = pl->first; i < p.nitems; i++)
-            if (p.list_of[i] == l && !p.items[i].placeholder && !pager[i] &&
-                under_dir(page_url, p.items[i].href))
-                under++;
+        for (size_t i = pl->first; i < p.nitems && !failed; i++) {
+            if (p.list_of[i] != l || p.items[i].placeholder || pager[i])
+                continue;
+            int u = under_dir(page_url, p.items[i].href);
+            failed = u < 0;
+            under += u > 0;
+        }
         /* dated rows weigh most; rows linking under the page's directory break ties */
         long score = (long)pl->dated * 4 + under * 2 + (pl->dated ? 1 : 0);
         if (pl->dated == 0 && under < 1)
@@ -818,6 +830,11 @@ int columns_list_page(const GumboNode *root, const char *page_url, long as_of,
             best_score = score;
             best = l;
         }
+    }
+    if (failed) {
+        free(pager);
+        page_items_free(&p);
+        return SC_ENOMEM;
     }
     if (best == (size_t)-1) {
         out->blank = 1;

@@ -142,7 +142,12 @@ static void scan_block(const GumboNode *n, const GumboNode *skip, struct scan *s
     if (empty_list(n))
         sc->empty = 1;
     if (t == GUMBO_TAG_A) {
-        if (is_more_link(n, sb))
+        int more = is_more_link(n, sb);
+        if (sb->failed) {
+            sc->failed = 1;
+            return;
+        }
+        if (more)
             return;
         if (usable_href(dom_attr(n, "href")))
             sc->links++;
@@ -166,7 +171,7 @@ static int holds_more(const GumboNode *n, struct strbuf *sb, int depth)
     if (dom_is(n, GUMBO_TAG_A))
         return is_more_link(n, sb);
     const GumboVector *kids = dom_children(n);
-    for (unsigned i = 0; kids && i < kids->length; i++)
+    for (unsigned i = 0; kids && i < kids->length && !sb->failed; i++)
         if (holds_more(kids->data[i], sb, depth + 1))
             return 1;
     return 0;
@@ -195,7 +200,10 @@ static int list_beside(const GumboNode *box, struct strbuf *sb)
                 return -1;
             if (sc.links == 0 && sc.labels == 0 && sc.others == 0)
                 continue; /* a spacer */
-            return sc.links > 0 && !holds_more(s, sb, 0);
+            int more = sc.links > 0 && holds_more(s, sb, 0);
+            if (sb->failed)
+                return -1;
+            return sc.links > 0 && !more;
         }
     }
     return 0;
@@ -284,7 +292,12 @@ static void empty_visit(const GumboNode *n, struct empty_walk *w, int depth)
     if (w->rc || depth > DOM_MAX_DEPTH || n->type != GUMBO_NODE_ELEMENT)
         return;
     const char *href = dom_attr(n, "href");
-    if (dom_is(n, GUMBO_TAG_A) && usable_href(href) && is_more_link(n, &w->sb)) {
+    int more = dom_is(n, GUMBO_TAG_A) && usable_href(href) && is_more_link(n, &w->sb);
+    if (w->sb.failed) {
+        w->rc = SC_ENOMEM;
+        return;
+    }
+    if (more) {
         char *url = NULL;
         int u = url_resolve(w->page_url, href, &url);
         if (u == SC_ENOMEM) {
