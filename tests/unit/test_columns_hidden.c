@@ -9,6 +9,7 @@
 #include "probes/content/columns.h"
 #include "probes/content/columns_hidden.h"
 #include "probes/content/content.h"
+#include "probes/verdict/check_output.h"
 #include "probes/verdict/rules.h"
 
 #include <gumbo.h>
@@ -306,6 +307,17 @@ static void hidden_columns_flow(void **state)
     for (size_t i = 0; i < r.ndefects; i++)
         veto |= strcmp(r.defects[i].kind, "blank_columns") == 0;
     assert_true(veto);
+    /* the check JSON and text say where each column was found */
+    struct strbuf out = STRBUF_INIT;
+    assert_int_equal(check_output_json(&r, 1, &out), 0);
+    assert_non_null(strstr(out.buf, "\"found_in\""));
+    assert_non_null(strstr(out.buf, "\"section_index\""));
+    assert_non_null(strstr(out.buf, "\"homepage\""));
+    strbuf_reset(&out);
+    assert_int_equal(check_output_text(&r, 1, &out), 0);
+    assert_non_null(strstr(out.buf, "blank column: 财政资金"));
+    assert_non_null(strstr(out.buf, "(found in navigation)"));
+    strbuf_release(&out);
     site_report_free(&r);
 
     /* the bound: no candidate page at all with columns.extra_pages 0 */
