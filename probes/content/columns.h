@@ -26,6 +26,9 @@ struct column_found {
     long *days;   /* days of the dated items, in page order */
     size_t ndays; /* == items - undated */
     enum column_category category;
+    /* found by columns_find_empty (a heading and 更多 over nothing): blank only when its list
+     * page, fetched, shows no item either */
+    int empty_block;
 };
 
 struct column_set {

@@ -284,6 +284,7 @@ static int add_empty_column(struct column_set *s, char *name, char *url)
     c->name = name;
     c->url = url;
     c->category = columns_category(name);
+    c->empty_block = 1;
     return 0;
 }
 

@@ -15,9 +15,9 @@
 
 #include "probes/content/columns.h"
 
-/* Appends to *out a column (items 0, its 更多 URL) for every homepage block that shows a
- * heading and a 更多 link but no row at all, or only a 暂无信息 message, and whose URL no
- * column of *out has yet. Returns 0 or SC_ENOMEM. */
+/* Appends to *out a column (items 0, its 更多 URL, empty_block set) for every homepage block
+ * that shows a heading and a 更多 link but no row at all, or only a 暂无信息 message, and
+ * whose URL no column of *out has yet. Returns 0 or SC_ENOMEM. */
 int columns_find_empty(const GumboNode *root, const char *page_url, struct column_set *out);
 
 /* A link that may lead to a column page: its anchor text and absolute URL. */

@@ -298,8 +298,13 @@ static int add_hidden(struct content_state *s, const char *name, const char *url
     h->found_in = where;
     h->name = strdup(name);
     h->url = strdup(url);
-    if (!h->name || !h->url)
-        return SC_ENOMEM; /* the slot owns what was made; content_state_free frees it */
+    if (!h->name || !h->url) { /* no half-made slot stays behind */
+        free(h->name);
+        free(h->url);
+        free(h->key);
+        s->nhidden--;
+        return SC_ENOMEM;
+    }
     return content_want(s, url);
 }
 
@@ -548,8 +553,10 @@ static int fill_columns(struct content_state *s, struct site_report *rep, const 
             c->undated_items = f->undated;
         }
         c->blank = c->items == 0;
-        /* an empty block whose list page does not load is a broken link, not a blank column */
-        int unknown = !slot && c->blank && f->url && link_status && link_status(user, f->url) == 0;
+        /* an empty block whose list page does not load is a broken link, not a blank column;
+         * a block showing nothing at all is judged by its list page only */
+        int unknown = !slot && c->blank && f->url &&
+                      (f->empty_block || (link_status && link_status(user, f->url) == 0));
         if (unknown)
             c->blank = 0;
         c->latest = columns_latest(days, ndays, s->as_of);

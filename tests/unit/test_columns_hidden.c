@@ -331,6 +331,14 @@ static void hidden_columns_flow(void **state)
     site_report_init(&r, BASE);
     assert_int_equal(content_finish(cs, &r, NULL, NULL, NULL), 0);
     assert_null(record(&r, BASE "czzj/index.html"));
+    /* list pages never fetched: a block showing nothing at all is not judged blank, a block
+     * that says 暂无信息 is */
+    c = record(&r, BASE "ghjh/index.html");
+    assert_non_null(c);
+    assert_false(c->blank);
+    c = record(&r, BASE "rsxx/index.html");
+    assert_non_null(c);
+    assert_true(c->blank);
     site_report_free(&r);
     content_state_free(cs);
 }
