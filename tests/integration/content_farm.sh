@@ -27,12 +27,15 @@ sections='{"政府信息公开":"disclosure","政策解读":"interpretation","�
 : > "$tmp/truth.txt"
 : > "$tmp/got.txt"
 nsites=0
-# CONTENT_FARM_SEEDS="seed sites,seed sites" runs other farms (default: two of 30 sites)
-IFS=, read -r -a specs <<<"${CONTENT_FARM_SEEDS:-5 30,11 30}"
+# CONTENT_FARM_SEEDS="seed sites [profile],..." runs other farms (default: two test farms of 30
+# sites and a demo farm of 30)
+# (a third word names the profile: test by default; the demo profile plants hidden columns too,
+# each seed once)
+IFS=, read -r -a specs <<<"${CONTENT_FARM_SEEDS:-5 30,11 30,7 30 demo}"
 for spec in "${specs[@]}"; do
-    read -r seed n <<<"$spec"
+    read -r seed n profile <<<"$spec"
     dir=$tmp/farm-$seed
-    farm_generate "$dir" "$seed" "$n" > /dev/null
+    farm_generate "$dir" "$seed" "$n" --profile "${profile:-test}" > /dev/null
     farm_start "$dir"
     as_of=$(jq -r .as_of "$dir/truth.json")
     mapfile -t urls < <(jq -r '.sites[] | select(.served and (.down | not)) | .url' "$dir/truth.json")
