@@ -33,8 +33,8 @@ static const char SQL_INSERT_REDIRECT[] =
     "INSERT INTO link_redirects(link_id, hop, url) VALUES(?,?,?)";
 static const char SQL_INSERT_COLUMN[] =
     "INSERT INTO column_observations(crawl_id, name, url, category, latest, items, "
-    "undated_items, blank, stale, limit_days, d14, d90, d365, median_gap_days) "
-    "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    "undated_items, blank, stale, limit_days, d14, d90, d365, median_gap_days, found_in) "
+    "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 static const char SQL_INSERT_SECTION[] =
     "INSERT INTO crawl_sections(crawl_id, name, present, url, required) VALUES(?,?,?,?,?)";
 static const char SQL_INSERT_DEFECT[] =
@@ -57,7 +57,7 @@ static const char SQL_SELECT_REDIRECTS[] =
     "WHERE l.crawl_id=? ORDER BY r.link_id, r.hop";
 static const char SQL_SELECT_COLUMNS[] =
     "SELECT name, url, category, latest, items, undated_items, blank, stale, limit_days, d14, "
-    "d90, d365, median_gap_days FROM column_observations WHERE crawl_id=? ORDER BY id";
+    "d90, d365, median_gap_days, found_in FROM column_observations WHERE crawl_id=? ORDER BY id";
 static const char SQL_SELECT_SECTIONS[] =
     "SELECT name, present, url, required FROM crawl_sections WHERE crawl_id=? ORDER BY id";
 static const char SQL_SELECT_DEFECTS[] = "SELECT kind, severity, url, detail, points FROM defects "
@@ -274,6 +274,7 @@ static int insert_column(struct storage *db, long crawl_id, const struct column_
     sqlite3_bind_int(st, 9, c->stale);
     sqlite3_bind_int(st, 10, c->limit_days);
     bind_updates(st, 11, &c->updates);
+    storage_bind_text(st, 15, column_found_in_name(c->found_in));
     return storage_exec_stmt(db, st, err, "storing a column");
 }
 
@@ -618,6 +619,11 @@ static int column_row(struct load *ld, sqlite3_stmt *st, struct dup_state *d)
     c->stale = sqlite3_column_int(st, 7);
     c->limit_days = sqlite3_column_int(st, 8);
     column_updates(st, 9, &c->updates);
+    const char *found_in = (const char *)sqlite3_column_text(st, 13);
+    v = column_found_in_parse(found_in);
+    if (v < 0)
+        return unknown_value(ld->err, ld->crawl_id, "where the column was found", found_in);
+    c->found_in = (enum column_found_in)v;
     return SC_OK;
 }
 

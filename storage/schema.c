@@ -378,6 +378,10 @@ const char *const storage_migrations[] = {
     "  name TEXT NOT NULL DEFAULT '',"
     "  missing TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX crawl_guides_crawl ON crawl_guides(crawl_id);",
+    /* 11: where each observed column was found (blank columns wherever they are, issue 12):
+     * its homepage block, the navigation's links or a section's column index page. */
+    "ALTER TABLE column_observations ADD COLUMN found_in TEXT NOT NULL DEFAULT 'homepage' "
+    "CHECK(found_in IN ('homepage','navigation','section_index'));",
 };
 
 const int storage_migration_count = sizeof storage_migrations / sizeof storage_migrations[0];

@@ -14,6 +14,7 @@
 
 #include "common/error.h"
 #include "common/strbuf.h"
+#include "probes/content/columns_hidden.h"
 #include "probes/content/columns_items.h"
 #include "probes/content/content_dom.h"
 #include "probes/content/dates.h"
@@ -693,12 +694,15 @@ void column_set_free(struct column_set *s)
     memset(s, 0, sizeof *s);
 }
 
-/* 1 when the link (as written) resolves under the list page's directory. */
+/* 1 when the link (as written) resolves under the list page's directory, 0, or SC_ENOMEM. */
 static int under_dir(const char *page_url, const char *href)
 {
     char *abs = NULL;
     int under = 0;
-    if (href && url_resolve(page_url, href, &abs) == URL_OK) {
+    int u = href ? url_resolve(page_url, href, &abs) : URL_BAD;
+    if (u == SC_ENOMEM)
+        return SC_ENOMEM;
+    if (u == URL_OK) {
         const char *slash = strrchr(page_url, '/');
         size_t dir = slash ? (size_t)(slash - page_url) + 1 : strlen(page_url);
         under = strncmp(abs, page_url, dir) == 0 && strlen(abs) > dir;
@@ -707,27 +711,117 @@ static int under_dir(const char *page_url, const char *href)
     return under;
 }
 
+/* The length of url without a trailing index.* page name or slash: "http://h/a/",
+ * "http://h/a/index.html" and "http://h/a" compare equal on that many bytes. */
+static size_t page_stem(const char *url)
+{
+    size_t n = strlen(url);
+    const char *slash = strrchr(url, '/');
+    if (slash && (strncmp(slash + 1, "index.", 6) == 0 || strncmp(slash + 1, "default.", 8) == 0))
+        n = (size_t)(slash - url);
+    while (n > 0 && url[n - 1] == '/')
+        n--;
+    return n;
+}
+
+/* 1 when the link (as written) leads back to the list page itself (its breadcrumb's last
+ * step, a pager's 首页): not an item of the list. 0, or SC_ENOMEM. */
+static int links_to_self(const char *page_url, const char *href)
+{
+    char *abs = NULL;
+    int self = 0;
+    int u = href ? url_resolve(page_url, href, &abs) : URL_BAD;
+    if (u == SC_ENOMEM)
+        return SC_ENOMEM;
+    if (u == URL_OK) {
+        size_t a = page_stem(abs), p = page_stem(page_url);
+        self = a == p && strncmp(abs, page_url, a) == 0;
+    }
+    free(abs);
+    return self;
+}
+
+/* 1 when an element is an empty list: a ul or ol with no element inside. */
+static int empty_list_visit(const GumboNode *n, int depth)
+{
+    if (depth > DOM_MAX_DEPTH || n->type != GUMBO_NODE_ELEMENT)
+        return 0;
+    const GumboVector *kids = dom_children(n);
+    if (dom_is(n, GUMBO_TAG_UL) || dom_is(n, GUMBO_TAG_OL)) {
+        int any = 0;
+        for (unsigned i = 0; kids && i < kids->length && !any; i++) {
+            const GumboNode *k = kids->data[i];
+            any = k->type == GUMBO_NODE_ELEMENT || k->type == GUMBO_NODE_TEXT;
+        }
+        if (!any)
+            return 1;
+    }
+    if (dom_is(n, GUMBO_TAG_SCRIPT))
+        return 0;
+    for (unsigned i = 0; kids && i < kids->length; i++)
+        if (empty_list_visit(kids->data[i], depth + 1))
+            return 1;
+    return 0;
+}
+
+/* Marks the rows that are a list's own pager (首页 上一页 1 2 下一页 尾页): not items. */
+static int mark_pager_rows(const struct page_items *p, char *pager, struct strbuf *sb)
+{
+    for (size_t i = 0; i < p->nitems; i++) {
+        if (p->items[i].placeholder)
+            continue;
+        strbuf_reset(sb);
+        dom_text(p->items[i].el, sb, 0);
+        dom_text_trim(sb);
+        if (sb->failed)
+            return SC_ENOMEM;
+        /* 1: a pager row; 2: one that is only 首页 (also a breadcrumb's first step) */
+        pager[i] = columns_is_pager_text(sb->buf) ? strcmp(sb->buf, "首页") ? 1 : 2 : 0;
+    }
+    return 0;
+}
+
 int columns_list_page(const GumboNode *root, const char *page_url, long as_of,
                       struct list_page *out)
 {
     struct page_items p;
+    struct strbuf sb = STRBUF_INIT;
     memset(out, 0, sizeof *out);
     int rc = page_items_collect(root, as_of, &p);
     if (rc)
         return rc;
+    char *pager = p.nitems ? calloc(p.nitems, 1) : NULL;
+    if ((p.nitems && !pager) || mark_pager_rows(&p, pager ? pager : "", &sb)) {
+        free(pager);
+        strbuf_release(&sb);
+        page_items_free(&p);
+        return SC_ENOMEM;
+    }
+    strbuf_release(&sb);
     long best_score = 0;
     size_t best = (size_t)-1;
-    int placeholders = 0;
-    for (size_t l = 0; l < p.nlists; l++) {
+    int placeholders = 0, pager_rows = 0;
+    int failed = 0;
+    for (size_t i = 0; i < p.nitems && !failed; i++) {
+        pager_rows += pager[i] == 1;
+        int self = pager[i] || p.items[i].placeholder ? 0 : links_to_self(page_url, p.items[i].href);
+        failed = self < 0;
+        if (self > 0)
+            pager[i] = 3; /* not an item either, and no sign of an empty list */
+    }
+    for (size_t l = 0; l < p.nlists && !failed; l++) {
         const struct page_list *pl = &p.lists[l];
         placeholders += pl->placeholders;
         if (pl->items > 1000)
             continue;
         long under = 0;
-        for (size_t i = pl->first; i < p.nitems; i++)
-            if (p.list_of[i] == l && !p.items[i].placeholder &&
-                under_dir(page_url, p.items[i].href))
-                under++;
+        for (size_t i = pl->first; i < p.nitems && !failed; i++) {
+            if (p.list_of[i] != l || p.items[i].placeholder || pager[i])
+                continue;
+            int u = under_dir(page_url, p.items[i].href);
+            failed = u < 0;
+            under += u > 0;
+        }
         /* dated rows weigh most; rows linking under the page's directory break ties */
         long score = (long)pl->dated * 4 + under * 2 + (pl->dated ? 1 : 0);
         if (pl->dated == 0 && under < 1)
@@ -737,17 +831,23 @@ int columns_list_page(const GumboNode *root, const char *page_url, long as_of,
             best = l;
         }
     }
+    if (failed) {
+        free(pager);
+        page_items_free(&p);
+        return SC_ENOMEM;
+    }
     if (best == (size_t)-1) {
         out->blank = 1;
     } else {
         const struct page_list *pl = &p.lists[best];
         out->days = pl->dated ? calloc((size_t)pl->dated, sizeof *out->days) : NULL;
         if (pl->dated && !out->days) {
+            free(pager);
             page_items_free(&p);
             return SC_ENOMEM;
         }
         for (size_t i = pl->first; i < p.nitems; i++) {
-            if (p.list_of[i] != best || p.items[i].placeholder)
+            if (p.list_of[i] != best || p.items[i].placeholder || pager[i])
                 continue;
             out->items++;
             if (p.items[i].day == SC_NO_DAY)
@@ -760,9 +860,13 @@ int columns_list_page(const GumboNode *root, const char *page_url, long as_of,
             out->items = out->undated = 0;
             out->blank = 1;
         }
+        if (out->items == 0)
+            out->blank = 1;
     }
+    if (out->blank)
+        out->empty_evidence = placeholders > 0 || pager_rows > 0 || empty_list_visit(root, 0);
+    free(pager);
     page_items_free(&p);
-    (void)placeholders;
     return 0;
 }
 

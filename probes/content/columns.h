@@ -26,6 +26,9 @@ struct column_found {
     long *days;   /* days of the dated items, in page order */
     size_t ndays; /* == items - undated */
     enum column_category category;
+    /* found by columns_find_empty (a heading and 更多 over nothing): blank only when its list
+     * page, fetched, shows no item either */
+    int empty_block;
 };
 
 struct column_set {
@@ -46,10 +49,14 @@ struct list_page {
     long *days;
     size_t ndays;
     int blank; /* no items: 暂无信息/暂无数据, or no list at all */
+    /* blank columns (issue 12): the page shows it is an empty list — a 暂无 message, a pager
+     * with no item, or an empty list element — not merely a page without a list */
+    int empty_evidence;
 };
 
 /* Reads a list page: its main list is the one with the most dated items, preferring items
- * under the page's own directory. Returns 0 or SC_ENOMEM. */
+ * under the page's own directory. The list's own pager (首页 上一页 1 2 下一页 尾页) is not an
+ * item. Returns 0 or SC_ENOMEM. */
 int columns_list_page(const GumboNode *root, const char *page_url, long as_of,
                       struct list_page *out);
 void list_page_free(struct list_page *p);

@@ -18,7 +18,10 @@
 
 int columns_is_more_text(const char *text)
 {
-    struct strbuf sb = STRBUF_INIT;
+    /* the text less its symbols, on the stack: it never allocates (a failure here would
+     * silently change what a page shows); a longer text is no "more" link anyway */
+    char kept[64];
+    size_t len = 0;
     int symbols = 0;
     for (const char *p = text; *p;) {
         /* drop spaces, > » + 》 . … and brackets */
@@ -35,15 +38,16 @@ int columns_is_more_text(const char *text)
         if (hit) {
             symbols++;
             p += hit;
+        } else if (len + 1 < sizeof kept) {
+            kept[len++] = *p++;
         } else {
-            strbuf_addch(&sb, *p++);
+            return 0;
         }
     }
-    int more = (sb.len == 0 && symbols >= 2) || strcasecmp(sb.buf, "more") == 0 ||
-               strcmp(sb.buf, "更多") == 0 || strcmp(sb.buf, "查看更多") == 0 ||
-               strcmp(sb.buf, "更多信息") == 0 || strcmp(sb.buf, "更多内容") == 0;
-    strbuf_release(&sb);
-    return more;
+    kept[len] = 0;
+    return (len == 0 && symbols >= 2) || strcasecmp(kept, "more") == 0 ||
+           strcmp(kept, "更多") == 0 || strcmp(kept, "查看更多") == 0 ||
+           strcmp(kept, "更多信息") == 0 || strcmp(kept, "更多内容") == 0;
 }
 
 int columns_is_empty_text(const char *text)

@@ -7,6 +7,7 @@
 #include "common/error.h"
 #include "probes/content/columns.h"
 #include "probes/content/guides.h"
+#include "probes/content/columns_hidden.h"
 #include "probes/content/identity.h"
 #include "probes/content/sections.h"
 #include "probes/net/url.h"
@@ -16,6 +17,22 @@ struct list_slot {
     char *key; /* url without a trailing index.* or slash, for matching redirects */
     struct list_page page;
     int seen;
+};
+
+/* A candidate column page found through the navigation or a section's column index, and what
+ * its page showed (blank columns wherever they are, issue 12). */
+struct hidden_slot {
+    char *name, *url, *key;
+    enum column_found_in found_in;
+    int seen;
+    enum column_page_kind kind;
+    struct list_page page;
+};
+
+/* A section page to read as a column index (its key), once. */
+struct index_slot {
+    char *key;
+    int read;
 };
 
 struct content_state {
@@ -42,6 +59,11 @@ struct content_state {
     /* 服务不实用: the trail to the 办事服务 section's service guides (guides.h) */
     struct guides_trail *guides;
     int guide_sample; /* rule services.guide_sample */
+    /* hidden columns: the candidates (at most extra_pages) and the section index pages */
+    struct hidden_slot *hidden;
+    size_t nhidden, hidden_alloc, extra_pages;
+    struct index_slot index[SECTION_COUNT];
+    size_t nindex;
 };
 
 /* The matching key of a URL: "http://h/a/" "http://h/a/index.html" "http://h/a" are one. */
@@ -96,6 +118,7 @@ struct content_state *content_state_new(const char *home_url, long as_of)
     s->navigation_on = d.v[RULE_HOMEPAGE_NAVIGATION] != 0;
     s->sitemap_rows = (int)d.v[RULE_HOMEPAGE_SITEMAP_ROWS];
     s->guide_sample = (int)d.v[RULE_SERVICES_GUIDE_SAMPLE];
+    s->extra_pages = (size_t)d.v[RULE_COLUMNS_EXTRA_PAGES];
     s->ident.site_code_matches = -1;
     char *host = NULL;
     int port;
@@ -132,11 +155,25 @@ static int want_for_guides(void *user, const char *url)
     return content_want(user, url);
 }
 
+void content_set_extra_pages(struct content_state *s, int pages)
+{
+    s->extra_pages = pages > 0 ? (size_t)pages : 0;
+}
+
 void content_state_free(struct content_state *s)
 {
     if (!s)
         return;
     guides_trail_free(s->guides);
+    for (size_t i = 0; i < s->nhidden; i++) {
+        free(s->hidden[i].name);
+        free(s->hidden[i].url);
+        free(s->hidden[i].key);
+        list_page_free(&s->hidden[i].page);
+    }
+    free(s->hidden);
+    for (size_t i = 0; i < s->nindex; i++)
+        free(s->index[i].key);
     free(s->second_from);
     column_set_free(&s->cols);
     for (size_t i = 0; i < s->nlists; i++) {
@@ -248,6 +285,132 @@ static int homepage_is_navigation(const struct content_state *s)
     return dated == 1 && longest >= (size_t)s->sitemap_rows;
 }
 
+/* Adds a candidate column page unless its page is the homepage, a homepage column's list
+ * page or a candidate already, or the budget (extra_pages) is spent; asks for it. */
+static int add_hidden(struct content_state *s, const char *name, const char *url,
+                      enum column_found_in where)
+{
+    if (s->nhidden >= s->extra_pages)
+        return 0;
+    char *key = url_key(url), *home = key ? url_key(s->home_url) : NULL;
+    if (!key || !home) {
+        free(key);
+        free(home);
+        return SC_ENOMEM;
+    }
+    int known = strcmp(key, home) == 0;
+    free(home);
+    for (size_t i = 0; !known && i < s->nlists; i++)
+        known = strcmp(s->lists[i].key, key) == 0;
+    for (size_t i = 0; !known && i < s->nhidden; i++)
+        known = strcmp(s->hidden[i].key, key) == 0;
+    if (known) {
+        free(key);
+        return 0;
+    }
+    if (s->nhidden == s->hidden_alloc) {
+        size_t na = s->hidden_alloc ? s->hidden_alloc * 2 : 16;
+        void *np = realloc(s->hidden, na * sizeof *s->hidden);
+        if (!np) {
+            free(key);
+            return SC_ENOMEM;
+        }
+        s->hidden = np;
+        s->hidden_alloc = na;
+    }
+    struct hidden_slot *h = &s->hidden[s->nhidden++];
+    memset(h, 0, sizeof *h);
+    h->key = key;
+    h->found_in = where;
+    h->name = strdup(name);
+    h->url = strdup(url);
+    if (!h->name || !h->url) { /* no half-made slot stays behind */
+        free(h->name);
+        free(h->url);
+        free(h->key);
+        s->nhidden--;
+        return SC_ENOMEM;
+    }
+    return content_want(s, url);
+}
+
+static int add_links(struct content_state *s, const struct column_links *l,
+                     enum column_found_in where)
+{
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < l->n; i++)
+        rc = add_hidden(s, l->v[i].name, l->v[i].url, where);
+    return rc;
+}
+
+/* The homepage's navigation links (every link of a navigation-only homepage) become
+ * candidates; the sections found on this host become column index pages to read. */
+static int find_hidden_sources(struct content_state *s, const GumboNode *root, const char *base)
+{
+    if (s->extra_pages == 0)
+        return 0;
+    struct column_links l;
+    memset(&l, 0, sizeof l);
+    int rc = columns_nav_links(root, base, s->navigation, s->extra_pages, &l);
+    if (rc == 0)
+        rc = add_links(s, &l, FOUND_NAVIGATION);
+    column_links_free(&l);
+    for (int i = 0; rc == 0 && i < SECTION_COUNT; i++) {
+        const char *u = s->hits[i].url;
+        if (!u)
+            continue;
+        char *key = url_key(u);
+        if (!key)
+            return SC_ENOMEM;
+        size_t j;
+        for (j = 0; j < s->nindex && strcmp(s->index[j].key, key) != 0; j++)
+            ;
+        if (j < s->nindex) {
+            free(key);
+            continue;
+        }
+        s->index[s->nindex].key = key;
+        s->index[s->nindex++].read = 0;
+        rc = content_want(s, u);
+    }
+    return rc;
+}
+
+/* A page that is a candidate column page, a section's column index, or both. */
+static int observe_hidden(struct content_state *s, const char *url, const char *key,
+                          const GumboOutput *doc)
+{
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < s->nhidden; i++) {
+        struct hidden_slot *h = &s->hidden[i];
+        if (h->seen || strcmp(h->key, key) != 0)
+            continue;
+        h->seen = 1;
+        rc = columns_column_page(doc->root, url, s->as_of, &h->page, &h->kind);
+        char *name = NULL;
+        if (rc == 0 && h->kind != COLUMN_PAGE_NOT)
+            rc = columns_crumb_name(doc->root, &name);
+        if (name) { /* the page's own name: a menu may say 新闻中心 for 工作动态 */
+            free(h->name);
+            h->name = name;
+        }
+    }
+    for (size_t i = 0; rc == 0 && i < s->nindex; i++) {
+        if (s->index[i].read || strcmp(s->index[i].key, key) != 0)
+            continue;
+        s->index[i].read = 1;
+        if (s->nhidden >= s->extra_pages)
+            break;
+        struct column_links l;
+        memset(&l, 0, sizeof l);
+        rc = columns_index_links(doc->root, url, s->extra_pages - s->nhidden, &l);
+        if (rc == 0)
+            rc = add_links(s, &l, FOUND_SECTION_INDEX);
+        column_links_free(&l);
+    }
+    return rc;
+}
+
 int content_observe_page(struct content_state *s, const char *url, int depth,
                          const GumboOutput *doc)
 {
@@ -264,6 +427,8 @@ int content_observe_page(struct content_state *s, const char *url, int depth,
         const char *base = url ? url : s->home_url;
         int rc = columns_find(doc->root, base, s->as_of, &s->cols);
         if (rc == 0)
+            rc = columns_find_empty(doc->root, base, &s->cols);
+        if (rc == 0)
             rc = sections_find(doc->root, base, s->hits);
         if (rc == 0)
             rc = identity_find(doc->document, &s->ident);
@@ -275,6 +440,8 @@ int content_observe_page(struct content_state *s, const char *url, int depth,
             rc = SC_ENOMEM;
         if (rc == 0)
             rc = guides_trail_start(s->guides, s->hits[SECTION_SERVICES].url, want_for_guides, s);
+        if (rc == 0)
+            rc = find_hidden_sources(s, doc->root, base);
         return rc;
     }
     if (s->guides && url) {
@@ -282,7 +449,7 @@ int content_observe_page(struct content_state *s, const char *url, int depth,
         if (rc)
             return rc;
     }
-    if (!url || s->nlists == 0)
+    if (!url || !s->home_seen || (s->nlists == 0 && s->nhidden == 0 && s->nindex == 0))
         return 0;
     char *key = url_key(url);
     if (!key)
@@ -294,6 +461,8 @@ int content_observe_page(struct content_state *s, const char *url, int depth,
         s->lists[i].seen = 1;
         rc = columns_list_page(doc->root, url, s->as_of, &s->lists[i].page);
     }
+    if (rc == 0)
+        rc = observe_hidden(s, url, key, doc);
     free(key);
     return rc;
 }
@@ -341,7 +510,43 @@ static int days_append(long **all, size_t *nall, const long *days, size_t n)
     return 0;
 }
 
-static int fill_columns(struct content_state *s, struct site_report *rep, const struct rules *rules)
+/* The hidden columns that turned out to be column pages, after the homepage's. */
+static int fill_hidden(struct content_state *s, struct site_report *rep, const struct rules *rules,
+                       long **all, size_t *nall)
+{
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < s->nhidden; i++) {
+        const struct hidden_slot *h = &s->hidden[i];
+        if (!h->seen || h->kind == COLUMN_PAGE_NOT)
+            continue;
+        struct column_record *c = site_report_add_column(rep);
+        if (!c)
+            return SC_ENOMEM;
+        c->name = strdup(h->name);
+        c->url = strdup(h->url);
+        if (!c->name || !c->url)
+            return SC_ENOMEM;
+        c->found_in = h->found_in;
+        c->category = columns_category(h->name);
+        int blank = h->kind == COLUMN_PAGE_BLANK;
+        const long *days = blank ? NULL : h->page.days;
+        size_t ndays = blank ? 0 : h->page.ndays;
+        c->items = blank ? 0 : h->page.items;
+        c->undated_items = blank ? 0 : h->page.undated;
+        c->blank = c->items == 0;
+        c->latest = columns_latest(days, ndays, s->as_of);
+        c->limit_days = rules_window(rules, c->category);
+        c->stale =
+            c->limit_days > 0 && (c->latest == SC_NO_DAY || s->as_of - c->latest > c->limit_days);
+        rc = columns_updates(days, ndays, s->as_of, &c->updates);
+        if (rc == 0)
+            rc = days_append(all, nall, days, ndays);
+    }
+    return rc;
+}
+
+static int fill_columns(struct content_state *s, struct site_report *rep, const struct rules *rules,
+                        content_link_status_fn link_status, void *user)
 {
     long *all = NULL;
     size_t nall = 0;
@@ -383,15 +588,23 @@ static int fill_columns(struct content_state *s, struct site_report *rep, const 
             c->undated_items = f->undated;
         }
         c->blank = c->items == 0;
+        /* an empty block whose list page does not load is a broken link, not a blank column;
+         * a block showing nothing at all is judged by its list page only */
+        int unknown = !slot && c->blank && f->url &&
+                      (f->empty_block || (link_status && link_status(user, f->url) == 0));
+        if (unknown)
+            c->blank = 0;
         c->latest = columns_latest(days, ndays, s->as_of);
         c->limit_days = rules_window(rules, c->category);
         /* a blank column has no item in its window either; the judge counts it as blank */
-        c->stale =
-            c->limit_days > 0 && (c->latest == SC_NO_DAY || s->as_of - c->latest > c->limit_days);
+        c->stale = !unknown && c->limit_days > 0 &&
+                   (c->latest == SC_NO_DAY || s->as_of - c->latest > c->limit_days);
         rc = columns_updates(days, ndays, s->as_of, &c->updates);
         if (rc == 0)
             rc = days_append(&all, &nall, days, ndays);
     }
+    if (rc == 0)
+        rc = fill_hidden(s, rep, rules, &all, &nall);
     /* the site as a whole: every column's dated items together */
     if (rc == 0)
         rc = columns_updates(all, nall, s->as_of, &rep->updates);
@@ -438,7 +651,7 @@ int content_finish(struct content_state *s, struct site_report *rep, const struc
     }
     rep->homepage_stale = rep->homepage_latest == SC_NO_DAY ||
                           s->as_of - rep->homepage_latest > (long)rules->v[RULE_WINDOW_HOMEPAGE];
-    int rc = fill_columns(s, rep, rules);
+    int rc = fill_columns(s, rep, rules, link_status, user);
     const struct section_def *defs = sections_table();
     for (int i = 0; rc == 0 && i < SECTION_COUNT; i++) {
         int required = rules_section_required(rules, i, s->portal);

@@ -31,6 +31,11 @@ void content_set_portal(struct content_state *s, int portal);
  * whose only dated list has at least sitemap_rows rows (0: never) is a navigation page. */
 void content_set_navigation(struct content_state *s, int enabled, int sitemap_rows);
 
+/* Blank columns wherever they are (issue 12): at most this many candidate column pages
+ * (navigation links, section index links) are asked for (rule columns.extra_pages; its
+ * default until called; 0 looks for none). */
+void content_set_extra_pages(struct content_state *s, int pages);
+
 /* Reads one parsed page. url is the page's final URL; depth is its link distance from the
  * homepage: 0 is the homepage (the first one observed wins), 1 a page it links to. Column
  * list pages give their columns' items. When the homepage shows no dated item at all, or

@@ -146,6 +146,7 @@ static void json_site(struct json_writer *w, const struct site_report *r)
         json_kv_bool(w, "stale", c->stale);
         json_kv_int(w, "limit_days", c->limit_days);
         json_kv_updates(w, &c->updates);
+        json_kv_string(w, "found_in", column_found_in_name(c->found_in));
         json_object_end(w);
     }
     json_array_end(w);
@@ -355,6 +356,8 @@ static void text_site(struct strbuf *out, const struct site_report *r)
         text_safe(out, c->name, 80);
         strbuf_addf(out, " (latest %s, limit %d days) ", day, c->limit_days);
         text_safe(out, c->url, 400);
+        if (c->found_in != FOUND_HOMEPAGE)
+            strbuf_addf(out, " (found in %s)", column_found_in_name(c->found_in));
         strbuf_addch(out, '\n');
     }
     text_links(out, r, LINK_BROKEN, "broken links");

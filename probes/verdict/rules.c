@@ -122,6 +122,10 @@ static const struct rule_def table[RULE_COUNT] = {
     [RULE_VETO_INCOMPLETE_GUIDES] = {"veto.incomplete_guides", 0, COUNT,
                                      "服务不实用: >=N incomplete guides veto (0 = off; project "
                                      "default)"},
+    [RULE_COLUMNS_EXTRA_PAGES] = {"columns.extra_pages", 60, COUNT,
+                                  "candidate column pages (navigation and section index links) "
+                                  "fetched per site to find hidden blank columns (0 = none; "
+                                  "project default)"},
 };
 
 const struct rule_def *rules_table(void)

@@ -79,6 +79,9 @@ enum rule_id {
     RULE_POINTS_INCOMPLETE_GUIDE,      /* per guide missing an element */
     RULE_POINTS_INCOMPLETE_GUIDES_MAX, /* cap on those deductions */
     RULE_VETO_INCOMPLETE_GUIDES,       /* incomplete guides, at least N: veto (0 = never) */
+    /* blank columns wherever they are (issue 12): the candidate column pages (navigation
+     * links, section index links) fetched per site beyond the homepage's columns */
+    RULE_COLUMNS_EXTRA_PAGES,
     RULE_COUNT
 };
 

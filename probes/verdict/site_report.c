@@ -132,3 +132,17 @@ const char *guide_element_name(int i)
                                                       "办理时限", "咨询电话"};
     return i >= 0 && i < GUIDE_ELEMENTS ? names[i] : NULL;
 }
+
+const char *column_found_in_name(enum column_found_in f)
+{
+    static const char *const names[] = {"homepage", "navigation", "section_index"};
+    return (unsigned)f < 3 ? names[f] : "homepage";
+}
+
+int column_found_in_parse(const char *word)
+{
+    for (int f = FOUND_HOMEPAGE; word && f <= FOUND_SECTION_INDEX; f++)
+        if (strcmp(word, column_found_in_name((enum column_found_in)f)) == 0)
+            return f;
+    return -1;
+}

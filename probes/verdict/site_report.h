@@ -38,6 +38,8 @@ enum column_category {
     COLUMN_OTHER
 };
 
+enum column_found_in { FOUND_HOMEPAGE, FOUND_NAVIGATION, FOUND_SECTION_INDEX };
+
 struct column_updates {
     int d14, d90, d365;     /* items dated within the last 14, 90, 365 days */
     double median_gap_days; /* median gap between consecutive dated items; <0 unknown */
@@ -54,6 +56,9 @@ struct column_record {
     int stale;
     int limit_days;
     struct column_updates updates;
+    /* where the column was found (issue 12): its homepage block, the navigation's links or
+     * a section's column index page */
+    enum column_found_in found_in;
 };
 
 struct section_record {
@@ -149,5 +154,9 @@ const char *defect_severity_name(enum defect_severity s);
 /* A guide element's name as the plan words it (事项名称, 办事依据 ...), i < GUIDE_ELEMENTS;
  * NULL otherwise. */
 const char *guide_element_name(int i);
+/* "homepage", "navigation", "section_index"; column_found_in_parse is the inverse (-1 when
+ * the word is none of them). */
+const char *column_found_in_name(enum column_found_in f);
+int column_found_in_parse(const char *word);
 
 #endif

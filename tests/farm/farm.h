@@ -66,7 +66,17 @@ struct farm_column {
     long *dates;    /* nitems day numbers, newest first */
     int *seq;       /* article sequence numbers */
     int tab_group;  /* tabbed layout: index of the tab group, else -1 */
+    /* Blank columns wherever they are (issue 12): where the column is shown (FARM_AT_HOME a
+     * homepage block, FARM_AT_NAV only a link in the navigation, FARM_AT_INDEX only a link on
+     * the sections' column index pages) and, for a blank column, how its homepage block and
+     * its list page show that it has nothing. */
+    int where;
+    int home_form; /* FARM_HOME_ZANWU 暂无信息 row, FARM_HOME_NO_ROWS, FARM_HOME_ZANWU_NEIRONG */
+    int list_form; /* FARM_LIST_ZANWU 暂无信息, FARM_LIST_EMPTY_UL, FARM_LIST_PAGER_ONLY */
 };
+enum { FARM_AT_HOME, FARM_AT_NAV, FARM_AT_INDEX };
+enum { FARM_HOME_ZANWU, FARM_HOME_NO_ROWS, FARM_HOME_ZANWU_NEIRONG };
+enum { FARM_LIST_ZANWU, FARM_LIST_EMPTY_UL, FARM_LIST_PAGER_ONLY };
 
 struct farm_section {
     const char *name;  /* canonical: 政府信息公开, 政策解读, 办事服务, 互动交流 */
@@ -166,6 +176,9 @@ struct farm_model {
     struct farm_site *sites;
     int nsites;
 };
+
+/* The word truth.json uses for a column's place: "homepage", "navigation", "section_index". */
+const char *farm_where_name(const struct farm_site *s, const struct farm_column *c);
 
 int farm_model_build(const struct farm_opts *o, struct farm_model *m, struct sc_error *err);
 void farm_model_free(struct farm_model *m);

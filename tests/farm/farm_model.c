@@ -502,6 +502,72 @@ static int site_columns(struct farm_site *s, const struct farm_opts *o, struct f
     return 0;
 }
 
+/* Blank columns wherever they are (issue 12): in the test and demo profiles, from a stream of
+ * its own (so no other choice of the farm changed), some columns leave the homepage for the
+ * navigation or the sections' column index pages, and the blank columns take every form of
+ * an empty homepage block and an empty list page. The blank-column site (blanky) shows only
+ * two of its five blank columns on the homepage: it reaches the veto only through the hidden
+ * ones. The first column (news) always stays on the homepage. */
+static void hide_columns(struct farm_site *s, const struct farm_opts *o, int blanky)
+{
+    if (o->profile == FARM_PROFILE_BENCH || !s->served || s->nav_only)
+        return;
+    struct farm_rng r;
+    char salt[160];
+    snprintf(salt, sizeof salt, "hidden/%s", s->host);
+    farm_rng_seed(&r, o->seed, salt);
+    int index_ok = 0; /* a section page on the site lists the columns */
+    for (int j = 0; j < FARM_NSECTIONS; j++)
+        index_ok |= s->sections[j].present && !s->sections[j].offsite;
+    int nblank = 0;
+    for (int i = 0; i < s->ncols; i++) {
+        struct farm_column *c = &s->cols[i];
+        int k = farm_rng_range(&r, 0, 99);
+        c->where = i == 0 ? FARM_AT_HOME : k < 15 ? FARM_AT_NAV : k < 30 ? FARM_AT_INDEX
+                                                                          : FARM_AT_HOME;
+        c->home_form = farm_rng_range(&r, 0, 2);
+        c->list_form = farm_rng_range(&r, 0, 2);
+        if (s->index == blanky && c->nitems == 0) {
+            static const int where[5] = {FARM_AT_HOME, FARM_AT_HOME, FARM_AT_NAV, FARM_AT_INDEX,
+                                         FARM_AT_NAV};
+            c->where = where[nblank];
+            c->home_form = nblank == 1 ? FARM_HOME_NO_ROWS : FARM_HOME_ZANWU;
+            c->list_form = nblank == 2 ? FARM_LIST_PAGER_ONLY : nblank % 2 ? FARM_LIST_EMPTY_UL
+                                                                            : FARM_LIST_ZANWU;
+            nblank++;
+        }
+        if (c->where == FARM_AT_INDEX && !index_ok)
+            c->where = FARM_AT_NAV;
+        /* a tab's panel shows its emptiness by a message: a tab with no rows at all has no
+         * block of its own to find; an old table layout's heading table with nothing below
+         * is told from a heading table above a list only by the next block (columns_hidden.c),
+         * so the farm keeps the no-rows form to the div layout's empty <ul> */
+        if (s->layout != FARM_DIV && c->home_form == FARM_HOME_NO_ROWS)
+            c->home_form = FARM_HOME_ZANWU_NEIRONG;
+        if (c->where != FARM_AT_HOME) {
+            c->home_items = 0;
+            c->tab_group = -1;
+        }
+    }
+    if (s->layout == FARM_TABS) { /* the homepage's tab groups of three, a lone tab joining */
+        int n = 0;
+        for (int i = 0; i < s->ncols; i++)
+            if (s->cols[i].where == FARM_AT_HOME)
+                s->cols[i].tab_group = n++ / 3;
+        if (n > 3 && n % 3 == 1)
+            for (int i = 0; i < s->ncols; i++)
+                if (s->cols[i].tab_group == (n - 1) / 3)
+                    s->cols[i].tab_group--;
+    }
+}
+
+const char *farm_where_name(const struct farm_site *s, const struct farm_column *c)
+{
+    if (s->nav_only || c->where == FARM_AT_NAV)
+        return "navigation";
+    return c->where == FARM_AT_INDEX ? "section_index" : "homepage";
+}
+
 /* The test profile's provincial portal pages its first column (news, never blank there)
  * the way CMS column lists are paged: FARM_PAGED_MIN_PAGES to +8 list pages of 10 items,
  * each page linking first, previous, a window of numbers, next and last, so most list pages
@@ -722,6 +788,8 @@ int farm_model_build(const struct farm_opts *o, struct farm_model *m, struct sc_
         farm_model_free(m);
         return sc_fail(err, SC_ENOMEM, "out of memory");
     }
+    for (int i = 0; i < m->nsites; i++)
+        hide_columns(&m->sites[i], o, blanky);
     /* planted links: every kind at least once, round robin over the plain served sites */
     if (farm_plant_links(m, down >= 0 ? m->sites[down].url : NULL, &r)) {
         farm_model_free(m);

@@ -126,6 +126,18 @@ static void page_head(const struct farm_site *s, const char *title, struct strbu
             strbuf_addf(out, "<li><a href=\"%s\">%s</a></li>\n", href.buf, x->label);
         strbuf_release(&href);
     }
+    /* the columns shown only in the navigation: a nested drop-down menu */
+    int nav_cols = 0;
+    for (int i = 0; i < s->ncols; i++) {
+        if (s->cols[i].where != FARM_AT_NAV)
+            continue;
+        if (nav_cols++ == 0)
+            strbuf_adds(out, "<li class=\"drop\"><span>专题栏目</span><ul class=\"sub\">\n");
+        strbuf_addf(out, "<li><a href=\"/%s/index.html\">%s</a></li>\n", s->cols[i].slug,
+                    s->cols[i].name);
+    }
+    if (nav_cols)
+        strbuf_adds(out, "</ul></li>\n");
     strbuf_adds(out, "</ul></div>\n");
 }
 
@@ -198,9 +210,13 @@ static void home_items(const struct farm_model *m, const struct farm_site *s, in
     const struct farm_column *c = &s->cols[col];
     char date[48];
     struct strbuf path = STRBUF_INIT, title = STRBUF_INIT;
-    if (c->home_items == 0)
-        strbuf_adds(out, s->layout == FARM_TABLE ? "<tr><td colspan=\"2\">暂无信息</td></tr>\n"
-                                                 : "<li class=\"empty\">暂无信息</li>\n");
+    const char *none = c->home_form == FARM_HOME_ZANWU_NEIRONG ? "暂无内容" : "暂无信息";
+    if (c->home_items == 0 && c->home_form != FARM_HOME_NO_ROWS) {
+        if (s->layout == FARM_TABLE)
+            strbuf_addf(out, "<tr><td colspan=\"2\">%s</td></tr>\n", none);
+        else
+            strbuf_addf(out, "<li class=\"empty\">%s</li>\n", none);
+    }
     for (int i = 0; i < c->home_items; i++) {
         strbuf_reset(&path);
         strbuf_reset(&title);
@@ -236,6 +252,8 @@ void farm_page_home(const struct farm_model *m, const struct farm_site *s, struc
     }
     for (int i = 0; i < s->ncols && !s->nav_only; i++) {
         const struct farm_column *c = &s->cols[i];
+        if (c->where != FARM_AT_HOME)
+            continue; /* only in the navigation or on the column index pages */
         strbuf_reset(&more);
         strbuf_addf(&more, "/%s/index.html", c->slug);
         if (s->layout == FARM_TABLE) {
@@ -247,16 +265,27 @@ void farm_page_home(const struct farm_model *m, const struct farm_site *s, struc
             home_items(m, s, i, out);
             strbuf_adds(out, "</table>\n");
         } else if (s->layout == FARM_TABS) {
-            int first = i == 0 || s->cols[i - 1].tab_group != c->tab_group;
-            int last = i == s->ncols - 1 || s->cols[i + 1].tab_group != c->tab_group;
+            int prev = i - 1, next = i + 1; /* the homepage's columns around this one */
+            while (prev >= 0 && s->cols[prev].where != FARM_AT_HOME)
+                prev--;
+            while (next < s->ncols && s->cols[next].where != FARM_AT_HOME)
+                next++;
+            int first = prev < 0 || s->cols[prev].tab_group != c->tab_group;
+            int last = next >= s->ncols || s->cols[next].tab_group != c->tab_group;
             if (first) {
                 strbuf_addf(out, "<div class=\"tab-box\" id=\"tabs%d\">\n<ul class=\"tab-nav\">\n",
                             c->tab_group);
-                for (int j = i; j < s->ncols && s->cols[j].tab_group == c->tab_group; j++)
+                for (int j = i, k = 0; j < s->ncols; j++) {
+                    if (s->cols[j].where != FARM_AT_HOME)
+                        continue;
+                    if (s->cols[j].tab_group != c->tab_group)
+                        break;
                     strbuf_addf(out,
                                 "<li id=\"tab%d_%d\"%s onmouseover=\"showTab(%d,%d)\">%s</li>\n",
-                                c->tab_group, j - i, j == i ? " class=\"on\"" : "", c->tab_group,
-                                j - i, s->cols[j].name);
+                                c->tab_group, k, j == i ? " class=\"on\"" : "", c->tab_group, k,
+                                s->cols[j].name);
+                    k++;
+                }
                 strbuf_adds(out, "</ul>\n");
             }
             strbuf_addf(out, "<div class=\"tab-con\" id=\"con_%s\"%s><ul>\n", c->slug,
@@ -296,10 +325,19 @@ void farm_page_list(const struct farm_model *m, const struct farm_site *s, int c
     page_head(s, c->name, out);
     strbuf_addf(out,
                 "<div class=\"position\">当前位置：<a href=\"/\">首页</a> &gt; "
-                "<a href=\"/%s/index.html\">%s</a></div>\n<div class=\"list-main\">\n<h2>%s</h2>\n"
-                "<ul class=\"list\">\n",
+                "<a href=\"/%s/index.html\">%s</a></div>\n<div class=\"list-main\">\n<h2>%s</h2>\n",
                 c->slug, c->name, c->name);
-    if (c->nitems == 0)
+    /* an empty list: a 暂无信息 message, an empty <ul>, or only the list's own pager */
+    if (c->nitems == 0 && c->list_form == FARM_LIST_PAGER_ONLY)
+        strbuf_addf(out,
+                    "<div class=\"page\">共0条 共1页 当前第1页 <a href=\"/%s/index.html\">首页</a> "
+                    "<a href=\"/%s/index.html\">上一页</a> <a href=\"/%s/index.html\">1</a> "
+                    "<a href=\"/%s/index.html\">下一页</a> <a href=\"/%s/index.html\">尾页</a>"
+                    "</div>\n",
+                    c->slug, c->slug, c->slug, c->slug, c->slug);
+    else
+        strbuf_adds(out, "<ul class=\"list\">\n");
+    if (c->nitems == 0 && c->list_form == FARM_LIST_ZANWU)
         strbuf_adds(out, "<li class=\"empty\">暂无信息</li>\n");
     for (int i = page * c->per_page; i < c->nitems && i < (page + 1) * c->per_page; i++) {
         strbuf_reset(&path);
@@ -310,7 +348,8 @@ void farm_page_list(const struct farm_model *m, const struct farm_site *s, int c
         strbuf_addf(out, "<li><a href=\"%s\" target=\"_blank\">%s</a><span>%s</span></li>\n",
                     path.buf, title.buf, date);
     }
-    strbuf_adds(out, "</ul>\n");
+    if (c->nitems > 0 || c->list_form != FARM_LIST_PAGER_ONLY)
+        strbuf_adds(out, "</ul>\n");
     if (c->nitems > 0) {
         strbuf_addf(out, "<div class=\"page\">共%d条 共%d页 当前第%d页 ", c->nitems, pages,
                     page + 1);

@@ -234,6 +234,14 @@ static void site_truth(const struct farm_model *m, const struct farm_site *s, st
         else
             json_null(w);
         json_kv_bool(w, "tabbed", c->tab_group >= 0);
+        json_kv_string(w, "found_in", farm_where_name(s, c));
+        if (c->nitems == 0) { /* how the blank column shows it has nothing */
+            static const char *const home[] = {"zanwu_xinxi", "no_rows", "zanwu_neirong"};
+            static const char *const list[] = {"zanwu_xinxi", "empty_list", "pager_only"};
+            json_kv_string(w, "blank_home_form",
+                           c->where == FARM_AT_HOME && !s->nav_only ? home[c->home_form] : NULL);
+            json_kv_string(w, "blank_list_form", list[c->list_form]);
+        }
         json_object_end(w);
     }
     json_array_end(w);

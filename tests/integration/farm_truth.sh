@@ -92,19 +92,33 @@ while IFS=$'\t' read -r host url charset style code shown hdr; do
     grep -qE '(19|20)[0-9]{2}[-/年][0-9]{2}[-/月][0-9]{2}|\[[0-9]{2}-[0-9]{2}\]|>[0-9]{2}-[0-9]{2}<' <<<"$home" \
       && fail "$host: navigation-only homepage shows a date"
   fi
-  while IFS=$'\t' read -r name curl latest blank; do
-    grep -qF "$name" <<<"$home" || fail "$host: column $name not on the homepage"
+  # a column is shown where found_in says: a homepage block, only the navigation (the
+  # homepage's nav bar), or only the sections' column index pages (not on the homepage)
+  index_url=$(jq -r --arg h "$host" --arg u "$url" '[.sites[] | select(.host == $h) | .sections[] | select(.present) | .url | select(startswith($u))][0] // "none"' "$truth")
+  while IFS=$'\t' read -r name curl latest blank where; do
+    case $where in
+      homepage|navigation) grep -qF "$name" <<<"$home" || fail "$host: column $name ($where) not on the homepage" ;;
+      section_index)
+        grep -qF ">$name<" <<<"$home" && fail "$host: column $name (section_index) on the homepage"
+        [ "$index_url" != none ] || fail "$host: column $name in a section index, but no section"
+        grep -qF ">$name<" <<<"$(fetch "$index_url" "$charset")" \
+          || fail "$host: column $name not on the section index $index_url" ;;
+      *) fail "$host: column $name found_in $where" ;;
+    esac
     list=$(fetch "$curl" "$charset")
     if [ "$blank" = true ]; then
-      grep -qF '暂无信息' <<<"$list" || fail "$host: blank column $name lacks 暂无信息"
+      # 暂无信息, an empty list, or only the list's own pager (共0条)
+      grep -qE '暂无信息|<ul class="list">$|共0条' <<<"$list" \
+        || fail "$host: blank column $name shows no empty list"
+      grep -qE '<li><a href="/[a-z]+/[0-9]{6}/' <<<"$list" && fail "$host: blank column $name lists items"
     else
       grep -qF "$(list_style "$latest" "$style")" <<<"$list" \
         || fail "$host: $name latest $latest not on its list page $curl"
-      [ "$mode" = navigation ] || grep -qF "$(home_style "$latest" "$style")" <<<"$home" \
+      [ "$mode" = navigation ] || [ "$where" != homepage ] || grep -qF "$(home_style "$latest" "$style")" <<<"$home" \
         || fail "$host: $name latest $latest not on the homepage"
     fi
     checked=$((checked + 1))
-  done < <(jq -r --arg h "$host" '.sites[] | select(.host == $h) | .columns[] | [.name, .url, (.latest // "none"), .blank] | @tsv' "$truth")
+  done < <(jq -r --arg h "$host" '.sites[] | select(.host == $h) | .columns[] | [.name, .url, (.latest // "none"), .blank, .found_in] | @tsv' "$truth")
 done < <(jq -r '.sites[] | select(.served and .flaky == 0) | [.host, .url, .charset, .date_style, .code, .site_code_shown, (.charset_header // "null")] | @tsv' "$truth")
 [ "$checked" -ge 40 ] || fail "only $checked columns checked"
 [ "$nav_sites" -ge 1 ] || fail "no navigation-only homepage planted"

@@ -25,6 +25,7 @@ int main(void)
         cmocka_unit_test(test_oom_rechecks),
         cmocka_unit_test(test_oom_publish),
         cmocka_unit_test(test_oom_guides),
+        cmocka_unit_test(test_oom_hidden),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -323,7 +323,8 @@ static void content_finish_uses_list_pages(void **state)
         if (i == 0) {
             size_t n;
             const char *const *wanted = content_take_wanted(cs, &n);
-            assert_int_equal(n, 5); /* 4 list pages, then the 办事服务 page (guides.h) */
+            assert_true(n >= 5); /* the 4 list pages first, the 办事服务 page (guides.h), then
+                                  * candidate column pages */
             assert_string_equal(wanted[1], BASE "tzgg/index.html");
             assert_string_equal(wanted[4], BASE "bsfw/");
             /* handed out once: nothing new until a probe asks again */

@@ -202,6 +202,15 @@ static void full_report(struct site_report *r, int unkept)
     c->blank = 1;
     c->stale = 1;
     c->limit_days = 365;
+    c->found_in = FOUND_NAVIGATION; /* a blank column only the navigation shows (issue 12) */
+    c = site_report_add_column(r);
+    c->name = strdup("公示公告");
+    c->url = strdup(HOME "gsgg/index.html");
+    c->category = COLUMN_NOTICE;
+    c->blank = 1;
+    c->stale = 1;
+    c->limit_days = 183;
+    c->found_in = FOUND_SECTION_INDEX;
 
     struct section_record *s = site_report_add_section(r);
     s->name = strdup("政府信息公开");
@@ -298,6 +307,7 @@ static void assert_reports_equal(const struct site_report *a, const struct site_
         assert_int_equal(x->stale, y->stale);
         assert_int_equal(x->limit_days, y->limit_days);
         assert_updates(&x->updates, &y->updates);
+        assert_int_equal(x->found_in, y->found_in);
     }
     assert_int_equal(a->nsections, b->nsections);
     for (size_t i = 0; i < a->nsections; i++) {
@@ -439,6 +449,13 @@ static void report_round_trips_field_by_field(void **state)
                      1);
     assert_int_equal(raw_long(f->path, "SELECT count(*) FROM column_observations WHERE "
                                        "latest IS NULL AND median_gap_days IS NULL"),
+                     2);
+    /* where each column was found, as its word (migration 11) */
+    assert_int_equal(raw_long(f->path, "SELECT count(*) FROM column_observations WHERE "
+                                       "found_in='section_index' AND name='公示公告'"),
+                     1);
+    assert_int_equal(raw_long(f->path, "SELECT count(*) FROM column_observations WHERE "
+                                       "found_in='homepage'"),
                      1);
     assert_int_equal(raw_long(f->path, "SELECT count(*) FROM link_redirects"), 4);
 
