@@ -7,6 +7,7 @@
 #include "common/error.h"
 #include "probes/content/columns.h"
 #include "probes/content/identity.h"
+#include "probes/content/interaction.h"
 #include "probes/content/sections.h"
 #include "probes/net/url.h"
 
@@ -38,6 +39,7 @@ struct content_state {
     char *second_from;
     struct section_hit hits[SECTION_COUNT];
     struct site_identity ident;
+    struct interaction_probe *interaction; /* 互动回应差: channels and messages */
 };
 
 /* The matching key of a URL: "http://h/a/" "http://h/a/index.html" "http://h/a" are one. */
@@ -69,6 +71,11 @@ static char *url_key(const char *url)
     return norm;
 }
 
+static int want_for_interaction(void *user, const char *url)
+{
+    return content_want(user, url);
+}
+
 struct content_state *content_state_new(const char *home_url, long as_of)
 {
     struct content_state *s = calloc(1, sizeof *s);
@@ -80,6 +87,12 @@ struct content_state *content_state_new(const char *home_url, long as_of)
         return NULL;
     }
     s->as_of = as_of;
+    s->interaction = interaction_new(s->home_url, as_of, want_for_interaction, s);
+    if (!s->interaction) {
+        free(s->home_url);
+        free(s);
+        return NULL;
+    }
     s->cols.page_latest = SC_NO_DAY;
     s->second_latest = SC_NO_DAY;
     struct rules d;
@@ -107,10 +120,16 @@ void content_set_navigation(struct content_state *s, int enabled, int sitemap_ro
     s->sitemap_rows = sitemap_rows > 0 ? sitemap_rows : 0;
 }
 
+void content_set_interaction(struct content_state *s, const struct rules *rules)
+{
+    interaction_set_rules(s->interaction, rules);
+}
+
 void content_state_free(struct content_state *s)
 {
     if (!s)
         return;
+    interaction_free(s->interaction);
     free(s->second_from);
     column_set_free(&s->cols);
     for (size_t i = 0; i < s->nlists; i++) {
@@ -244,8 +263,16 @@ int content_observe_page(struct content_state *s, const char *url, int depth,
         if (rc == 0)
             rc = add_list_slots(s);
         if (rc == 0)
+            rc = interaction_observe_home(s->interaction, doc->root, base,
+                                          s->hits[SECTION_INTERACTION].url);
+        if (rc == 0)
             s->navigation = homepage_is_navigation(s);
         return rc;
+    }
+    if (!is_homepage && s->home_seen) {
+        int rc = interaction_observe_page(s->interaction, doc->root, url);
+        if (rc)
+            return rc;
     }
     if (!url || s->nlists == 0)
         return 0;
@@ -404,6 +431,8 @@ int content_finish(struct content_state *s, struct site_report *rep, const struc
     rep->homepage_stale = rep->homepage_latest == SC_NO_DAY ||
                           s->as_of - rep->homepage_latest > (long)rules->v[RULE_WINDOW_HOMEPAGE];
     int rc = fill_columns(s, rep, rules);
+    if (rc == 0)
+        rc = interaction_finish(s->interaction, rep);
     const struct section_def *defs = sections_table();
     for (int i = 0; rc == 0 && i < SECTION_COUNT; i++) {
         int required = rules_section_required(rules, i, s->portal);

@@ -31,6 +31,9 @@ void content_set_portal(struct content_state *s, int portal);
  * whose only dated list has at least sitemap_rows rows (0: never) is a navigation page. */
 void content_set_navigation(struct content_state *s, int enabled, int sitemap_rows);
 
+/* The interaction probe's windows and bounds (interaction.*; the defaults until called). */
+void content_set_interaction(struct content_state *s, const struct rules *rules);
+
 /* Reads one parsed page. url is the page's final URL; depth is its link distance from the
  * homepage: 0 is the homepage (the first one observed wins), 1 a page it links to. Column
  * list pages give their columns' items. When the homepage shows no dated item at all, or

@@ -46,6 +46,7 @@ static int on_page(const struct crawl_page *page, struct site_report *report, vo
             content_set_portal(*st, run->portal[i]);
         content_set_navigation(*st, run->rules.v[RULE_HOMEPAGE_NAVIGATION] != 0,
                                (int)run->rules.v[RULE_HOMEPAGE_SITEMAP_ROWS]);
+        content_set_interaction(*st, &run->rules);
     }
     if (content_observe_page(*st, page->url, page->is_homepage ? 0 : page->depth, page->doc) < 0)
         return SC_ENOMEM;

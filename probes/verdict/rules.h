@@ -74,6 +74,13 @@ enum rule_id {
     RULE_HOMEPAGE_SITEMAP_ROWS, /* a homepage whose only dated list has >= N rows (0 = off) */
     /* sections hosted on another host (a provincial service platform zwfw.*.gov.cn) */
     RULE_SECTIONS_OTHER_HOST,
+    /* interaction (互动回应差, issue 12 item 2): consultation channels and their messages */
+    RULE_VETO_NO_INTERACTION_CHANNEL, /* no consultation channel that loads and takes messages */
+    RULE_VETO_UNANSWERED_MESSAGE,     /* a message unanswered too long within the window */
+    RULE_INTERACTION_UNANSWERED_DAYS, /* "unanswered for more than 3 months": days */
+    RULE_INTERACTION_WINDOW_DAYS,     /* "in the last year": days */
+    RULE_INTERACTION_MAX_LIST_PAGES,  /* message list pages followed per channel */
+    RULE_INTERACTION_MAX_MESSAGE_PAGES, /* message pages followed per site */
     RULE_COUNT
 };
 
