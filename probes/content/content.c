@@ -432,7 +432,7 @@ int content_finish(struct content_state *s, struct site_report *rep, const struc
                           s->as_of - rep->homepage_latest > (long)rules->v[RULE_WINDOW_HOMEPAGE];
     int rc = fill_columns(s, rep, rules);
     if (rc == 0)
-        rc = interaction_finish(s->interaction, rep);
+        rc = interaction_finish(s->interaction, rep, link_status, user);
     const struct section_def *defs = sections_table();
     for (int i = 0; rc == 0 && i < SECTION_COUNT; i++) {
         int required = rules_section_required(rules, i, s->portal);

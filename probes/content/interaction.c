@@ -26,6 +26,10 @@ static const char *const unanswered_words[] = {"未回复", "待回复", "未答
                                                NULL};
 static const char *const answered_words[] = {"已回复", "已答复", "已办结", "已处理", "已反馈",
                                              "已回应", NULL};
+/* Names of the 互动交流 section itself: its link is the section, not a channel (a section
+ * link named 领导信箱 or 网上留言 is both). */
+static const char *const section_names[] = {"互动交流", "政民互动", "公众参与", "互动",
+                                            "咨询留言", "留言咨询", "互动交流平台", NULL};
 static const char *const next_words[] = {"下一页", "下页", "后一页", NULL};
 /* Labels on a message page. */
 static const char *const asked_labels[] = {"来信时间", "留言时间", "提问时间", "咨询时间",
@@ -500,6 +504,14 @@ static int add_list_page(struct interaction_probe *p, char *key, size_t c)
     return 0;
 }
 
+static int is_section_name(const char *name)
+{
+    for (const char *const *w = section_names; *w; w++)
+        if (strcmp(name, *w) == 0)
+            return 1;
+    return 0;
+}
+
 static int add_channel(struct interaction_probe *p, const char *name, const char *url)
 {
     if (p->nch == INTERACTION_MAX_CHANNELS)
@@ -507,7 +519,7 @@ static int add_channel(struct interaction_probe *p, const char *name, const char
     char *key = page_key(url);
     if (!key)
         return SC_ENOMEM;
-    int dup = p->section_key && strcmp(key, p->section_key) == 0;
+    int dup = p->section_key && strcmp(key, p->section_key) == 0 && is_section_name(name);
     for (size_t i = 0; i < p->nch && !dup; i++)
         dup = strcmp(p->ch[i].key, key) == 0;
     if (dup) {
@@ -537,6 +549,23 @@ static int add_channel(struct interaction_probe *p, const char *name, const char
     return p->want(p->user, url);
 }
 
+/* 1 when the link is an item of a dated list (a news title that names 12345 or 信箱), not a
+ * channel: its row (an <li> or <tr> up to 4 levels up) shows a date outside its links. */
+static int in_dated_row(const struct interaction_probe *p, const GumboNode *a, int *failed)
+{
+    const GumboNode *n = a->parent;
+    for (int up = 0; n && up < 4; up++, n = n->parent) {
+        if (!is_row(n))
+            continue;
+        char *rest = text_of(n, DOM_TEXT_SKIP_LINKS, failed);
+        struct date_match m;
+        int dated = rest && dates_find(rest, strlen(rest), 0, p->as_of, &m);
+        free(rest);
+        return dated;
+    }
+    return 0;
+}
+
 struct link_scan {
     struct interaction_probe *p;
     const char *page_url;
@@ -559,8 +588,9 @@ static void scan_channels(struct link_scan *s, const GumboNode *n, int depth)
             s->rc = SC_ENOMEM;
             return;
         }
+        int failed = 0;
         if (dom_chars(name) <= 16 && strncmp(name, "我要", strlen("我要")) != 0 &&
-            has_word(name, channel_words)) {
+            has_word(name, channel_words) && !in_dated_row(s->p, n, &failed) && !failed) {
             char *url = NULL;
             int rc = url_resolve(s->page_url, dom_attr(n, "href"), &url);
             if (rc == URL_OK)
@@ -569,6 +599,8 @@ static void scan_channels(struct link_scan *s, const GumboNode *n, int depth)
                 s->rc = SC_ENOMEM;
             free(url);
         }
+        if (failed)
+            s->rc = SC_ENOMEM;
         return;
     }
     const GumboVector *kids = dom_children(n);
@@ -711,8 +743,12 @@ int interaction_observe_page(struct interaction_probe *p, const GumboNode *root,
     if (p->section_key && !p->section_seen && strcmp(key, p->section_key) == 0) {
         p->section_seen = 1;
         rc = find_channels(p, root, url);
-        /* a section page that is itself the message board */
-        if (rc == 0 && interaction_page_writable(root) && p->nch < INTERACTION_MAX_CHANNELS) {
+        /* a section page that is itself the message board (unless a channel link named it) */
+        int known = 0;
+        for (size_t i = 0; i < p->nch && !known; i++)
+            known = strcmp(p->ch[i].key, key) == 0;
+        if (rc == 0 && !known && interaction_page_writable(root) &&
+            p->nch < INTERACTION_MAX_CHANNELS) {
             struct ia_channel *c = &p->ch[p->nch];
             memset(c, 0, sizeof *c);
             c->key = strdup(key);
@@ -739,7 +775,8 @@ int interaction_observe_page(struct interaction_probe *p, const GumboNode *root,
     return rc;
 }
 
-int interaction_finish(struct interaction_probe *p, struct site_report *rep)
+int interaction_finish(struct interaction_probe *p, struct site_report *rep,
+                       interaction_link_status_fn link_status, void *user)
 {
     if (!p || !rep)
         return 0;
@@ -762,6 +799,9 @@ int interaction_finish(struct interaction_probe *p, struct site_report *rep)
             break;
         }
         out->works = ch->offsite ? -1 : ch->seen && ch->writable;
+        /* never read because its fetch failed for now (a suspected link): not checked */
+        if (!ch->offsite && !ch->seen && link_status && link_status(user, ch->url) < 0)
+            out->works = -1;
         size_t ngaps = 0;
         for (size_t i = 0; i < p->nmsgs; i++) {
             const struct ia_message *m = &p->msgs[i];

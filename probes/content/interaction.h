@@ -86,8 +86,13 @@ int interaction_observe_home(struct interaction_probe *p, const GumboNode *root,
 /* Any other page: the section's page, a channel's list pages, a message page; others are
  * ignored. Returns 0 or SC_ENOMEM. */
 int interaction_observe_page(struct interaction_probe *p, const GumboNode *root, const char *url);
-/* Writes channels and unanswered messages into rep and sets rep->interaction_analysed.
+/* How the crawler found a link: 1 loads, 0 broken, -1 unknown (a suspected failure). */
+typedef int (*interaction_link_status_fn)(void *user, const char *url);
+/* Writes channels and unanswered messages into rep and sets rep->interaction_analysed. A
+ * channel on another host, or one whose page was never read because the crawler found its
+ * link only suspected (link_status -1; link_status may be NULL), is not checked (works -1).
  * Returns 0 or SC_ENOMEM. */
-int interaction_finish(struct interaction_probe *p, struct site_report *rep);
+int interaction_finish(struct interaction_probe *p, struct site_report *rep,
+                       interaction_link_status_fn link_status, void *user);
 
 #endif

@@ -703,6 +703,7 @@ int farm_model_build(const struct farm_opts *o, struct farm_model *m, struct sc_
     if (navsite >= 0)
         m->sites[navsite].nav_only = 1;
     sections_as_found(m, o);
+    farm_interaction_plan(m, o);
     if (blanky >= 0)
         m->sites[blanky].code_shown = 0;
     for (int i = 0; i < m->nsites; i++) {

@@ -56,6 +56,9 @@ for spec in "${specs[@]}"; do
             "navigation_homepage \(.url) \(.homepage.latest) \(.homepage.stale)" ),
         ( select(.homepage.stale) | "stale_homepage \($s.url) -" ),
         ( select(.site_code_shown | not) | "missing_site_code \($s.url) -" ),
+        ( .interaction.unanswered[]? | "unanswered_message \($s.url) \(.url) \(.asked) \(.title)" ),
+        ( select(.interaction.no_channel) | "interaction_veto \($s.url) -" ),
+        ( .interaction.channels[]? | "channel \($s.url) \(.name) \(.url) \(.works) \(.messages_seen) \(.answered) \(.median_response_days)" ),
         "verdict \(.url) \(.verdict)"' \
         --argjson sec "$sections" "$dir/truth.json" >> "$tmp/truth.txt"
     jq -r '.sites[] | . as $s |
@@ -71,6 +74,11 @@ for spec in "${specs[@]}"; do
             "navigation_homepage \(.url) \(.homepage.latest) \(.homepage.stale)" ),
         ( select(.homepage.stale) | "stale_homepage \($s.url) -" ),
         ( select(.site_code == null) | "missing_site_code \($s.url) -" ),
+        ( .interaction.unanswered[]? | "unanswered_message \($s.url) \(.url) \(.asked) \(.title)" ),
+        ( .defects[] | select(.kind == "no_interaction_channel" and .severity == "veto") |
+            "interaction_veto \($s.url) -" ),
+        ( .interaction.channels[]? | select(.works != null) |
+            "channel \($s.url) \(.name) \(.url) \(.works) \(.messages_seen) \(.answered) \(.median_response_days)" ),
         "verdict \(.url) \(.verdict)"' \
         --argjson sec "$sections" "$tmp/out-$seed.json" >> "$tmp/got.txt"
 done
@@ -82,7 +90,8 @@ echo "content_farm: $nsites served sites"
 figures() {
     local set=$1 rc=0 kind want got both p r label
     for kind in stale_column blank_column missing_section stale_homepage missing_site_code column verdict \
-        section_disclosure section_interpretation section_services section_interaction navigation_homepage; do
+        section_disclosure section_interpretation section_services section_interaction navigation_homepage \
+        unanswered_message interaction_veto channel; do
         want=$(grep -c "^$kind " "$tmp/truth.$set" || true)
         got=$(grep -c "^$kind " "$tmp/got.$set" || true)
         both=$(comm -12 <(grep "^$kind " "$tmp/truth.$set" || true) \
@@ -93,6 +102,9 @@ figures() {
         [ "$kind" = column ] && label="columns (name url category latest)"
         [ "$kind" = verdict ] && label="verdicts (pass/fail by the vetoes)"
         [ "$kind" = navigation_homepage ] && label="navigation-only homepages (latest)"
+        [ "$kind" = unanswered_message ] && label="unanswered messages (url day title)"
+        [ "$kind" = interaction_veto ] && label="no working channel (veto)"
+        [ "$kind" = channel ] && label="channels (works seen answered median)"
         printf '  %-36s truth %4d reported %4d agree %4d  precision %5s%%  recall %5s%%\n' \
             "$label" "$want" "$got" "$both" "$p" "$r"
         if [ "$both" -ne "$want" ] || [ "$both" -ne "$got" ]; then
@@ -109,7 +121,8 @@ cp "$tmp/truth.txt" "$tmp/truth.all"
 cp "$tmp/got.txt" "$tmp/got.all"
 figures all || fail "the content probes disagree with the farm's truth"
 # the planted shapes are there to be found: every kind above has truth lines
-for kind in navigation_homepage section_disclosure section_interpretation section_services section_interaction; do
+for kind in navigation_homepage section_disclosure section_interpretation section_services section_interaction \
+    unanswered_message interaction_veto channel; do
     grep -q "^$kind " "$tmp/truth.all" || fail "the farms planted no $kind"
 done
 echo "content_farm: 100% on every figure"

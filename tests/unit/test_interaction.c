@@ -214,6 +214,7 @@ static const char home_html[] =
     "<html><body><div class=nav><a href='/'>首页</a><a href='/hdjl/'>互动交流</a></div>"
     "<div><a href='/szxx/'>市长信箱</a><a href='http://12345.other.gov.cn/'>12345热线</a>"
     "<a href='/news/1.html'>关于开通网上留言功能的公告内容较长的一则新闻标题</a></div>"
+    "<ul><li><a href='/news/2.html'>12345热线工作会议</a><span>2026-11-30</span></li></ul>"
     "</body></html>";
 static const char section_html[] =
     "<html><body><h2>互动交流</h2><ul><li><a href='/wsly/'>网上留言</a></li>"
@@ -355,7 +356,9 @@ static void test_probe_site(void **state)
     int fetched;
     assert_int_equal(run_site(&rules, &rep, &fetched), 0);
     assert_true(rep.interaction_analysed);
-    assert_int_equal(rep.nchannels, 4); /* 市长信箱 12345热线 网上留言 局长信箱; not 在线访谈, not the news */
+    /* 市长信箱 12345热线 网上留言 局长信箱; not 在线访谈, not the news titles (a long one, and
+     * a short one in a dated row) */
+    assert_int_equal(rep.nchannels, 4);
     const struct interaction_channel *c = channel_named(&rep, "市长信箱");
     assert_int_equal(c->works, 1);
     /* page 1: 7 rows; page 2: 2 rows of which one is beyond the window; the row without a
@@ -463,6 +466,34 @@ static void test_no_channel(void **state)
     site_report_free(&rep);
 }
 
+static int status_suspected(void *user, const char *url)
+{
+    (void)url;
+    return *(int *)user;
+}
+
+/* A channel whose page never came: broken (it does not work) or suspected (not checked). */
+static void test_channel_not_read(void **state)
+{
+    (void)state;
+    for (int status = -1; status <= 0; status++) {
+        struct content_state *s = content_state_new(H "/", as_of());
+        GumboOutput *doc = gumbo_parse("<div><a href='/ldxx/'>领导信箱</a></div>");
+        assert_int_equal(content_observe_page(s, H "/", 0, doc), 0);
+        gumbo_destroy_output(&kGumboDefaultOptions, doc);
+        struct site_report rep;
+        site_report_init(&rep, H "/");
+        rep.reachable = 1;
+        assert_int_equal(content_finish(s, &rep, NULL, status_suspected, &status), 0);
+        content_state_free(s);
+        assert_int_equal(rules_judge(NULL, &rep), 0);
+        assert_int_equal(rep.nchannels, 1);
+        assert_int_equal(rep.channels[0].works, status);
+        assert_int_equal(defects_of(&rep, "no_interaction_channel", SEVERITY_VETO), status == 0);
+        site_report_free(&rep);
+    }
+}
+
 /* Hostile lists: a huge one (rows read are bounded), deep nesting, rows without dates. */
 static void test_hostile(void **state)
 {
@@ -544,6 +575,7 @@ int main(void)
         cmocka_unit_test(test_median),        cmocka_unit_test(test_probe_site),
         cmocka_unit_test(test_probe_bounds),  cmocka_unit_test(test_no_channel),
         cmocka_unit_test(test_hostile),       cmocka_unit_test(test_oom),
+        cmocka_unit_test(test_channel_not_read),
     };
     return cmocka_run_group_tests(tests, NULL, free_site);
 }
