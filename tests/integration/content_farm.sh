@@ -24,12 +24,13 @@ sections='{"政府信息公开":"disclosure","政策解读":"interpretation","�
 : > "$tmp/truth.txt"
 : > "$tmp/got.txt"
 nsites=0
-# CONTENT_FARM_SEEDS="seed sites,seed sites" runs other farms (default: two of 30 sites)
-IFS=, read -r -a specs <<<"${CONTENT_FARM_SEEDS:-5 30,11 30}"
+# CONTENT_FARM_SEEDS="seed sites [profile],..." runs other farms (default: two of 30 sites of
+# the test profile, and 20 of the demo profile: both plant the interaction channels)
+IFS=, read -r -a specs <<<"${CONTENT_FARM_SEEDS:-5 30,11 30,demo 20 demo}"
 for spec in "${specs[@]}"; do
-    read -r seed n <<<"$spec"
+    read -r seed n profile <<<"$spec"
     dir=$tmp/farm-$seed
-    farm_generate "$dir" "$seed" "$n" > /dev/null
+    farm_generate "$dir" "$seed" "$n" ${profile:+--profile "$profile"} > /dev/null
     farm_start "$dir"
     as_of=$(jq -r .as_of "$dir/truth.json")
     mapfile -t urls < <(jq -r '.sites[] | select(.served and (.down | not)) | .url' "$dir/truth.json")
