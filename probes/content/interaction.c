@@ -381,8 +381,9 @@ struct interaction_probe {
     void *user;
     int window_days, unanswered_days, max_list_pages, max_message_pages;
     int message_pages; /* asked for so far */
-    char *section_key;
-    int section_seen;
+    char *section_keys[INTERACTION_MAX_SECTION_PAGES];
+    int section_seen[INTERACTION_MAX_SECTION_PAGES];
+    size_t nsections;
     struct ia_channel ch[INTERACTION_MAX_CHANNELS];
     size_t nch;
     struct ia_list_page *lists;
@@ -468,7 +469,8 @@ void interaction_free(struct interaction_probe *p)
         free(p->msgs[i].title);
     }
     free(p->msgs);
-    free(p->section_key);
+    for (size_t i = 0; i < p->nsections; i++)
+        free(p->section_keys[i]);
     free(p->home_url);
     free(p);
 }
@@ -512,6 +514,32 @@ static int is_section_name(const char *name)
     return 0;
 }
 
+/* A 互动交流 page to read for channels: asked for (on the site's host) and remembered. */
+static int add_section_page(struct interaction_probe *p, const char *url)
+{
+    if (p->nsections == INTERACTION_MAX_SECTION_PAGES)
+        return 0;
+    char *key = page_key(url);
+    if (!key)
+        return SC_ENOMEM;
+    for (size_t i = 0; i < p->nsections; i++)
+        if (strcmp(p->section_keys[i], key) == 0) {
+            free(key);
+            return 0;
+        }
+    int site = on_site(p, url);
+    if (site < 0) {
+        free(key);
+        return SC_ENOMEM;
+    }
+    if (!site) {
+        free(key);
+        return 0;
+    }
+    p->section_keys[p->nsections++] = key;
+    return p->want(p->user, url);
+}
+
 static int add_channel(struct interaction_probe *p, const char *name, const char *url)
 {
     if (p->nch == INTERACTION_MAX_CHANNELS)
@@ -519,7 +547,7 @@ static int add_channel(struct interaction_probe *p, const char *name, const char
     char *key = page_key(url);
     if (!key)
         return SC_ENOMEM;
-    int dup = p->section_key && strcmp(key, p->section_key) == 0 && is_section_name(name);
+    int dup = 0;
     for (size_t i = 0; i < p->nch && !dup; i++)
         dup = strcmp(p->ch[i].key, key) == 0;
     if (dup) {
@@ -589,11 +617,14 @@ static void scan_channels(struct link_scan *s, const GumboNode *n, int depth)
             return;
         }
         int failed = 0;
-        if (dom_chars(name) <= 16 && strncmp(name, "我要", strlen("我要")) != 0 &&
-            has_word(name, channel_words) && !in_dated_row(s->p, n, &failed) && !failed) {
+        int named = has_word(name, channel_words) || is_section_name(name);
+        if (named && dom_chars(name) <= 16 && strncmp(name, "我要", strlen("我要")) != 0 &&
+            !in_dated_row(s->p, n, &failed) && !failed) {
             char *url = NULL;
             int rc = url_resolve(s->page_url, dom_attr(n, "href"), &url);
-            if (rc == URL_OK)
+            if (rc == URL_OK && is_section_name(name))
+                s->rc = add_section_page(s->p, url); /* the section itself, not a channel */
+            else if (rc == URL_OK)
                 s->rc = add_channel(s->p, name, url);
             else if (rc == SC_ENOMEM)
                 s->rc = SC_ENOMEM;
@@ -621,18 +652,10 @@ int interaction_observe_home(struct interaction_probe *p, const GumboNode *root,
 {
     if (!p || !root)
         return 0;
-    if (section_url && !p->section_key) {
-        p->section_key = page_key(section_url);
-        if (!p->section_key)
-            return SC_ENOMEM;
-        int site = on_site(p, section_url);
-        if (site < 0)
-            return SC_ENOMEM;
-        if (site) {
-            int rc = p->want(p->user, section_url);
-            if (rc)
-                return rc;
-        }
+    if (section_url) {
+        int rc = add_section_page(p, section_url);
+        if (rc)
+            return rc;
     }
     return find_channels(p, root, url ? url : p->home_url);
 }
@@ -740,8 +763,11 @@ int interaction_observe_page(struct interaction_probe *p, const GumboNode *root,
     char *key = page_key(url);
     if (!key)
         return SC_ENOMEM;
-    if (p->section_key && !p->section_seen && strcmp(key, p->section_key) == 0) {
-        p->section_seen = 1;
+    size_t sec = 0;
+    while (sec < p->nsections && (p->section_seen[sec] || strcmp(key, p->section_keys[sec]) != 0))
+        sec++;
+    if (sec < p->nsections) {
+        p->section_seen[sec] = 1;
         rc = find_channels(p, root, url);
         /* a section page that is itself the message board (unless a channel link named it) */
         int known = 0;

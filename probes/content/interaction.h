@@ -25,6 +25,9 @@
 
 /* The most channels followed per site (a bound on hostile homepages, not a threshold). */
 #define INTERACTION_MAX_CHANNELS 16
+/* The most 互动交流 pages read for channels per site: the section sections_find chose, and
+ * homepage links named like the section (互动交流, 政民互动, 咨询留言 …). */
+#define INTERACTION_MAX_SECTION_PAGES 4
 
 /* The most rows read from one list page (a bound on a hostile huge list, not a threshold). */
 #define INTERACTION_MAX_ROWS 200

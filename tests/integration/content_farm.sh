@@ -25,8 +25,8 @@ sections='{"政府信息公开":"disclosure","政策解读":"interpretation","�
 : > "$tmp/got.txt"
 nsites=0
 # CONTENT_FARM_SEEDS="seed sites [profile],..." runs other farms (default: two of 30 sites of
-# the test profile, and 20 of the demo profile: both plant the interaction channels)
-IFS=, read -r -a specs <<<"${CONTENT_FARM_SEEDS:-5 30,11 30,demo 20 demo}"
+# the test profile; "demo 20 demo" adds the demo profile's farm)
+IFS=, read -r -a specs <<<"${CONTENT_FARM_SEEDS:-5 30,11 30}"
 for spec in "${specs[@]}"; do
     read -r seed n profile <<<"$spec"
     dir=$tmp/farm-$seed

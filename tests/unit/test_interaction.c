@@ -466,6 +466,42 @@ static void test_no_channel(void **state)
     site_report_free(&rep);
 }
 
+/* The section sections_find picks may be a 领导信箱 link (an exact synonym); a homepage link
+ * named like the section (咨询留言) is read as a 互动交流 page as well, never as a channel. */
+static void test_section_named_links(void **state)
+{
+    (void)state;
+    struct content_state *s = content_state_new(H "/", as_of());
+    GumboOutput *doc = gumbo_parse("<div class=nav><a href='/col/1004/'>咨询留言</a></div>"
+                                   "<div><a href='/ldxx/'>领导信箱</a></div>");
+    assert_int_equal(content_observe_page(s, H "/", 0, doc), 0);
+    gumbo_destroy_output(&kGumboDefaultOptions, doc);
+    size_t n;
+    const char *const *w = content_take_wanted(s, &n);
+    int section = 0, mailbox = 0;
+    for (size_t i = 0; i < n; i++) {
+        section += strcmp(w[i], H "/col/1004/") == 0;
+        mailbox += strcmp(w[i], H "/ldxx/") == 0;
+    }
+    assert_int_equal(section, 1);
+    assert_int_equal(mailbox, 1);
+    doc = gumbo_parse("<ul><li><a href='/hd/wsly/'>网上留言</a></li></ul>");
+    assert_int_equal(content_observe_page(s, H "/col/1004/index.html", 1, doc), 0);
+    gumbo_destroy_output(&kGumboDefaultOptions, doc);
+    doc = gumbo_parse("<form><textarea></textarea></form>");
+    assert_int_equal(content_observe_page(s, H "/hd/wsly/", 2, doc), 0);
+    gumbo_destroy_output(&kGumboDefaultOptions, doc);
+    struct site_report rep;
+    site_report_init(&rep, H "/");
+    rep.reachable = 1;
+    assert_int_equal(content_finish(s, &rep, NULL, NULL, NULL), 0);
+    content_state_free(s);
+    assert_int_equal(rep.nchannels, 2); /* 领导信箱 (never came: broken) and 网上留言 */
+    assert_int_equal(channel_named(&rep, "网上留言")->works, 1);
+    assert_int_equal(channel_named(&rep, "领导信箱")->works, 0);
+    site_report_free(&rep);
+}
+
 static int status_suspected(void *user, const char *url)
 {
     (void)url;
@@ -575,7 +611,7 @@ int main(void)
         cmocka_unit_test(test_median),        cmocka_unit_test(test_probe_site),
         cmocka_unit_test(test_probe_bounds),  cmocka_unit_test(test_no_channel),
         cmocka_unit_test(test_hostile),       cmocka_unit_test(test_oom),
-        cmocka_unit_test(test_channel_not_read),
+        cmocka_unit_test(test_channel_not_read), cmocka_unit_test(test_section_named_links),
     };
     return cmocka_run_group_tests(tests, NULL, free_site);
 }
