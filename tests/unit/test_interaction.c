@@ -11,6 +11,7 @@
 #include "probes/content/content_dom.h"
 #include "probes/content/interaction.h"
 #include "probes/verdict/rules.h"
+#include "reports/sitereport.h"
 
 #include <gumbo.h>
 #include <stdio.h>
@@ -502,6 +503,18 @@ static void test_section_named_links(void **state)
     site_report_free(&rep);
 }
 
+/* The site reports name the rule behind each interaction defect: its own key, not the
+ * 互动交流 section's. */
+static void test_report_rules(void **state)
+{
+    (void)state;
+    struct defect_record d = {.kind = "unanswered_message", .severity = SEVERITY_VETO};
+    assert_string_equal(sitereport_rule_of(NULL, &d).key, "veto.unanswered_message");
+    d.kind = "no_interaction_channel";
+    assert_string_equal(sitereport_rule_of(NULL, &d).key, "veto.no_interaction_channel");
+    assert_string_equal(sitereport_kind_label("no_interaction_channel"), "无可用互动渠道");
+}
+
 static int status_suspected(void *user, const char *url)
 {
     (void)url;
@@ -612,6 +625,7 @@ int main(void)
         cmocka_unit_test(test_probe_bounds),  cmocka_unit_test(test_no_channel),
         cmocka_unit_test(test_hostile),       cmocka_unit_test(test_oom),
         cmocka_unit_test(test_channel_not_read), cmocka_unit_test(test_section_named_links),
+        cmocka_unit_test(test_report_rules),
     };
     return cmocka_run_group_tests(tests, NULL, free_site);
 }
