@@ -36,20 +36,27 @@ int farm_message_unanswered(const struct farm_model *m, const struct farm_messag
     return x->replied < 0 && age > 90 && age <= 365;
 }
 
-/* No channel works; but a channel that could not be checked (the planted 领导信箱 link on
- * the homepage that answers 503, a suspected link) vetoes nothing: the probe cannot tell. */
+/* 1 when the homepage carries the planted 领导信箱 link that answers 503 (a suspected link):
+ * a channel the probe cannot check. */
+static int suspected_channel_link(const struct farm_site *s)
+{
+    for (int i = 0; i < s->nlinks; i++) {
+        const struct farm_link *l = &s->links[i];
+        if (l->on_home && !l->trap && l->expected && !strcmp(l->expected, "suspected") &&
+            strstr(l->anchor, "信箱"))
+            return 1;
+    }
+    return 0;
+}
+
+/* No channel works; but a channel that could not be checked vetoes nothing: the probe
+ * cannot tell. */
 int farm_site_no_channel(const struct farm_site *s)
 {
     for (int i = 0; i < s->nchannels; i++)
         if (s->channels[i].writable)
             return 0;
-    for (int i = 0; i < s->nlinks; i++) {
-        const struct farm_link *l = &s->links[i];
-        if (l->on_home && !l->trap && l->expected && !strcmp(l->expected, "suspected") &&
-            strstr(l->anchor, "信箱"))
-            return 0;
-    }
-    return 1;
+    return !suspected_channel_link(s);
 }
 
 /* Messages newest first over about 14 months, never within 5 days of the 90- and 365-day
@@ -122,7 +129,7 @@ void farm_interaction_plan(struct farm_model *m, const struct farm_opts *o)
         }
         s->nchannels = n;
         /* the chosen sites: the first eligible ones after the provincial portal */
-        if (i == 0 || special > 3)
+        if (i == 0 || special > 3 || (special >= 2 && suspected_channel_link(s)))
             continue;
         if (special == 0 || special == 1) {
             s->channels[0].list_state = special == 0; /* the row says it; then only the page */

@@ -703,7 +703,6 @@ int farm_model_build(const struct farm_opts *o, struct farm_model *m, struct sc_
     if (navsite >= 0)
         m->sites[navsite].nav_only = 1;
     sections_as_found(m, o);
-    farm_interaction_plan(m, o);
     if (blanky >= 0)
         m->sites[blanky].code_shown = 0;
     for (int i = 0; i < m->nsites; i++) {
@@ -723,6 +722,9 @@ int farm_model_build(const struct farm_opts *o, struct farm_model *m, struct sc_
         farm_model_free(m);
         return sc_fail(err, SC_ENOMEM, "out of memory");
     }
+    /* the consultation channels: a stream of their own, after the planted links (the chosen
+     * sites avoid a homepage whose suspected 领导信箱 link would leave nothing to judge) */
+    farm_interaction_plan(m, o);
     /* the odd sponsor names that test CSV quoting */
     if (m->nsites >= 3)
         snprintf(m->sites[m->nsites - 2].sponsor + strlen(m->sites[m->nsites - 2].sponsor),

@@ -126,4 +126,14 @@ for kind in navigation_homepage section_disclosure section_interpretation sectio
     unanswered_message interaction_veto channel; do
     grep -q "^$kind " "$tmp/truth.all" || fail "the farms planted no $kind"
 done
+# the channels are planted on every layout and charset the farm makes
+for spec in "${specs[@]}"; do
+    read -r seed _ _ <<<"$spec"
+    jq -e '[.sites[] | select(.served and (.down | not) and ((.interaction.channels // []) | length > 0))] as $c |
+        (["div", "table", "tabs"] | all(. as $l | $c | any(.layout == $l))) and
+        (["UTF-8", "GBK"] | all(. as $k | $c | any(.charset == $k))) and
+        ($c | map(.interaction.channels[]) | any(.list_state) and any(.list_state | not))' \
+        "$tmp/farm-$seed/truth.json" > /dev/null ||
+        fail "seed $seed: channels not on every layout, charset and list kind"
+done
 echo "content_farm: 100% on every figure"
