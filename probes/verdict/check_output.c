@@ -358,6 +358,19 @@ static void text_site(struct strbuf *out, const struct site_report *r)
         text_safe(out, c->url, 400);
         strbuf_addch(out, '\n');
     }
+    for (size_t i = 0; r->interaction_analysed && i < r->nchannels; i++) {
+        const struct interaction_channel *c = &r->channels[i];
+        strbuf_adds(out, "  channel: ");
+        text_safe(out, c->name, 80);
+        strbuf_addf(out, " (%s; %d messages in the window, %d answered",
+                    c->works > 0 ? "works" : c->works == 0 ? "does not work" : "not checked",
+                    c->messages_seen, c->answered);
+        if (c->median_response_days >= 0)
+            strbuf_addf(out, ", median %.1f days", c->median_response_days);
+        strbuf_adds(out, ") ");
+        text_safe(out, c->url, 400);
+        strbuf_addch(out, '\n');
+    }
     text_links(out, r, LINK_BROKEN, "broken links");
     text_links(out, r, LINK_SUSPECTED, "suspected links (not confirmed after retries)");
     text_links(out, r, LINK_SKIPPED, "skipped links");

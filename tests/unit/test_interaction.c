@@ -10,6 +10,7 @@
 #include "probes/content/content.h"
 #include "probes/content/content_dom.h"
 #include "probes/content/interaction.h"
+#include "probes/verdict/check_output.h"
 #include "probes/verdict/rules.h"
 #include "reports/sitereport.h"
 
@@ -384,6 +385,19 @@ static void test_probe_site(void **state)
     assert_int_equal(defects_of(&rep, "unanswered_message", SEVERITY_VETO), 4);
     assert_int_equal(defects_of(&rep, "no_interaction_channel", SEVERITY_VETO), 0);
     assert_false(rep.verdict_pass);
+    /* the check output: the JSON object and the text lines */
+    struct strbuf out = STRBUF_INIT;
+    assert_int_equal(check_output_json(&rep, 1, &out), 0);
+    assert_non_null(strstr(out.buf, "\"interaction\""));
+    assert_non_null(strstr(out.buf, "\"median_response_days\": 50.5"));
+    assert_non_null(strstr(out.buf, "\"asked\": \"2026-07-15\""));
+    assert_non_null(strstr(out.buf, "\"works\": null"));
+    strbuf_reset(&out);
+    assert_int_equal(check_output_text(&rep, 1, &out), 0);
+    assert_non_null(strstr(out.buf, "channel: 市长信箱 (works; 8 messages in the window, 5 "
+                                    "answered, median 50.5 days)"));
+    assert_non_null(strstr(out.buf, "channel: 12345热线 (not checked;"));
+    strbuf_release(&out);
     site_report_free(&rep);
 
     /* the veto off: the same findings are information; a longer limit forgives all four */
