@@ -627,6 +627,24 @@ static void test_oom(void **state)
         site_report_free(&rep);
     }
     assert_true(n > 100);
+    /* the JSON output of the interaction object */
+    struct strbuf want = STRBUF_INIT;
+    assert_int_equal(check_output_json(&ref, 1, &want), 0);
+    for (n = 1;; n++) {
+        struct strbuf out = STRBUF_INIT;
+        failed_one = 0;
+        countdown = n;
+        int rc = check_output_json(&ref, 1, &out);
+        countdown = 0;
+        if (rc == 0) /* a run that did not fail wrote the whole document */
+            assert_int_equal(out.len, want.len);
+        else
+            assert_int_equal(rc, SC_ENOMEM);
+        strbuf_release(&out);
+        if (!failed_one)
+            break;
+    }
+    strbuf_release(&want);
     site_report_free(&ref);
 }
 
