@@ -2,7 +2,9 @@
  * finalised round to the registry's contact address (docs/mail.md), records every delivery
  * (storage/deliveries.h) and never sends the same report twice to the same address: a
  * delivery found mid-send (`sending`) by a later run becomes `unknown` for a person to
- * check, and is not resent. Failures are retried by a later run with backoff. */
+ * check, and is not resent until the office clears it (--resend CODE). Failures are retried
+ * with backoff (the daemon runs this command when one is due) up to [mail] attempts; a
+ * permanent 5xx refusal is final at once. */
 #include "common/clock.h"
 #include "common/strbuf.h"
 #include "daemon/cli.h"
@@ -20,12 +22,14 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#define MAIL_BACKOFF_FIRST 300   /* seconds before the first retry */
-#define MAIL_BACKOFF_MAX 21600   /* the longest wait between two attempts: 6 hours */
+/* Seconds from the n-th failed attempt to the next: 10 minutes, 1 hour, 6 hours, then a
+ * day each time ([mail] attempts bounds how many are made). */
+static const long mail_backoff[] = {600, 3600, 21600, 86400};
+enum { OPT_RESEND = 1000 };
 
 static void mail_usage(FILE *out)
 {
-    fputs("usage: spotcheck mail QUARTER ROUND\n\n"
+    fputs("usage: spotcheck mail QUARTER ROUND [--resend CODE]\n\n"
           "Sends each failing site's defect report of a finalised round to the site's\n"
           "contact address in the registry, over SMTP ([mail] smtp_url, from, username,\n"
           "password_file, starttls, timeout). Each message holds a plain-text summary\n"
@@ -34,8 +38,13 @@ static void mail_usage(FILE *out)
           "Every delivery is recorded in the database. A report is never sent twice to the\n"
           "same address: a delivery that a killed run left in the middle of sending is\n"
           "marked 'unknown' (it may have arrived) and is not resent; a person checks it.\n"
-          "A refused delivery is retried by a later run, 5 minutes later, then 10, 20, ...\n"
-          "up to 6 hours apart. Each run sends what is due now and exits. See docs/mail.md.\n\n"
+          "A refused delivery (no connection, a 4xx reply) is retried by a later run (the\n"
+          "daemon runs one when it is due) 10 minutes later, then 1 hour, 6 hours, then daily,\n"
+          "until [mail] attempts were made; a permanent refusal (a 5xx reply) is not retried.\n"
+          "Each run sends what is due now and exits. See docs/mail.md.\n\n"
+          "  --resend CODE  the office clears the site's 'unknown' delivery (checked in the\n"
+          "                 mail server's log: it did not arrive) or its final failure, and\n"
+          "                 this run sends it again, with the same Message-ID\n\n"
           "Exit status: 0 when every report is sent or waiting for its retry, 3 when a\n"
           "delivery failed or became unknown in this run, 2 on bad usage or configuration\n"
           "(including a round that is not finalised).\n",
@@ -52,17 +61,19 @@ struct mail_run {
     long round_id;
     time_t now;
     char now_text[32];
-    long sent, failed, unknown, waiting, done, no_address;
+    int max_attempts; /* [mail] attempts */
+    long sent, failed, unknown, waiting, done, no_address, held;
 };
 
-static void backoff_text(time_t now, int attempts, char *out)
+/* The next attempt's moment after `attempts` failed ones, or "" when none is left. */
+static void backoff_text(time_t now, int attempts, int max_attempts, char *out)
 {
-    long delay = MAIL_BACKOFF_FIRST;
-    for (int i = 1; i < attempts && delay < MAIL_BACKOFF_MAX; i++)
-        delay *= 2;
-    if (delay > MAIL_BACKOFF_MAX)
-        delay = MAIL_BACKOFF_MAX;
-    sc_time_format(now + delay, out);
+    *out = '\0';
+    if (attempts >= max_attempts)
+        return;
+    size_t n = sizeof mail_backoff / sizeof mail_backoff[0];
+    size_t i = attempts < 1 ? 0 : (size_t)attempts - 1;
+    sc_time_format(now + mail_backoff[i < n ? i : n - 1], out);
 }
 
 /* Builds the site's message into msg. 0 or SC_E*. */
@@ -119,8 +130,18 @@ static int mail_site(struct mail_run *run, const struct sitereport *sr, struct s
         goto out;
     }
     if (rc == 1 && strcmp(d.state, "unknown") == 0) {
-        printf("%s  %s  unknown since an earlier run: not resent (docs/mail.md)\n", sr->code,
-               to.buf);
+        printf("%s  %s  unknown since an earlier run: not resent (check the server's log, "
+               "then --resend %s; docs/mail.md)\n",
+               sr->code, to.buf, sr->code);
+        run->held++;
+        rc = 0;
+        goto out;
+    }
+    if (rc == 1 && strcmp(d.state, "failed") == 0 && !*d.next_attempt_at) {
+        printf("%s  %s  not sent, final after %d attempt%s: %s (--resend %s to try again)\n",
+               sr->code, to.buf, d.attempts, d.attempts == 1 ? "" : "s", d.last_error,
+               sr->code);
+        run->held++;
         rc = 0;
         goto out;
     }
@@ -167,14 +188,25 @@ static int mail_site(struct mail_run *run, const struct sitereport *sr, struct s
         run->unknown++;
     } else {
         rc = storage_delivery_get(run->db, run->round_id, sr->code, to.buf, &d, err);
-        char next[32];
-        backoff_text(run->now, rc == 1 ? d.attempts : 1, next);
+        char next[32] = "";
+        if (o == MAIL_REFUSED)
+            backoff_text(run->now, rc == 1 ? d.attempts : 1, run->max_attempts, next);
+        struct strbuf what = STRBUF_INIT;
+        strbuf_addf(&what, "%s%s", o == MAIL_REJECTED ? "refused for good: " : "",
+                    why.len ? why.buf : "refused");
+        if (what.failed)
+            strbuf_reset(&what);
+        const char *text = what.len ? what.buf : "refused";
         rc = rc < 0 ? rc
-                    : storage_delivery_failed(run->db, run->round_id, sr->code, to.buf,
-                                              why.len ? why.buf : "refused", next, run->now_text,
-                                              err);
-        printf("%s  %s  FAILED: %s; next attempt at %s\n", sr->code, to.buf,
-               why.len ? why.buf : "refused", next);
+                    : storage_delivery_failed(run->db, run->round_id, sr->code, to.buf, text,
+                                              *next ? next : NULL, run->now_text, err);
+        if (*next)
+            printf("%s  %s  FAILED: %s; next attempt at %s\n", sr->code, to.buf, text, next);
+        else
+            printf("%s  %s  FAILED: %s; not retried (%s; --resend %s to try again)\n", sr->code,
+                   to.buf, text, o == MAIL_REJECTED ? "a permanent refusal" : "no attempt left",
+                   sr->code);
+        strbuf_release(&what);
         run->failed++;
     }
 out:
@@ -183,6 +215,29 @@ out:
     strbuf_release(&msg);
     strbuf_release(&why);
     return rc < 0 ? rc : 0;
+}
+
+/* --resend CODE: clears the site's held delivery of the round so that this run sends it. */
+static int resend_site(struct mail_run *run, const struct bulletin *b, const char *code,
+                       struct sc_error *err)
+{
+    int failing = 0;
+    for (size_t i = 0; i < b->nsites; i++)
+        failing |= b->sites[i].final && strcmp(b->sites[i].verdict, "fail") == 0 &&
+                   strcmp(b->sites[i].code, code) == 0;
+    if (!failing)
+        return sc_fail(err, SC_EINPUT, "--resend %s: not a failing site of %s round %d", code,
+                       run->quarter, run->round);
+    int rc = storage_delivery_resend(run->db, run->round_id, code, run->now_text, err);
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        return sc_fail(err, SC_EINPUT,
+                       "--resend %s: its delivery is not unknown or finally failed (sent, "
+                       "waiting for a retry, or never tried): nothing to clear",
+                       code);
+    printf("%s  cleared for a resend by the office\n", code);
+    return 0;
 }
 
 /* The mail server from the configuration; the password is read into pw. */
@@ -233,12 +288,18 @@ static int mail_lock(const char *db_path, struct sc_error *err)
 
 int cmd_mail(struct cli_context *ctx, int argc, char **argv)
 {
-    static const struct option longopts[] = {CLI_COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {
+        CLI_COMMON_LONGOPTS, {"resend", required_argument, NULL, OPT_RESEND}, {NULL, 0, NULL, 0}};
+    const char *resend = NULL;
     int c;
     while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
         if (c == 'h') {
             mail_usage(stdout);
             return EXIT_OK;
+        }
+        if (c == OPT_RESEND) {
+            resend = optarg;
+            continue;
         }
         int r = cli_other_option(ctx, "mail", c, optarg);
         if (r)
@@ -290,6 +351,9 @@ int cmd_mail(struct cli_context *ctx, int argc, char **argv)
         run.round_id = b.rd.id;
         run.now = sc_clock_now();
         sc_time_format(run.now, run.now_text);
+        run.max_attempts = (int)config_int(ctx->config, CFG_MAIL_ATTEMPTS);
+        if (resend)
+            rc = resend_site(&run, &b, resend, &err);
         for (size_t i = 0; i < b.nsites && rc == 0; i++)
             if (b.sites[i].final && strcmp(b.sites[i].verdict, "fail") == 0)
                 rc = mail_site(&run, &b.sites[i], &err);
@@ -305,9 +369,9 @@ int cmd_mail(struct cli_context *ctx, int argc, char **argv)
         return rc == SC_EINPUT || rc == SC_ENOTFOUND ? cli_usage_error("mail", "%s", err.msg)
                                                      : cli_report_error("mail", rc, err.msg);
     printf("%s round %d: %ld sent now, %ld sent before, %ld waiting to retry, %ld failed now, "
-           "%ld unknown now, %ld without an address\n",
+           "%ld unknown now, %ld without an address, %ld held for the office\n",
            quarter, run.round, run.sent, run.done, run.waiting, run.failed, run.unknown,
-           run.no_address);
+           run.no_address, run.held);
     fflush(stdout);
     return run.failed || run.unknown ? EXIT_RUNTIME : EXIT_OK;
 }

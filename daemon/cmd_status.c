@@ -12,6 +12,7 @@
 #include "daemon/monitor.h"
 #include "storage/monitor.h"
 #include "storage/rechecks.h"
+#include "storage/rectifications.h"
 #include "daemon/schedule_load.h"
 #include "sampler/calendar.h"
 #include "storage/rounds.h"
@@ -58,6 +59,9 @@ struct round_extra {
     long probes_done;      /* conclusive availability probes stored */
     long probes_due;       /* sampled sites x days of its monitoring week x probes a day */
     long rechecks_pending; /* suspected links still to re-check */
+    /* failing sites' re-checks after the rectification deadline (复查): done, waiting (not
+     * done yet) and, of those, due (the deadline passed) */
+    long rect_done, rect_waiting, rect_due;
 };
 
 struct status_view {
@@ -120,6 +124,12 @@ static void status_json(const struct status_view *v, struct strbuf *out)
         json_kv_int(&w, "probes_done", v->extra[i].probes_done);
         json_kv_int(&w, "probes_due", v->extra[i].probes_due);
         json_kv_int(&w, "rechecks_pending", v->extra[i].rechecks_pending);
+        json_key(&w, "rectification_rechecks");
+        json_object_begin(&w);
+        json_kv_int(&w, "done", v->extra[i].rect_done);
+        json_kv_int(&w, "waiting", v->extra[i].rect_waiting);
+        json_kv_int(&w, "due", v->extra[i].rect_due);
+        json_object_end(&w);
         json_key(&w, "window");
         json_object_begin(&w);
         day_text(r->window_start, t);
@@ -172,10 +182,15 @@ static void status_text(const struct status_view *v, struct strbuf *out)
         day_text(r->window_end, to);
         strbuf_addf(out,
                     "round:   %s %d  %-9s  window %s..%s  sampled %ld  crawled %ld  probes "
-                    "%ld/%ld  re-checks pending %ld\n",
+                    "%ld/%ld  re-checks pending %ld",
                     r->quarter, r->number, r->state, from, to, r->sampled, r->crawled,
                     v->extra[i].probes_done, v->extra[i].probes_due,
                     v->extra[i].rechecks_pending);
+        const struct round_extra *x = &v->extra[i];
+        if (x->rect_done || x->rect_waiting)
+            strbuf_addf(out, "  rectification re-checks %ld done, %ld waiting (%ld due)",
+                        x->rect_done, x->rect_waiting, x->rect_due);
+        strbuf_addch(out, '\n');
     }
     if (daemon_next_known(v)) {
         strbuf_addf(out, "next:    %s at %s\n", v->st.next_action, daemon_next_at(v, t));
@@ -219,6 +234,10 @@ static int status_extra(struct storage *db, const struct config *c, struct statu
         if (rc == 0 && pending < 0)
             rc = sc_fail(err, SC_ERUNTIME, "counting the re-checks of round %ld", r->round_id);
         v->extra[i].rechecks_pending = pending;
+        if (rc == 0)
+            rc = storage_round_rectifications(
+                db, r->round_id, (int)config_int(c, CFG_PUBLISH_RECTIFICATION_DAYS), v->now,
+                &v->extra[i].rect_done, &v->extra[i].rect_waiting, &v->extra[i].rect_due, err);
     }
     return rc;
 }

@@ -97,6 +97,9 @@ static struct config_key keys[CFG_COUNT] = {
                               "STARTTLS on smtp://: required, try, or no"),
     [CFG_MAIL_TIMEOUT] = INT_KEY("mail", "timeout", "30", 1, 600, NULL, 0,
                                  "seconds to send one message"),
+    [CFG_MAIL_ATTEMPTS] = INT_KEY("mail", "attempts", "5", 1, 20, NULL, 0,
+                                  "attempts to deliver one report before giving up (retried "
+                                  "after 10 min, 1 h, 6 h, then daily)"),
     [CFG_PUBLISH_OUT_DIR] = KEY("publish", "out_dir", CFG_PATH, "", NULL, 0,
                                 "where the public results site is written (publish --out)"),
     [CFG_PUBLISH_BASE_URL] = KEY("publish", "base_url", CFG_URL, "", "http|https", 0,

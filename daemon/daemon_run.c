@@ -17,8 +17,11 @@
 #include "probes/net/crawl.h"
 #include "probes/net/netopts.h"
 #include "probes/verdict/check_output.h"
+#include "probes/verdict/rectify_compare.h"
 #include "probes/verdict/verdict_final.h"
 #include "storage/crawls.h"
+#include "storage/deliveries.h"
+#include "storage/rectifications.h"
 #include "storage/monitor.h"
 #include "storage/rechecks.h"
 #include "storage/rounds.h"
@@ -54,6 +57,7 @@ struct site_job {
     struct content_run run;
     struct crawl *crawl;
     time_t started;
+    long rectify_crawl_id; /* > 0: the re-check after a deadline of that failing final crawl */
 };
 
 struct daemon {
@@ -79,6 +83,9 @@ struct daemon {
     struct postround *post;  /* a final round's reports and publication being rebuilt */
     const char *db_path;
     time_t publish_retry_at; /* after a failed publication, the next try (not before) */
+    time_t mail_retry_after; /* after a run of `mail Q R` for a retry, the next not before */
+    char republish_upto[32]; /* the re-checks checked up to then are being published (no
+                                new one is stored meanwhile: rectify_tick waits) */
     int starts_left;   /* crawls this turn may still start (CRAWL_STARTS_PER_TURN) */
     int more_to_start; /* due crawls wait for the next turn */
 };
@@ -118,6 +125,8 @@ static void job_free(struct site_job *job)
     free(job);
 }
 
+static void rectify_finished(struct site_job *job, struct site_report *r);
+
 static void job_site_finished(struct crawl *c, size_t index, struct site_report *r, int status,
                               void *user)
 {
@@ -125,6 +134,10 @@ static void job_site_finished(struct crawl *c, size_t index, struct site_report 
     (void)index;
     struct site_job *job = user;
     struct daemon *d = job->d;
+    if (status == 0 && job->rectify_crawl_id > 0) {
+        rectify_finished(job, r);
+        return;
+    }
     if (status == SC_ECANCELED) {
         daemon_log(LOG_INFO, "crawl of %s (%s) cancelled; it is redone on restart", job->code,
                    job->round_name);
@@ -195,7 +208,10 @@ static int job_in_flight(const struct daemon *d, long round_id, const char *code
     return 0;
 }
 
-static int job_start(struct daemon *d, const struct schedule_round *r, const struct sample_site *s)
+/* Starts a crawl of s for round r, or (rectify_crawl_id > 0) the re-check of that failing
+ * final crawl of the round after its deadline: the same crawl, content probes and rules. */
+static int job_start_kind(struct daemon *d, const struct schedule_round *r,
+                          const struct sample_site *s, long rectify_crawl_id)
 {
     struct sc_error err = {{0}};
     struct site_job *job = calloc(1, sizeof *job);
@@ -208,6 +224,7 @@ static int job_start(struct daemon *d, const struct schedule_round *r, const str
     }
     job->d = d;
     job->round_id = r->round_id;
+    job->rectify_crawl_id = rectify_crawl_id;
     snprintf(job->round_name, sizeof job->round_name, "%s %d", r->quarter, r->number);
     job->urls[0] = job->url;
     job->codes[0] = job->code;
@@ -239,8 +256,14 @@ static int job_start(struct daemon *d, const struct schedule_round *r, const str
     job->next = d->jobs;
     d->jobs = job;
     d->in_flight++;
-    daemon_log(LOG_INFO, "crawling %s %s (%s)", job->code, job->url, job->round_name);
+    daemon_log(LOG_INFO, "%s %s %s (%s)", rectify_crawl_id > 0 ? "re-checking" : "crawling",
+               job->code, job->url, job->round_name);
     return 0;
+}
+
+static int job_start(struct daemon *d, const struct schedule_round *r, const struct sample_site *s)
+{
+    return job_start_kind(d, r, s, 0);
 }
 
 struct crawl_pick {
@@ -553,6 +576,202 @@ static int tick_once(struct daemon *d, time_t now, struct schedule_action *next,
     return changed;
 }
 
+/* ---- re-checks after rectification deadlines (整改 复查, docs/rectification.md) ---- */
+
+/* A re-check crawl finished: judge it against the final defects and store it whole. Nothing
+ * is stored when this fails (the re-check is done again after the hold). */
+static void rectify_finished(struct site_job *job, struct site_report *r)
+{
+    struct daemon *d = job->d;
+    struct sc_error err = {{0}};
+    struct site_report final;
+    struct strbuf json = STRBUF_INIT, msg = STRBUF_INIT;
+    struct rectify_item *items = NULL;
+    size_t nitems = 0;
+    int rectified = 0;
+    memset(&final, 0, sizeof final);
+    int rc = storage_crawl_load_id(d->db, job->rectify_crawl_id, &final, NULL, &err);
+    if (rc == 0) {
+        rc = storage_verdict_load(d->db, job->rectify_crawl_id, &final, NULL, &err);
+        if (rc == 0)
+            rc = sc_fail(&err, SC_ENOTFOUND, "its final verdict is gone");
+        else if (rc == 1)
+            rc = 0;
+    }
+    if (rc == 0 && !r->judged)
+        rc = sc_fail(&err, SC_ERUNTIME, "the re-check crawl was not judged");
+    if (rc == 0 && (rc = rectify_compare(&final, r, &items, &nitems, &rectified)) < 0)
+        sc_fail(&err, rc, "out of memory comparing");
+    if (rc == 0 && (rc = check_output_json(r, 1, &json)) < 0)
+        sc_fail(&err, rc, "out of memory rendering the report");
+    if (rc == 0)
+        rc = storage_rectification_save(d->db, job->rectify_crawl_id, &final, r, items, nitems,
+                                        rectified, json.buf, job->started, sc_clock_now(), &err);
+    if (rc < 0) {
+        strbuf_addf(&msg, "re-check of %s (%s) after its deadline: %s", job->code,
+                    job->round_name, err.msg);
+        record_error(d, msg.buf);
+    } else {
+        size_t fixed = 0;
+        for (size_t i = 0; i < nitems; i++)
+            fixed += (size_t)items[i].fixed;
+        daemon_log(LOG_INFO, "re-checked %s (%s) after its deadline: %s, %zu of %zu failed items "
+                   "fixed",
+                   job->code, job->round_name, rectified ? "rectified" : "not rectified", fixed,
+                   nitems);
+    }
+    free(items);
+    site_report_free(&final);
+    strbuf_release(&json);
+    strbuf_release(&msg);
+}
+
+struct rectify_pick {
+    struct daemon *d;
+    time_t now, next; /* next: the earliest re-check not due yet, 0 when none */
+};
+
+static int pick_rectify(const struct rectification_due *due, void *ud)
+{
+    struct rectify_pick *p = ud;
+    struct daemon *d = p->d;
+    if (due->due > p->now) {
+        if (!p->next || due->due < p->next)
+            p->next = due->due;
+        return 0;
+    }
+    if (job_in_flight(d, due->round_id, due->code))
+        return 0;
+    if (d->in_flight >= d->max_crawls || d->starts_left <= 0) {
+        d->more_to_start = d->in_flight < d->max_crawls;
+        return 1;
+    }
+    struct schedule_round r;
+    memset(&r, 0, sizeof r);
+    snprintf(r.quarter, sizeof r.quarter, "%s", due->quarter);
+    r.number = due->round;
+    r.round_id = due->round_id;
+    struct sample_site s = {due->code, due->url, due->code, "", due->type, 0, 1};
+    d->starts_left--;
+    return job_start_kind(d, &r, &s, due->crawl_id) < 0 ? 1 : 0;
+}
+
+/* Starts the re-checks whose deadline passed, or says when the next one is due. */
+static void rectify_tick(struct daemon *d, time_t now, struct schedule_action *next,
+                         char *next_name, size_t next_size)
+{
+    /* not while a child publishes: a re-check stored meanwhile, at the same moment of a
+     * standing simulated clock, would be marked published unseen */
+    if (d->stopping || now < d->hold_until || d->post)
+        return;
+    struct rectify_pick p = {d, now, 0};
+    struct sc_error err = {{0}};
+    int days = (int)config_int(d->config, CFG_PUBLISH_RECTIFICATION_DAYS);
+    if (storage_rectifications_due_each(d->db, days, pick_rectify, &p, &err) < 0 && *err.msg) {
+        struct strbuf msg = STRBUF_INIT;
+        strbuf_addf(&msg, "re-checks after deadlines: %s", err.msg);
+        record_error(d, msg.buf);
+        strbuf_release(&msg);
+        return;
+    }
+    if (p.next && (next->kind == SCHEDULE_NONE || p.next < next->at)) {
+        *next = (struct schedule_action){SCHEDULE_CRAWL, p.next};
+        snprintf(next_name, next_size, "re-check after a rectification deadline");
+    }
+}
+
+static void republish_done(int status, const char *msg, void *user)
+{
+    struct daemon *d = user;
+    d->post = NULL;
+    struct sc_error err = {{0}};
+    if (status == 0) {
+        char at[32];
+        sc_time_format(sc_clock_now(), at);
+        if (storage_rectifications_mark_published(d->db, d->republish_upto, at, &err) < 0)
+            note_error(d, err.msg);
+        else
+            daemon_log(LOG_INFO, "published the re-checks after rectification deadlines");
+    } else if (status != SC_ECANCELED) {
+        struct strbuf m = STRBUF_INIT;
+        strbuf_addf(&m, "publishing re-checks: %s", msg);
+        note_error(d, m.buf);
+        strbuf_release(&m);
+        d->publish_retry_at =
+            sc_clock_now() + (d->opt->has_until ? RETRY_SIMULATED_SECONDS : RETRY_WALL_SECONDS);
+    }
+    if (d->stopping)
+        daemon_stop(d, NULL);
+    else
+        tick_soon(d, 0);
+}
+
+/* With [publish] out_dir set, republishes the site once the re-checks in flight are stored
+ * and some are not shown yet (rectifications.published_at NULL, set when this succeeded: a
+ * kill before that publishes again on restart). */
+static void rectify_publish(struct daemon *d)
+{
+    const char *site = config_get(d->config, CFG_PUBLISH_OUT_DIR);
+    if (d->post || d->stopping || !*site || sc_clock_now() < d->publish_retry_at)
+        return;
+    for (const struct site_job *j = d->jobs; j; j = j->next)
+        if (j->rectify_crawl_id > 0)
+            return; /* one publication for the re-checks due together */
+    struct sc_error err = {{0}};
+    long n = storage_rectifications_unpublished(d->db, d->republish_upto, &err);
+    if (n <= 0) {
+        if (n < 0)
+            note_error(d, err.msg);
+        return;
+    }
+    char now[32] = "";
+    if (sc_clock_is_simulated()) {
+        sc_time_format(sc_clock_now(), now);
+        now[16] = '\0'; /* YYYY-MM-DDTHH:MM, as --now takes it */
+    }
+    /* the re-checked rounds' reports (STATE_DIR/reports/Q-R, as round_publish writes them),
+     * then the public site */
+    enum { MAX_ROUNDS = 7 };
+    char quarters[MAX_ROUNDS][8], numbers_text[MAX_ROUNDS][16];
+    int numbers[MAX_ROUNDS];
+    struct strbuf dirs[MAX_ROUNDS];
+    struct postround_step steps[MAX_ROUNDS + 1];
+    int nrounds = storage_rectifications_unpublished_rounds(d->db, quarters, numbers, MAX_ROUNDS,
+                                                            &err);
+    if (nrounds < 0) {
+        note_error(d, err.msg);
+        return;
+    }
+    int failed = 0;
+    struct strbuf base = STRBUF_INIT;
+    strbuf_addf(&base, "%s/reports", config_get(d->config, CFG_DAEMON_STATE_DIR));
+    if (nrounds > 0 && !base.failed)
+        mkdir(base.buf, 0755); /* the round's own directory is the report command's */
+    failed |= base.failed;
+    strbuf_release(&base);
+    for (int i = 0; i < nrounds; i++) {
+        strbuf_init(&dirs[i]);
+        strbuf_addf(&dirs[i], "%s/reports/%s-%d", config_get(d->config, CFG_DAEMON_STATE_DIR),
+                    quarters[i], numbers[i]);
+        failed |= dirs[i].failed;
+        snprintf(numbers_text[i], sizeof numbers_text[i], "%d", numbers[i]);
+        steps[i] = (struct postround_step){
+            {"report", quarters[i], numbers_text[i], "--out", dirs[i].buf, NULL}, 0};
+    }
+    steps[nrounds] = (struct postround_step){{"publish", "--out", site, NULL}, 0};
+    struct postround_request req = {d->db_path, d->config->file, *now ? now : NULL, steps,
+                                    nrounds + 1};
+    if (failed)
+        note_error(d, "out of memory publishing re-checks");
+    else if (postround_start(&d->loop, &req, republish_done, d, &d->post, &err) == 0)
+        daemon_log(LOG_INFO, "publishing %ld re-check%s after rectification deadlines to %s", n,
+                   n == 1 ? "" : "s", site);
+    else
+        note_error(d, err.msg);
+    for (int i = 0; i < nrounds; i++)
+        strbuf_release(&dirs[i]);
+}
+
 /* ---- re-checks of suspected links ---- */
 
 static void recheck_done(struct recheck *rc, int status, const struct recheck_summary *sum,
@@ -608,6 +827,69 @@ static void recheck_tick(struct daemon *d, time_t now, struct schedule_action *n
     }
 }
 
+/* ---- retries of failed mail deliveries ---- */
+
+static void mail_retry_done(int status, const char *msg, void *user)
+{
+    struct daemon *d = user;
+    d->post = NULL;
+    if (status == 0)
+        daemon_log(LOG_INFO, "retried the failed mail deliveries that were due%s%s",
+                   *msg ? ": " : "", msg);
+    else if (status != SC_ECANCELED)
+        note_error(d, msg);
+    if (d->stopping)
+        daemon_stop(d, NULL);
+    else
+        tick_soon(d, 0);
+}
+
+/* With [mail] smtp_url set, runs `mail Q R` (a child, as postround does) when a failed
+ * delivery's next attempt is due (docs/mail.md, "Retries"), or says when that is. The
+ * command itself decides what to send and records the new next attempt; the daemon runs it
+ * at most once per retry interval so that a command that cannot record (a bad database, a
+ * configuration refused) does not spin. */
+static void mail_retry_tick(struct daemon *d, time_t now, struct schedule_action *next,
+                            char *next_name, size_t next_size)
+{
+    if (d->post || d->stopping || !*config_get(d->config, CFG_MAIL_SMTP_URL))
+        return;
+    struct sc_error err = {{0}};
+    time_t at = 0;
+    char quarter[8] = "";
+    int round = 0;
+    int rc = storage_deliveries_next_due(d->db, &at, quarter, &round, &err);
+    if (rc == SC_ENOTFOUND)
+        return;
+    if (rc < 0) {
+        note_error(d, err.msg);
+        return;
+    }
+    if (at < d->mail_retry_after)
+        at = d->mail_retry_after;
+    if (at > now) {
+        if (next->kind == SCHEDULE_NONE || at < next->at) {
+            *next = (struct schedule_action){SCHEDULE_RECHECK, at};
+            snprintf(next_name, next_size, "retry mail %s %d", quarter, round);
+        }
+        return;
+    }
+    char qr[16], clock[32] = "";
+    snprintf(qr, sizeof qr, "%d", round);
+    if (sc_clock_is_simulated()) {
+        sc_time_format(now, clock);
+        clock[16] = '\0'; /* YYYY-MM-DDTHH:MM, as --now takes it */
+    }
+    struct postround_step step = {{"mail", quarter, qr, NULL}, 1};
+    struct postround_request req = {d->db_path, d->config->file, *clock ? clock : NULL, &step, 1};
+    d->mail_retry_after =
+        now + (d->opt->has_until ? RETRY_SIMULATED_SECONDS / 6 : RETRY_WALL_SECONDS);
+    if (postround_start(&d->loop, &req, mail_retry_done, d, &d->post, &err) == 0)
+        daemon_log(LOG_INFO, "retrying the failed mail deliveries of %s %d", quarter, round);
+    else
+        note_error(d, err.msg);
+}
+
 static void on_tick(uv_timer_t *t)
 {
     struct daemon *d = t->data;
@@ -639,6 +921,9 @@ static void on_tick(uv_timer_t *t)
          pass < 64 && (r = tick_once(d, now, &next, next_name, sizeof next_name)) == 1; pass++)
         ;
     recheck_tick(d, now, &next, next_name, sizeof next_name);
+    rectify_tick(d, now, &next, next_name, sizeof next_name);
+    rectify_publish(d);
+    mail_retry_tick(d, now, &next, next_name, sizeof next_name);
     char hb[32], at[32] = "";
     sc_time_format(now, hb);
     if (next.kind != SCHEDULE_NONE)

@@ -67,7 +67,9 @@ enum mail_outcome mail_send(const struct mail_server *srv, const char *from, con
     if (rc != CURLE_OK) {
         /* After the whole message went out, only a refusal the server stated (4xx/5xx to
          * the data) proves it was not accepted; a timeout or a dropped connection does not. */
-        out = u.off == msg->len && !(code >= 400 && code < 600) ? MAIL_UNKNOWN : MAIL_REFUSED;
+        out = code >= 500 && code < 600                ? MAIL_REJECTED
+              : u.off == msg->len && !(code >= 400 && code < 500) ? MAIL_UNKNOWN
+                                                              : MAIL_REFUSED;
         if (why) {
             strbuf_addf(why, "%s", *errbuf ? errbuf : curl_easy_strerror(rc));
             if (code)

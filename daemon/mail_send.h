@@ -19,9 +19,11 @@ struct mail_server {
 
 enum mail_outcome {
     MAIL_SENT,    /* the server accepted the message (250 after the data) */
-    MAIL_REFUSED, /* not accepted, certainly: no connection, a refusal before or after the
-                     data (4xx/5xx), or the data never fully went out */
-    MAIL_UNKNOWN  /* the whole message went out but no reply came: it may have been accepted */
+    MAIL_REFUSED, /* not accepted, certainly: no connection, a transient refusal (4xx)
+                     before or after the data, or the data never fully went out */
+    MAIL_UNKNOWN, /* the whole message went out but no reply came: it may have been accepted */
+    MAIL_REJECTED /* not accepted, for good: the server's last reply was a permanent 5xx (to
+                     the login, the sender, the recipient or the data); retrying cannot help */
 };
 
 /* Sends msg from `from` to `to`. Returns the outcome; why (may be NULL) gets the error. */

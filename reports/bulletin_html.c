@@ -170,10 +170,29 @@ static void rectification(const struct bulletin *b, struct strbuf *out)
         html_out_text(out, sr->name);
         strbuf_adds(out, "</td><td>");
         html_out_text(out, sr->code);
-        strbuf_addf(out, "</td><td>%s</td><td>整改中，待复查（due）</td></tr>\n", sr->deadline);
+        struct rectification_view v = sitereport_rectification(sr);
+        strbuf_addf(out, "</td><td>%s</td><td>", sr->deadline);
+        rectification_state_zh(&v, out);
+        strbuf_addf(out, "（%s）</td></tr>\n", rectification_state(&v));
     }
-    strbuf_adds(out, "</tbody>\n</table>\n<p class=\"muted\">复查（整改期满后对不合格项的再次检查）"
-                     "尚未建成，整改情况暂列为“待复查”。</p>\n</section>\n");
+    strbuf_adds(out, "</tbody>\n</table>\n");
+    /* the evidence of both checks, site by site */
+    for (size_t i = 0; i < b->nprev; i++) {
+        const struct sitereport *sr = &b->prev_sites[i];
+        if (strcmp(sr->verdict, "fail") != 0 || !sr->have_rect)
+            continue;
+        struct rectification_view v = sitereport_rectification(sr);
+        strbuf_adds(out, "<h3>");
+        html_out_text(out, sr->name);
+        strbuf_adds(out, "（");
+        html_out_text(out, sr->code);
+        strbuf_adds(out, "）：");
+        rectification_state_zh(&v, out);
+        strbuf_adds(out, "</h3>\n");
+        rectification_html_items(&v, out);
+    }
+    strbuf_adds(out, "<p class=\"muted\">复查：整改期满次日对不合格项的再次检查（重新抓取网站，"
+                     "逐项对照）；未到期的列为“待复查”。</p>\n</section>\n");
 }
 
 static void proof(const struct bulletin *b, struct strbuf *out)

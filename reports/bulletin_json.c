@@ -54,10 +54,8 @@ static void site(struct json_writer *w, const struct sitereport *sr, struct strb
     json_kv_string(w, "reasons", why->len ? why->buf : NULL);
     json_key(w, "rectification");
     if (*sr->deadline) {
-        json_object_begin(w);
-        json_kv_string(w, "deadline", sr->deadline);
-        json_kv_string(w, "state", "due");
-        json_object_end(w);
+        struct rectification_view v = sitereport_rectification(sr);
+        rectification_json(w, &v);
     } else {
         json_null(w);
     }

@@ -61,3 +61,22 @@ void pub_round_name(struct strbuf *out, const struct pub_round *r)
     pub_escape(out, r->quarter);
     strbuf_addf(out, " 第%d轮", r->number);
 }
+
+struct rectification_view pub_rectification_view(const struct pub_result *s)
+{
+    struct rectification_view v = {s->deadline, s->rectification_days, s->checked_at,
+                                   s->have_rect ? &s->rect : NULL};
+    return v;
+}
+
+void pub_rectification_cell(struct strbuf *out, const struct pub_result *s)
+{
+    if (!*s->deadline) {
+        strbuf_adds(out, "—");
+        return;
+    }
+    struct rectification_view v = pub_rectification_view(s);
+    strbuf_addf(out, "%s<br><span class=\"rect-%s\">", s->deadline, rectification_state(&v));
+    rectification_state_zh(&v, out);
+    strbuf_adds(out, "</span>");
+}

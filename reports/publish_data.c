@@ -251,8 +251,8 @@ static int load_site(const struct sample_site *s, void *ud)
     memset(&meta, 0, sizeof meta);
     int rc = 0, final = 0;
     char finalised_at[32] = "";
+    long crawl_id = 0;
     if (s->crawled) {
-        long crawl_id = 0;
         rc = storage_crawl_load(l->db, r->id, s->code, &rep, &meta, l->err);
         if (rc == 0)
             rc = storage_crawl_find(l->db, r->id, s->code, &crawl_id, l->err);
@@ -289,7 +289,16 @@ static int load_site(const struct sample_site *s, void *ud)
         int y, m, d;
         if (res->verdict == PUB_FAIL && sscanf(finalised_at, "%d-%d-%d", &y, &m, &d) == 3)
             sc_day_format(sc_days_from_civil(y, m, d) + l->rectification_days, res->deadline);
-        if (load_defects(res, &rep) < 0 || load_evidence(res, &rep) < 0)
+        res->rectification_days = l->rectification_days;
+        snprintf(res->checked_at, sizeof res->checked_at, "%s",
+                 *meta.finished_at ? meta.finished_at : meta.started_at);
+        if (*res->deadline && crawl_id > 0) {
+            int loaded = storage_rectification_load(l->db, crawl_id, &res->rect, l->err);
+            if (loaded < 0)
+                rc = loaded;
+            res->have_rect = loaded == 1;
+        }
+        if (rc >= 0 && (load_defects(res, &rep) < 0 || load_evidence(res, &rep) < 0))
             rc = sc_fail(l->err, SC_ENOMEM, "out of memory");
     }
     site_report_free(&rep);
@@ -372,6 +381,7 @@ int pub_data_load(struct storage *db, const struct rules *rules, int rectificati
 
 static void result_free(struct pub_result *s)
 {
+    rectification_free(&s->rect);
     free(s->code);
     free(s->name);
     free(s->url);

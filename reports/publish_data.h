@@ -16,6 +16,7 @@
 #include "common/error.h"
 #include "probes/verdict/rules.h"
 #include "storage/db.h"
+#include "storage/rectifications.h"
 
 enum pub_verdict { PUB_PENDING, PUB_PASS, PUB_FAIL };
 
@@ -53,6 +54,10 @@ struct pub_result {
     char avail_from[11]; /* "YYYY-MM-DD" of day 0 */
     long avail_per_day[31], avail_failed_per_day[31];
     char deadline[11]; /* rectification deadline of a failing site, or "" */
+    int rectification_days;
+    char checked_at[32]; /* when the round's crawl checked the site (clock text), or "" */
+    int have_rect;       /* the re-check after the deadline is stored (复查) */
+    struct rectification rect;
     struct pub_defect *defects;
     size_t ndefects;
     long broken_links, vetoes; /* counts among the defects */

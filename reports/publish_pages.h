@@ -6,6 +6,7 @@
 #ifndef SPOTCHECK_PUBLISH_PAGES_H
 #define SPOTCHECK_PUBLISH_PAGES_H
 
+#include "reports/rectification_out.h"
 #include <stddef.h>
 
 #include "common/strbuf.h"
@@ -42,6 +43,11 @@ const char *pub_verdict_class(enum pub_verdict v);
 /* The site's main defects: distinct kinds, vetoes first, "链接不可用 ×3", at most max kinds
  * ("" when none), escaped. */
 void pub_main_defects(struct strbuf *out, const struct pub_result *s, size_t max);
+/* A failing site's rectification (the deadline cell): the deadline and, after the re-check
+ * (复查), its outcome with the day; "—" for a site that does not fail. */
+void pub_rectification_cell(struct strbuf *out, const struct pub_result *s);
+/* The rectification's view for rectification_out.h. */
+struct rectification_view pub_rectification_view(const struct pub_result *s);
 /* The round's name for people: "2026Q4 第1轮". */
 void pub_round_name(struct strbuf *out, const struct pub_round *r);
 

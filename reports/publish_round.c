@@ -160,7 +160,7 @@ static void results_table(struct strbuf *out, const struct pub_round *r)
         strbuf_adds(out, "</td><td>");
         pub_main_defects(out, s, 3);
         strbuf_adds(out, "</td><td class=\"date\">");
-        strbuf_adds(out, *s->deadline ? s->deadline : "—");
+        pub_rectification_cell(out, s);
         strbuf_adds(out, "</td></tr>\n");
     }
     strbuf_adds(out, "</tbody>\n" PUB_TABLE_END);

@@ -63,8 +63,9 @@ static void history(struct strbuf *out, const struct pub_data *d, const char *co
             strbuf_adds(out, "—");
         strbuf_adds(out, "</td><td>");
         pub_main_defects(out, s, 5);
-        strbuf_addf(out, "</td><td class=\"date\">%s</td></tr>\n",
-                    *s->deadline ? s->deadline : "—");
+        strbuf_adds(out, "</td><td class=\"date\">");
+        pub_rectification_cell(out, s);
+        strbuf_adds(out, "</td></tr>\n");
     }
     strbuf_adds(out, "</tbody>\n" PUB_TABLE_END);
 }
@@ -203,6 +204,17 @@ static void round_detail(struct strbuf *out, const struct pub_round *r, const st
     defects_table(out, s, slug);
     links_table(out, s, slug);
     columns_table(out, s, slug);
+    if (*s->deadline) {
+        /* 整改 and 复查: the outcome, and both checks item by item once re-checked */
+        struct rectification_view v = pub_rectification_view(s);
+        strbuf_addf(out, "<section id=\"rectification-%s\">\n<h3>整改与复查</h3>\n<p>整改期限：%s。"
+                         "复查结果：",
+                    slug, s->deadline);
+        rectification_state_zh(&v, out);
+        strbuf_adds(out, "。</p>\n");
+        rectification_html_items(&v, out);
+        strbuf_adds(out, "</section>\n");
+    }
     strbuf_adds(out, "</section>\n");
 }
 

@@ -1,5 +1,6 @@
 /* round_json: a round's results from the database as contract.md's JSON (round_json.h). */
 #include "reports/round_json.h"
+#include "reports/rectification_out.h"
 #include "common/clock.h"
 #include "common/json.h"
 #include "probes/verdict/site_report.h"
@@ -88,8 +89,8 @@ static int write_site(const struct sample_site *s, void *ud)
     json_kv_string(w, "region", s->region);
     int final = 0;
     char finalised_at[32] = "";
+    long crawl_id = 0;
     if (have) {
-        long crawl_id = 0;
         int rc = storage_crawl_find(sw->db, sw->round_id, s->code, &crawl_id, sw->err);
         if (rc == 0)
             rc = final = storage_verdict_load(sw->db, crawl_id, &r, finalised_at, sw->err);
@@ -132,18 +133,26 @@ static int write_site(const struct sample_site *s, void *ud)
         json_null(w);
     }
     write_defects(w, &r, have ? day : NULL);
-    /* a failing site has rectification_days from its final verdict to rectify (整改); the
-     * re-check after the deadline (复查) is not built, so the state stays "due" */
+    /* a failing site has rectification_days from its final verdict to rectify (整改); it
+     * is "due" until the re-check after the deadline (复查) is stored, then "rectified" or
+     * "not_rectified" with both checks' evidence (rectification_out.h) */
     json_key(w, "rectification");
     int y, m, d;
     if (judged && !r.verdict_pass && sscanf(finalised_at, "%d-%d-%d", &y, &m, &d) == 3) {
         char deadline[16];
         sc_day_format(sc_days_from_civil(y, m, d) + sw->rectification_days, deadline);
-        json_object_begin(w);
-        json_kv_string(w, "deadline", deadline);
-        json_kv_string(w, "state", "due");
-        json_kv_string(w, "rechecked_at", NULL);
-        json_object_end(w);
+        struct rectification rec;
+        int loaded = storage_rectification_load(sw->db, crawl_id, &rec, sw->err);
+        if (loaded < 0) {
+            site_report_free(&r);
+            free(meta.report_json);
+            return loaded;
+        }
+        struct rectification_view v = {deadline, sw->rectification_days,
+                                       *meta.finished_at ? meta.finished_at : meta.started_at,
+                                       loaded == 1 ? &rec : NULL};
+        rectification_json(w, &v);
+        rectification_free(&rec);
     } else {
         json_null(w);
     }

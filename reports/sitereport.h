@@ -19,6 +19,7 @@
 #include "common/strbuf.h"
 #include "probes/verdict/rules.h"
 #include "probes/verdict/site_report.h"
+#include "reports/rectification_out.h"
 #include "storage/crawls.h"
 #include "storage/db.h"
 #include "storage/monitor.h"
@@ -101,7 +102,14 @@ struct sitereport {
     size_t nfixed;
     /* rectification */
     char deadline[11]; /* "" when the site does not fail */
+    long crawl_id;     /* the round's crawl, 0 when none */
+    int have_rect;     /* the re-check after the deadline is stored (rect) */
+    struct rectification rect;
 };
+
+/* The site's rectification as the reports show it (rectification_out.h); only when the site
+ * fails (deadline set). */
+struct rectification_view sitereport_rectification(const struct sitereport *sr);
 
 /* One site of a round's sample (from storage_round_sample_each). */
 struct sample_site;

@@ -404,12 +404,17 @@ static void changes(const struct sitereport *sr, struct strbuf *out)
 static void rectification(const struct sitereport *sr, struct strbuf *out)
 {
     strbuf_adds(out, "<section>\n<h2>七、整改要求</h2>\n");
-    if (*sr->deadline)
+    if (*sr->deadline) {
         strbuf_addf(out,
                     "<p>本网站本轮检查不合格。请于 <strong>%s</strong> 前完成整改（自结论作出"
                     "之日起 %d 天），整改期满后将对不合格项进行复查。</p>\n",
                     sr->deadline, sr->round->rectification_days);
-    else if (strcmp(sr->verdict, "pass") == 0)
+        struct rectification_view v = sitereport_rectification(sr);
+        strbuf_adds(out, "<p>复查结果：<strong>");
+        rectification_state_zh(&v, out);
+        strbuf_adds(out, "</strong></p>\n");
+        rectification_html_items(&v, out);
+    } else if (strcmp(sr->verdict, "pass") == 0)
         strbuf_adds(out, "<p>本网站本轮检查合格。请对上列扣分项和提示项自行整改。</p>\n");
     else
         strbuf_adds(out, "<p>本轮结论尚未作出，整改期限待定。</p>\n");

@@ -245,11 +245,8 @@ int sitereport_json(const struct sitereport *sr, struct strbuf *out)
     }
     json_key(&w, "rectification");
     if (*sr->deadline) {
-        json_object_begin(&w);
-        json_kv_string(&w, "deadline", sr->deadline);
-        json_kv_int(&w, "days", rd->rectification_days);
-        json_kv_string(&w, "state", "due");
-        json_object_end(&w);
+        struct rectification_view v = sitereport_rectification(sr);
+        rectification_json(&w, &v);
     } else {
         json_null(&w);
     }

@@ -139,10 +139,12 @@ static int add_probe(const struct failed_probe_row *row, void *ud)
 /* Loads the crawl of code in round_id with its final verdict when there is one. Returns
  * 1 loaded, 0 no crawl, or a negative SC_E*. */
 static int load_crawl(struct storage *db, long round_id, const char *code, struct site_report *r,
-                      struct crawl_meta *meta, int *final, char *finalised_at, struct sc_error *err)
+                      struct crawl_meta *meta, int *final, char *finalised_at, long *crawl_id_out,
+                      struct sc_error *err)
 {
     long crawl_id = 0;
     int rc = storage_crawl_find(db, round_id, code, &crawl_id, err);
+    *crawl_id_out = crawl_id;
     if (rc == SC_ENOTFOUND)
         return 0;
     if (rc < 0)
@@ -174,7 +176,8 @@ int sitereport_load(struct storage *db, const struct sitereport_round *rd,
     if (!out->code || !out->name || !out->url || !out->region)
         return sc_fail(err, SC_ENOMEM, "out of memory loading a site report");
     int rc =
-        load_crawl(db, rd->id, s->code, &out->r, &out->meta, &out->final, out->finalised_at, err);
+        load_crawl(db, rd->id, s->code, &out->r, &out->meta, &out->final, out->finalised_at,
+                   &out->crawl_id, err);
     if (rc < 0)
         return rc;
     out->crawled = rc == 1;
@@ -224,7 +227,8 @@ int sitereport_load(struct storage *db, const struct sitereport_round *rd,
         memset(&pm, 0, sizeof pm);
         int pfinal = 0;
         char pat[32] = "";
-        rc = load_crawl(db, rd->earlier_id[e], s->code, &out->prev, &pm, &pfinal, pat, err);
+        long pid = 0;
+        rc = load_crawl(db, rd->earlier_id[e], s->code, &out->prev, &pm, &pfinal, pat, &pid, err);
         free(pm.report_json);
         if (rc < 0)
             return rc;
@@ -262,6 +266,13 @@ int sitereport_load(struct storage *db, const struct sitereport_round *rd,
     int y, m, d;
     if (judged && !out->r.verdict_pass && sscanf(out->finalised_at, "%d-%d-%d", &y, &m, &d) == 3)
         sc_day_format(sc_days_from_civil(y, m, d) + rd->rectification_days, out->deadline);
+    /* the re-check after the deadline (复查), once stored */
+    if (*out->deadline && out->crawl_id > 0) {
+        int loaded = storage_rectification_load(db, out->crawl_id, &out->rect, err);
+        if (loaded < 0)
+            return loaded;
+        out->have_rect = loaded == 1;
+    }
     return SC_OK;
 }
 
@@ -286,5 +297,15 @@ void sitereport_free(struct sitereport *sr)
         free(sr->probes[i].reason);
     }
     free(sr->probes);
+    rectification_free(&sr->rect);
     memset(sr, 0, sizeof *sr);
+}
+
+struct rectification_view sitereport_rectification(const struct sitereport *sr)
+{
+    struct rectification_view v = {sr->deadline, sr->round ? sr->round->rectification_days : 0,
+                                   sr->meta.finished_at[0] ? sr->meta.finished_at
+                                                           : sr->meta.started_at,
+                                   sr->have_rect ? &sr->rect : NULL};
+    return v;
 }

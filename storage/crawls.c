@@ -2,6 +2,7 @@
  * (see crawls.h). */
 #include "storage/crawls.h"
 #include "common/clock.h"
+#include "storage/crawl_guides.h"
 #include "storage/evidence.h"
 #include "storage/internal.h"
 
@@ -39,7 +40,7 @@ static const char SQL_INSERT_SECTION[] =
 static const char SQL_INSERT_DEFECT[] =
     "INSERT INTO defects(crawl_id, kind, severity, url, detail, points) VALUES(?,?,?,?,?,?)";
 
-/* the interaction probe's findings (migration 9) */
+/* the interaction probe's findings (migration 11) */
 static const char SQL_SET_INTERACTION[] = "UPDATE crawls SET interaction_analysed=? WHERE id=?";
 static const char SQL_INSERT_CHANNEL[] =
     "INSERT INTO crawl_channels(crawl_id, name, url, works, messages_seen, answered, "
@@ -411,6 +412,8 @@ static int save(struct storage *db, long round_id, const char *site_code, time_t
     for (size_t i = 0; i < r->ndefects; i++)
         if ((rc = insert_defect(db, id, &r->defects[i], err)) < 0)
             return rc;
+    if ((rc = storage_guides_insert(db, id, r, err)) < 0)
+        return rc;
     if ((rc = insert_interaction(db, id, r, err)) < 0)
         return rc;
     if (ev && (rc = storage_evidence_insert(db, id, ev, err)) < 0)
@@ -758,6 +761,8 @@ int storage_crawl_load_id(struct storage *db, long crawl_id, struct site_report 
         rc = load_rows(&ld, SQL_SELECT_SECTIONS, "loading a crawl's sections", section_row);
     if (rc == SC_OK)
         rc = load_rows(&ld, SQL_SELECT_DEFECTS, "loading a crawl's defects", defect_row);
+    if (rc == SC_OK)
+        rc = storage_guides_load(db, crawl_id, out, err);
     if (rc == SC_OK)
         rc = load_rows(&ld, SQL_SELECT_INTERACTION, "loading the interaction probe",
                        interaction_row);

@@ -14,7 +14,7 @@ static const char SQL_BEGIN[] =
     " updated_at) VALUES(?1, ?2, ?3, ?4, 'sending', 1, ?5)"
     " ON CONFLICT(round_id, site_code, address) DO UPDATE SET state='sending',"
     " attempts=attempts+1, message_id=excluded.message_id, updated_at=excluded.updated_at"
-    " WHERE state='failed'";
+    " WHERE state='failed' AND next_attempt_at IS NOT NULL";
 static const char SQL_SENT[] =
     "UPDATE deliveries SET state='sent', sent_at=?4, updated_at=?4, last_error=NULL,"
     " next_attempt_at=NULL WHERE round_id=?1 AND site_code=?2 AND address=?3 AND state='sending'";
@@ -24,6 +24,16 @@ static const char SQL_FAILED[] =
 static const char SQL_UNKNOWN[] =
     "UPDATE deliveries SET state='unknown', last_error=?4, next_attempt_at=NULL, updated_at=?5"
     " WHERE round_id=?1 AND site_code=?2 AND address=?3 AND state='sending'";
+static const char SQL_RESEND[] =
+    "UPDATE deliveries SET state='failed', attempts=0, next_attempt_at=?3, updated_at=?3,"
+    " last_error='cleared for a resend by the office: '||coalesce(last_error, state)"
+    " WHERE round_id=?1 AND site_code=?2"
+    " AND (state='unknown' OR (state='failed' AND next_attempt_at IS NULL))";
+static const char SQL_NEXT_DUE[] =
+    "SELECT CAST(strftime('%s', d.next_attempt_at) AS INTEGER) AS at, r.quarter, r.number"
+    " FROM deliveries d JOIN rounds r ON r.id=d.round_id"
+    " WHERE d.state='failed' AND d.next_attempt_at IS NOT NULL"
+    " AND r.state IN ('finalised','published') AND at IS NOT NULL ORDER BY at LIMIT 1";
 static const char SQL_EMAIL[] = "SELECT trim(email) FROM sites WHERE code=?1";
 
 static void copy_col(sqlite3_stmt *st, int col, char *out, size_t n)
@@ -154,4 +164,39 @@ int storage_site_email(struct storage *db, const char *code, struct strbuf *out,
     if (out->failed)
         return sc_fail(err, SC_ENOMEM, "out of memory reading a mail address");
     return 0;
+}
+
+int storage_delivery_resend(struct storage *db, long round_id, const char *site, const char *now,
+                            struct sc_error *err)
+{
+    sqlite3_stmt *st = storage_stmt(db, SQL_RESEND, err);
+    if (!st)
+        return SC_ERUNTIME;
+    sqlite3_bind_int64(st, 1, round_id);
+    storage_bind_text(st, 2, site);
+    storage_bind_text(st, 3, now);
+    int rc = storage_exec_stmt(db, st, err, "clearing a delivery for a resend");
+    if (rc < 0)
+        return rc;
+    return sqlite3_changes(db->handle);
+}
+
+int storage_deliveries_next_due(struct storage *db, time_t *at, char quarter[8], int *round,
+                                struct sc_error *err)
+{
+    sqlite3_stmt *st = storage_stmt(db, SQL_NEXT_DUE, err);
+    if (!st)
+        return db->error ? db->error : SC_ERUNTIME;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *at = (time_t)sqlite3_column_int64(st, 0);
+        copy_col(st, 1, quarter, 8);
+        *round = sqlite3_column_int(st, 2);
+    }
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return sc_fail(err, SC_ENOTFOUND, "no delivery waits for a retry");
+    if (rc != SQLITE_ROW)
+        return storage_fail(db, err, "finding the next mail retry");
+    return SC_OK;
 }

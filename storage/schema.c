@@ -338,7 +338,47 @@ const char *const storage_migrations[] = {
     "  sent_at TEXT,"
     "  updated_at TEXT,"
     "  PRIMARY KEY(round_id, site_code, address)) WITHOUT ROWID;",
-    /* 9: the interaction probe (互动回应差, docs/rules.md): whether it ran, the consultation
+    /* 9: the re-check after a failing site's rectification deadline (整改 复查,
+     * docs/rectification.md): one row per failing final crawl, written with its items in one
+     * transaction once the re-check crawl is judged; published_at is set once the public site
+     * showed it */
+    "CREATE TABLE rectifications ("
+    "  crawl_id INTEGER PRIMARY KEY REFERENCES crawls(id) ON DELETE CASCADE,"
+    "  started_at TEXT NOT NULL,"
+    "  checked_at TEXT NOT NULL,"
+    "  reachable INTEGER NOT NULL,"
+    "  pages_crawled INTEGER NOT NULL DEFAULT 0,"
+    "  links_checked INTEGER NOT NULL DEFAULT 0,"
+    "  score REAL,"
+    "  verdict TEXT,"
+    "  rectified INTEGER NOT NULL,"
+    "  report_json TEXT,"
+    "  published_at TEXT);"
+    "CREATE TABLE rectification_items ("
+    "  crawl_id INTEGER NOT NULL REFERENCES rectifications(crawl_id) ON DELETE CASCADE,"
+    "  item INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  severity TEXT NOT NULL,"
+    "  url TEXT,"
+    "  detail TEXT,"
+    "  points REAL NOT NULL DEFAULT 0,"
+    "  fixed INTEGER NOT NULL,"
+    "  found_detail TEXT,"
+    "  PRIMARY KEY(crawl_id, item)) WITHOUT ROWID;",
+    /* 10: 服务不实用: the 办事服务 section a crawl followed, and the service guides it checked
+     * with their missing key elements (storage/crawl_guides.c, docs/database.md) */
+    "CREATE TABLE crawl_services ("
+    "  crawl_id INTEGER PRIMARY KEY REFERENCES crawls(id) ON DELETE CASCADE,"
+    "  url TEXT NOT NULL,"
+    "  analysed INTEGER NOT NULL);"
+    "CREATE TABLE crawl_guides ("
+    "  id INTEGER PRIMARY KEY,"
+    "  crawl_id INTEGER NOT NULL REFERENCES crawls(id) ON DELETE CASCADE,"
+    "  url TEXT NOT NULL,"
+    "  name TEXT NOT NULL DEFAULT '',"
+    "  missing TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX crawl_guides_crawl ON crawl_guides(crawl_id);",
+    /* 11: the interaction probe (互动回应差, docs/rules.md): whether it ran, the consultation
      * channels it found and the messages unanswered too long, so verdict_final judges the
      * no_interaction_channel and unanswered_message vetoes again from storage */
     "ALTER TABLE crawls ADD COLUMN interaction_analysed INTEGER NOT NULL DEFAULT 0;"

@@ -71,7 +71,7 @@ _spotcheck()
         daemon) opts="--until $network $common" ;;
         status) opts="--format $common" ;;
         report) opts="--format --out $common" ;;
-        mail) opts="$common" ;;
+        mail) opts="--resend $common" ;;
         evidence) opts="--format --body $common" ;;
         publish) opts="--out $common" ;;
         check) opts="--format --all-links --scope-host --exclude $network $common" ;;

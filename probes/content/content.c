@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "probes/content/columns.h"
+#include "probes/content/guides.h"
 #include "probes/content/identity.h"
 #include "probes/content/interaction.h"
 #include "probes/content/sections.h"
@@ -39,6 +40,9 @@ struct content_state {
     char *second_from;
     struct section_hit hits[SECTION_COUNT];
     struct site_identity ident;
+    /* 服务不实用: the trail to the 办事服务 section's service guides (guides.h) */
+    struct guides_trail *guides;
+    int guide_sample; /* rule services.guide_sample */
     struct interaction_probe *interaction; /* 互动回应差: channels and messages */
 };
 
@@ -71,6 +75,11 @@ static char *url_key(const char *url)
     return norm;
 }
 
+char *content_url_key(const char *url)
+{
+    return url_key(url);
+}
+
 static int want_for_interaction(void *user, const char *url)
 {
     return content_want(user, url);
@@ -99,6 +108,7 @@ struct content_state *content_state_new(const char *home_url, long as_of)
     rules_default(&d);
     s->navigation_on = d.v[RULE_HOMEPAGE_NAVIGATION] != 0;
     s->sitemap_rows = (int)d.v[RULE_HOMEPAGE_SITEMAP_ROWS];
+    s->guide_sample = (int)d.v[RULE_SERVICES_GUIDE_SAMPLE];
     s->ident.site_code_matches = -1;
     char *host = NULL;
     int port;
@@ -120,6 +130,21 @@ void content_set_navigation(struct content_state *s, int enabled, int sitemap_ro
     s->sitemap_rows = sitemap_rows > 0 ? sitemap_rows : 0;
 }
 
+void content_set_guide_sample(struct content_state *s, int sample)
+{
+    s->guide_sample = sample > 0 ? sample : 0;
+}
+
+int content_may_leave_site(const struct content_state *s, const char *url)
+{
+    return s ? guides_trail_allows(s->guides, url) : 0;
+}
+
+static int want_for_guides(void *user, const char *url)
+{
+    return content_want(user, url);
+}
+
 void content_set_interaction(struct content_state *s, const struct rules *rules)
 {
     interaction_set_rules(s->interaction, rules);
@@ -129,6 +154,7 @@ void content_state_free(struct content_state *s)
 {
     if (!s)
         return;
+    guides_trail_free(s->guides);
     interaction_free(s->interaction);
     free(s->second_from);
     column_set_free(&s->cols);
@@ -267,7 +293,16 @@ int content_observe_page(struct content_state *s, const char *url, int depth,
                                           s->hits[SECTION_INTERACTION].url);
         if (rc == 0)
             s->navigation = homepage_is_navigation(s);
+        if (rc == 0 && s->guide_sample > 0 && !(s->guides = guides_trail_new(base, s->guide_sample)))
+            rc = SC_ENOMEM;
+        if (rc == 0)
+            rc = guides_trail_start(s->guides, s->hits[SECTION_SERVICES].url, want_for_guides, s);
         return rc;
+    }
+    if (s->guides && url) {
+        int rc = guides_trail_observe(s->guides, url, doc->root, want_for_guides, s);
+        if (rc)
+            return rc;
     }
     if (!is_homepage && s->home_seen) {
         int rc = interaction_observe_page(s->interaction, doc->root, url);
@@ -456,6 +491,8 @@ int content_finish(struct content_state *s, struct site_report *rep, const struc
         sec->required = required;
         sec->present = sec->url && (!link_status || link_status(user, sec->url) != 0);
     }
+    if (rc == 0)
+        rc = guides_trail_finish(s->guides, rep);
     /* the identity moves into the report */
     struct site_identity *id = &rep->identity;
     free(id->site_code);

@@ -56,6 +56,19 @@ const char *const *content_take_wanted(struct content_state *s, size_t *n);
  * observed. A URL already asked for is not asked again. Returns 0 or SC_ENOMEM. */
 int content_want(struct content_state *s, const char *url);
 
+/* 服务不实用 (guides.h): how many service guides to check, at most (rule
+ * services.guide_sample; the default until called; 0 checks none). */
+void content_set_guide_sample(struct content_state *s, int sample);
+
+/* 1 when a wanted url on another host than the site's may be fetched as a page: the service
+ * guides' trail goes there (a *.gov.cn host the 办事服务 section is on or links to); 0 when
+ * not; SC_ENOMEM. Every other off-site URL stays a mere link check. */
+int content_may_leave_site(const struct content_state *s, const char *url);
+
+/* The key pages are matched by: "http://h/a/", "http://h/a/index.html" and "http://h/a" are
+ * one. A heap string, NULL when out of memory. */
+char *content_url_key(const char *url);
+
 /* The status of a link as the crawler found it: 1 loads, 0 broken, -1 unknown. */
 typedef int (*content_link_status_fn)(void *user, const char *url);
 

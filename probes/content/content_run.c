@@ -46,15 +46,20 @@ static int on_page(const struct crawl_page *page, struct site_report *report, vo
             content_set_portal(*st, run->portal[i]);
         content_set_navigation(*st, run->rules.v[RULE_HOMEPAGE_NAVIGATION] != 0,
                                (int)run->rules.v[RULE_HOMEPAGE_SITEMAP_ROWS]);
+        content_set_guide_sample(*st, (int)run->rules.v[RULE_SERVICES_GUIDE_SAMPLE]);
         content_set_interaction(*st, &run->rules);
     }
     if (content_observe_page(*st, page->url, page->is_homepage ? 0 : page->depth, page->doc) < 0)
         return SC_ENOMEM;
     size_t n;
     const char *const *wanted = content_take_wanted(*st, &n);
-    for (size_t k = 0; k < n; k++)
-        if (same_host(page->url, wanted[k]) && crawl_site_want(page->site, wanted[k]) == SC_ENOMEM)
+    for (size_t k = 0; k < n; k++) {
+        /* off the site's host only where the service guides' trail goes (a *.gov.cn host
+         * the 办事服务 section is on or links to): every other off-site URL is a link check */
+        int go = same_host(page->url, wanted[k]) ? 1 : content_may_leave_site(*st, wanted[k]);
+        if (go < 0 || (go && crawl_site_want(page->site, wanted[k]) == SC_ENOMEM))
             return SC_ENOMEM;
+    }
     return 0;
 }
 

@@ -28,6 +28,8 @@ struct url_entry {
     char *final_url;
     int depth;
     unsigned page_requested : 1, check_requested : 1, done : 1;
+    /* a hook asked for it (crawl_site_want): parsed and observed even on another host */
+    unsigned page_wanted : 1;
     int busy; /* fetches (checks, pages with their parse) queued or running for it */
     struct crawl_site *page_site;      /* the site its (latest) page fetch is for */
     struct crawl_site *page_wanted_by; /* a site wants it crawled once its check says ok */
@@ -645,7 +647,11 @@ static void parse_done(uv_work_t *w, int status)
             entry_set(e, j->status, "soft_404", NULL);
             e->result = LINK_BROKEN;
         } else if (!j->failed && site_open(s)) {
-            s->report->pages_crawled++;
+            /* a page a hook wanted on another host (a service platform's guide) is read,
+             * not counted as one of the site's */
+            if (j->is_homepage || !e->page_wanted ||
+                site_in_scope(s, j->final_url ? j->final_url : e->url))
+                s->report->pages_crawled++;
             c->pages++;
             /* The page's own links first: a URL the hook then wants (crawl_site_want: a
              * column's list page) and the page also links is already queued at its true
@@ -804,7 +810,7 @@ static void on_page_fetched(struct crawl_site *s, struct fetch_ctx *x, struct fe
         }
     }
     int parsing = ok2xx && !seen && res->body && site_open(s) &&
-                  (is_home || site_in_scope(s, res->final_url)) &&
+                  (is_home || e->page_wanted || site_in_scope(s, res->final_url)) &&
                   looks_like_html(res->content_type, res->body, res->body_len) &&
                   queue_parse(s, x, res);
     if (!parsing)
@@ -941,6 +947,7 @@ int crawl_site_want(struct crawl_site *s, const char *url)
     free(abs);
     if (!e)
         return SC_ENOMEM;
+    e->page_wanted = 1;
     if (!e->page_requested) {
         if (created)
             e->depth = s->crawl->opt.max_depth;

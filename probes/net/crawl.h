@@ -164,8 +164,11 @@ int crawl_run(const char *const *urls, size_t n, const struct crawl_options *opt
               const struct crawl_hooks *hooks, struct site_report *reports, struct sc_error *err);
 
 /* From a page hook: fetch url (resolved against the site's homepage) as a page of the site
- * and observe it, even past max_pages or max_depth. A URL already fetched as a page is not
- * fetched again. Returns 0, SC_EINPUT for a URL that is not http(s), or SC_ENOMEM. */
+ * and observe it, even past max_pages or max_depth, and even on a host out of the site's
+ * scope (the hook decides which hosts it asks for: content_run only the site's and the
+ * service guides' *.gov.cn platform; that page's links are only checked, and it is not
+ * counted in the report's pages_crawled). A URL already
+ * fetched as a page is not fetched again. Returns 0, SC_EINPUT for a URL that is not http(s), or SC_ENOMEM. */
 int crawl_site_want(struct crawl_site *site, const char *url);
 
 /* 1 when the URL's path ends in an attachment or media extension (.pdf, .doc, .jpg ...):

@@ -48,6 +48,42 @@ static void json_kv_day(struct json_writer *w, const char *key, long day)
     }
 }
 
+/* "services": the 办事服务 section's service guides checked (服务不实用), null when the site
+ * has no section to follow. */
+static void json_services(struct json_writer *w, const struct site_report *r)
+{
+    json_key(w, "services");
+    if (!r->services_url) {
+        json_null(w);
+        return;
+    }
+    json_object_begin(w);
+    json_kv_string(w, "url", r->services_url);
+    json_kv_bool(w, "read", r->services_analysed);
+    json_kv_int(w, "guides_checked", (long)r->nguides);
+    int incomplete = 0;
+    for (size_t i = 0; i < r->nguides; i++)
+        incomplete += r->guides[i].missing != 0;
+    json_kv_int(w, "guides_incomplete", incomplete);
+    json_key(w, "guides");
+    json_array_begin(w);
+    for (size_t i = 0; i < r->nguides; i++) {
+        const struct guide_record *g = &r->guides[i];
+        json_object_begin(w);
+        json_kv_string(w, "url", g->url);
+        json_kv_string(w, "name", g->name ? g->name : "");
+        json_key(w, "missing");
+        json_array_begin(w);
+        for (int e = 0; e < GUIDE_ELEMENTS; e++)
+            if (g->missing & (1u << e))
+                json_string(w, guide_element_name(e));
+        json_array_end(w);
+        json_object_end(w);
+    }
+    json_array_end(w);
+    json_object_end(w);
+}
+
 /* The interaction probe's findings (互动回应差): channels and the unanswered messages;
  * null when the probe did not run. */
 static void json_kv_interaction(struct json_writer *w, const struct site_report *r)
@@ -139,6 +175,7 @@ static void json_site(struct json_writer *w, const struct site_report *r)
         json_object_end(w);
     }
     json_array_end(w);
+    json_services(w, r);
 
     json_key(w, "columns");
     json_array_begin(w);
@@ -343,6 +380,15 @@ static void text_site(struct strbuf *out, const struct site_report *r)
             continue;
         strbuf_adds(out, "  missing section: ");
         text_safe(out, s->name, 80);
+        strbuf_addch(out, '\n');
+    }
+    if (r->services_url) {
+        size_t incomplete = 0;
+        for (size_t i = 0; i < r->nguides; i++)
+            incomplete += r->guides[i].missing != 0;
+        strbuf_addf(out, "  service guides: %zu checked, %zu incomplete, under ", r->nguides,
+                    incomplete);
+        text_safe(out, r->services_url, 400);
         strbuf_addch(out, '\n');
     }
     for (size_t i = 0; i < r->ncolumns; i++) {

@@ -110,6 +110,18 @@ static const struct rule_def table[RULE_COUNT] = {
     [RULE_SECTIONS_OTHER_HOST] = {"sections.other_host", 1, ONOFF,
                                   "a section linked on another host (zwfw.*.gov.cn) counts "
                                   "when its page loads"},
+    [RULE_SERVICES_GUIDE_SAMPLE] = {"services.guide_sample", 20, 0, 200, 1,
+                                    "service guides (办事指南) checked per site, at most: a "
+                                    "bounded sample (0 = none; project default)"},
+    [RULE_POINTS_INCOMPLETE_GUIDE] = {"points.incomplete_guide", 1, POINTS,
+                                      "服务不实用: per guide missing a key element (project "
+                                      "default)"},
+    [RULE_POINTS_INCOMPLETE_GUIDES_MAX] = {"points.incomplete_guides_max", 10, POINTS,
+                                           "cap on all incomplete-guide deductions (project "
+                                           "default)"},
+    [RULE_VETO_INCOMPLETE_GUIDES] = {"veto.incomplete_guides", 0, COUNT,
+                                     "服务不实用: >=N incomplete guides veto (0 = off; project "
+                                     "default)"},
     [RULE_VETO_NO_INTERACTION_CHANNEL] = {"veto.no_interaction_channel", 1, ONOFF,
                                           "互动回应差: no consultation channel (领导信箱, 网上留言, "
                                           "12345 ...) loads and shows a way to write (veto item)"},
@@ -304,6 +316,39 @@ static void judge_sections(struct judge *j)
     }
 }
 
+/* 服务不实用: each checked guide missing key elements deducts (capped); enough of them veto
+ * when veto.incomplete_guides says so. */
+static void judge_guides(struct judge *j)
+{
+    const struct rules *r = j->r;
+    double budget = r->v[RULE_POINTS_INCOMPLETE_GUIDES_MAX];
+    int incomplete = 0;
+    for (size_t i = 0; i < j->rep->nguides; i++) {
+        const struct guide_record *g = &j->rep->guides[i];
+        if (!g->missing)
+            continue;
+        incomplete++;
+        struct strbuf missing = STRBUF_INIT;
+        for (int e = 0; e < GUIDE_ELEMENTS; e++)
+            if (g->missing & (1u << e))
+                strbuf_addf(&missing, "%s%s", missing.len ? ", " : "", guide_element_name(e));
+        if (missing.failed)
+            j->failed = 1;
+        double pts = r->v[RULE_POINTS_INCOMPLETE_GUIDE];
+        if (pts > budget)
+            pts = budget;
+        budget -= pts;
+        defect(j, "incomplete_guide", SEVERITY_DEDUCT, g->url, pts, "%s: missing %s",
+               g->name && *g->name ? g->name : "办事指南", missing.buf);
+        strbuf_release(&missing);
+    }
+    int veto = (int)r->v[RULE_VETO_INCOMPLETE_GUIDES];
+    if (veto > 0 && incomplete >= veto)
+        defect(j, "incomplete_guides", SEVERITY_VETO, j->rep->services_url, 0,
+               "%d of %zu service guides checked miss key elements (veto at %d)", incomplete,
+               j->rep->nguides, veto);
+}
+
 static void judge_identity(struct judge *j)
 {
     const struct rules *r = j->r;
@@ -435,6 +480,7 @@ int rules_judge(const struct rules *r, struct site_report *rep)
                 (int)r->v[RULE_WINDOW_HOMEPAGE]);
         judge_columns(&j);
         judge_sections(&j);
+        judge_guides(&j);
         judge_identity(&j);
         judge_interaction(&j);
         int gov = gov_domain(rep->url);

@@ -74,6 +74,11 @@ enum rule_id {
     RULE_HOMEPAGE_SITEMAP_ROWS, /* a homepage whose only dated list has >= N rows (0 = off) */
     /* sections hosted on another host (a provincial service platform zwfw.*.gov.cn) */
     RULE_SECTIONS_OTHER_HOST,
+    /* 服务不实用, service guides missing key elements (probes/content/guides.h) */
+    RULE_SERVICES_GUIDE_SAMPLE,        /* guides checked per site, at most (0 = none) */
+    RULE_POINTS_INCOMPLETE_GUIDE,      /* per guide missing an element */
+    RULE_POINTS_INCOMPLETE_GUIDES_MAX, /* cap on those deductions */
+    RULE_VETO_INCOMPLETE_GUIDES,       /* incomplete guides, at least N: veto (0 = never) */
     /* interaction (互动回应差, issue 12 item 2): consultation channels and their messages */
     RULE_VETO_NO_INTERACTION_CHANNEL, /* no consultation channel that loads and takes messages */
     RULE_VETO_UNANSWERED_MESSAGE,     /* a message unanswered too long within the window */

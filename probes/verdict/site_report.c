@@ -56,6 +56,11 @@ struct defect_record *site_report_add_defect(struct site_report *r)
     return array_add((void **)&r->defects, &r->ndefects, &r->defects_alloc, sizeof *r->defects);
 }
 
+struct guide_record *site_report_add_guide(struct site_report *r)
+{
+    return array_add((void **)&r->guides, &r->nguides, &r->guides_alloc, sizeof *r->guides);
+}
+
 struct interaction_channel *site_report_add_channel(struct site_report *r)
 {
     struct interaction_channel *c =
@@ -76,6 +81,12 @@ struct unanswered_message *site_report_add_unanswered(struct site_report *r)
 
 void site_report_free(struct site_report *r)
 {
+    for (size_t i = 0; i < r->nguides; i++) {
+        free(r->guides[i].url);
+        free(r->guides[i].name);
+    }
+    free(r->guides);
+    free(r->services_url);
     for (size_t i = 0; i < r->nlinks; i++) {
         free(r->links[i].url);
         free(r->links[i].found_on);
@@ -140,4 +151,12 @@ const char *defect_severity_name(enum defect_severity s)
 {
     static const char *const names[] = {"veto", "deduct", "info"};
     return (unsigned)s < 3 ? names[s] : "info";
+}
+
+const char *guide_element_name(int i)
+{
+    static const char *const names[GUIDE_ELEMENTS] = {"事项名称", "办事依据", "受理单位",
+                                                      "基本流程", "申请材料", "收费标准",
+                                                      "办理时限", "咨询电话"};
+    return i >= 0 && i < GUIDE_ELEMENTS ? names[i] : NULL;
 }

@@ -84,6 +84,15 @@ struct site_identity {
     int has_search;         /* a site search box or entry */
 };
 
+/* A service guide (办事指南) the guides probe checked (probes/content/guides.h): the key
+ * elements of the province's plan are numbered 0..GUIDE_ELEMENTS-1 (guide_element_name). */
+#define GUIDE_ELEMENTS 8
+struct guide_record {
+    char *url;
+    char *name;       /* the 事项名称's value, else the page's title; "" when neither */
+    unsigned missing; /* bit i set: element i is missing (no label, or no value) */
+};
+
 /* A consultation channel of 互动交流 (领导信箱, 网上留言, 12345 ...) and what its message
  * lists showed for the last year (interaction probe, probes/content/interaction.h). */
 struct interaction_channel {
@@ -136,6 +145,12 @@ struct site_report {
     double score;    /* out of 100 */
     int verdict_pass;
 
+    /* 服务不实用 (probes/content/guides.c): the 办事服务 section's page was read
+     * (services_url), and the service guides checked there, at most services.guide_sample */
+    int services_analysed;
+    char *services_url;
+    struct guide_record *guides;
+    size_t nguides, guides_alloc;
     /* interaction (互动回应差): 1 when the probe ran (the homepage was analysed) */
     int interaction_analysed;
     struct interaction_channel *channels;
@@ -151,11 +166,15 @@ struct link_record *site_report_add_link(struct site_report *r);
 struct column_record *site_report_add_column(struct site_report *r);
 struct section_record *site_report_add_section(struct site_report *r);
 struct defect_record *site_report_add_defect(struct site_report *r);
+struct guide_record *site_report_add_guide(struct site_report *r);
 struct interaction_channel *site_report_add_channel(struct site_report *r);
 struct unanswered_message *site_report_add_unanswered(struct site_report *r);
 
 const char *link_result_name(enum link_result r);
 const char *column_category_name(enum column_category c);
 const char *defect_severity_name(enum defect_severity s);
+/* A guide element's name as the plan words it (事项名称, 办事依据 ...), i < GUIDE_ELEMENTS;
+ * NULL otherwise. */
+const char *guide_element_name(int i);
 
 #endif

@@ -95,6 +95,25 @@ struct farm_link {
     const char *fault; /* what the server does at this path (faults.json kind), or NULL */
 };
 
+/* 服务不实用: a service guide (办事指南) under a site's 办事服务 (farm_guides.c). */
+#define FARM_GUIDE_ELEMENTS 8
+/* The probe's default sample (rule services.guide_sample): the first this many guides, in the
+ * section's order, are the ones checked. */
+#define FARM_GUIDE_SAMPLE 20
+enum { FARM_GUIDE_TABLE, FARM_GUIDE_BLOCKS };
+/* How a missing element is missing. */
+enum { FARM_GUIDE_NO_LABEL, FARM_GUIDE_EMPTY, FARM_GUIDE_NONE_YET };
+struct farm_guide {
+    char name[64];
+    int list;                      /* 0 个人办事, 1 法人办事 */
+    int form;                      /* FARM_GUIDE_TABLE or FARM_GUIDE_BLOCKS */
+    int pairs;                     /* a table's label/value pairs to a row: 1 or 2 */
+    unsigned missing;              /* bit e: element e (the plan's order) is missing */
+    int how[FARM_GUIDE_ELEMENTS];  /* for a missing element: FARM_GUIDE_NO_LABEL ... */
+    int label[FARM_GUIDE_ELEMENTS]; /* which wording of the label (a synonym) */
+    int fee_none;                  /* 收费标准 shown as 无 (a value: no fee) */
+};
+
 /* 互动交流's consultation channels (farm_interact.c): a 信箱 or 留言 board with its messages. */
 #define FARM_MAX_CHANNELS 3
 #define FARM_MAX_MESSAGES 32
@@ -141,6 +160,11 @@ struct farm_site {
     /* The homepage is only a navigation entry: no dated item, links to the column list
      * pages; its second-level pages (the list pages) carry the updates. */
     int nav_only;
+    /* 服务不实用: the guides under 办事服务 (none when the section is missing), and whether a
+     * list of 事项 is on the platform FARM_SERVICE_HOST although the section is on the site */
+    struct farm_guide *guides;
+    int nguides;
+    int guide_list_platform[2];
     /* the consultation channels under 互动交流 (none when the section is missing) */
     struct farm_channel channels[FARM_MAX_CHANNELS];
     int nchannels;
@@ -200,6 +224,22 @@ int farm_aux_host_served(const struct farm_model *m, const char *host);
 const char *farm_header_charset(const struct farm_site *s);
 const char *farm_meta_charset(const struct farm_site *s);
 
+/* ---- service guides (farm_guides.c) ---- */
+int farm_guides_plan(struct farm_model *m, const struct farm_opts *o);
+const char *farm_guide_element_name(int e);
+/* The absolute URL of a list of 事项 (its directory) and of guide g. */
+void farm_guides_list_url(const struct farm_site *s, int list, struct strbuf *out);
+void farm_guide_url(const struct farm_site *s, int g, struct strbuf *out);
+int farm_guide_on_platform(const struct farm_site *s, int g);
+/* The links to the lists, for the section's page. */
+void farm_guides_section_links(const struct farm_site *s, struct strbuf *out);
+/* The guides' pages: the section's page when it is on the platform, the two lists, the
+ * guides. farm_guides_page renders page k (0 <= k < npages) and its absolute URL as linked (a
+ * directory's ends in '/': the file is its index.html); returns 1
+ * when it is on the platform (UTF-8, written under sites/FARM_SERVICE_HOST), 0 on the site. */
+int farm_guides_npages(const struct farm_site *s);
+int farm_guides_page(const struct farm_model *m, const struct farm_site *s, int k,
+                     struct strbuf *url, struct strbuf *html);
 /* ---- interaction (farm_interact.c): channels, message lists, message pages ---- */
 /* Plans every served site's channels and messages (a stream of its own, so no other choice
  * of the farm changed): answered, slow (answered after >90 days), fresh unanswered, and

@@ -159,6 +159,27 @@ static int site_generate(const struct farm_model *m, const struct farm_site *s,
         farm_page_section(m, s, i, &page);
         rc = site_write(m, s, path.buf, &page, 1, err);
     }
+    /* 服务不实用: the lists of 事项 and the guides, on the site or on the platform */
+    for (int k = 0; !rc && k < farm_guides_npages(s); k++) {
+        struct strbuf url = STRBUF_INIT;
+        strbuf_reset(&page);
+        strbuf_reset(&path);
+        int platform = farm_guides_page(m, s, k, &url, &page);
+        const char *host_end = strchr(url.buf + strlen("http://"), '/');
+        strbuf_adds(&path, host_end ? host_end : "/");
+        if (path.len && path.buf[path.len - 1] == '/')
+            strbuf_adds(&path, "index.html");
+        if (platform) {
+            struct strbuf full = STRBUF_INIT;
+            strbuf_addf(&full, "%s/sites/%s%s", m->opts.out, FARM_SERVICE_HOST, path.buf);
+            rc = full.failed || page.failed ? sc_fail(err, SC_ENOMEM, "out of memory")
+                                            : farm_write_file(full.buf, page.buf, page.len, err);
+            strbuf_release(&full);
+        } else {
+            rc = site_write(m, s, path.buf, &page, 1, err);
+        }
+        strbuf_release(&url);
+    }
     for (int c = 0; !rc && c < s->nchannels; c++) { /* 互动交流's channels and messages */
         for (int p = 0; !rc && p < farm_channel_pages(&s->channels[c]); p++) {
             strbuf_reset(&page);

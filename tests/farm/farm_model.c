@@ -717,6 +717,11 @@ int farm_model_build(const struct farm_opts *o, struct farm_model *m, struct sc_
             return sc_fail(err, rc, "out of memory");
         }
     }
+    /* 服务不实用: service guides under every 办事服务 (farm_guides.c) */
+    if (farm_guides_plan(m, o)) {
+        farm_model_free(m);
+        return sc_fail(err, SC_ENOMEM, "out of memory");
+    }
     /* planted links: every kind at least once, round robin over the plain served sites */
     if (farm_plant_links(m, down >= 0 ? m->sites[down].url : NULL, &r)) {
         farm_model_free(m);
@@ -745,6 +750,7 @@ void farm_model_free(struct farm_model *m)
             free(m->sites[i].cols[j].seq);
         }
         free(m->sites[i].links);
+        free(m->sites[i].guides);
     }
     free(m->sites);
     memset(m, 0, sizeof *m);

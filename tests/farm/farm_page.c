@@ -378,7 +378,10 @@ void farm_page_section(const struct farm_model *m, const struct farm_site *s, in
     (void)m;
     const struct farm_section *x = &s->sections[sec];
     page_head(s, x->label, out);
-    strbuf_addf(out, "<div class=\"section\"><h2>%s</h2><ul>\n", x->label);
+    strbuf_addf(out, "<div class=\"section\"><h2>%s</h2>\n", x->label);
+    if (sec == 2) /* 办事服务: its lists of 事项 first */
+        farm_guides_section_links(s, out);
+    strbuf_adds(out, "<ul>\n");
     for (int i = 0; i < s->ncols; i++)
         strbuf_addf(out, "<li><a href=\"/%s/index.html\">%s</a></li>\n", s->cols[i].slug,
                     s->cols[i].name);

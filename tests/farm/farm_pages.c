@@ -3,7 +3,8 @@
  *
  * A reachable page is an on-site HTML page answering 2xx, linked from the homepage or from
  * another reachable page: the homepage, every list page of every column, every article, every
- * present section, and the 热点排行 page behind a retry_after_429 trap (200 once the client
+ * present section, the lists of 事项 and service guides of 办事服务 that are on the site, and
+ * the 热点排行 page behind a retry_after_429 trap (200 once the client
  * waited). Not: soft 404s, the planted faults, redirects (their target is a list page, counted
  * once), attachments, other hosts. URLs are written as a careful client requests them. */
 #include <string.h>
@@ -39,6 +40,17 @@ static int site_urls(const struct farm_site *s, struct strbuf *out)
         n++;
         if (out)
             strbuf_addf(out, "http://%s/%s/\n", s->host, s->sections[i].slug);
+    }
+    /* the lists of 事项 and the guides under 办事服务 that are on the site (farm_guides.c) */
+    for (int k = 0; k < farm_guides_npages(s); k++) {
+        struct strbuf url = STRBUF_INIT, html = STRBUF_INIT;
+        if (!farm_guides_page(NULL, s, k, &url, &html)) {
+            n++;
+            if (out)
+                strbuf_addf(out, "%s\n", url.buf);
+        }
+        strbuf_release(&url);
+        strbuf_release(&html);
     }
     for (int c = 0; c < s->nchannels; c++) {
         const struct farm_channel *ch = &s->channels[c];

@@ -33,6 +33,10 @@ static int site_pages(const struct farm_site *s)
         n += farm_column_pages(&s->cols[i]) + s->cols[i].nitems;
     for (int i = 0; i < FARM_NSECTIONS; i++)
         n += s->sections[i].present && !s->sections[i].offsite;
+    for (int g = 0; g < s->nguides; g++) /* the guides and their lists on the site */
+        n += !farm_guide_on_platform(s, g);
+    for (int l = 0; l < 2 && s->nguides; l++)
+        n += !(s->sections[2].offsite || s->guide_list_platform[l]);
     for (int c = 0; c < s->nchannels; c++)
         n += farm_channel_pages(&s->channels[c]) + s->channels[c].nmsg;
     return n;
@@ -98,6 +102,58 @@ static void verdict_truth(const struct farm_model *m, const struct farm_site *s,
         json_string(w, vetoes[i]);
     json_array_end(w);
     json_kv_string(w, "verdict", n ? "fail" : "pass");
+}
+
+/* 服务不实用: the 办事服务 section's guides in the section's order, each with the elements it
+ * lacks and whether the probe checks it (the first FARM_GUIDE_SAMPLE); null without the
+ * section. */
+static void services_truth(const struct farm_site *s, struct json_writer *w)
+{
+    static const char *const forms[] = {"table", "blocks"};
+    static const char *const hows[] = {"no_label", "empty", "none_yet"};
+    json_key(w, "services");
+    if (!s->sections[2].present || !s->nguides) {
+        json_null(w);
+        return;
+    }
+    struct strbuf u = STRBUF_INIT;
+    json_object_begin(w);
+    farm_section_url(s, 2, &u);
+    json_kv_string(w, "url", u.buf);
+    json_kv_int(w, "guides_total", s->nguides);
+    json_kv_int(w, "sample", FARM_GUIDE_SAMPLE);
+    json_key(w, "guides");
+    json_array_begin(w);
+    for (int g = 0; g < s->nguides; g++) {
+        const struct farm_guide *x = &s->guides[g];
+        json_object_begin(w);
+        strbuf_reset(&u);
+        farm_guide_url(s, g, &u);
+        json_kv_string(w, "url", u.buf);
+        json_kv_string(w, "name", x->name);
+        json_kv_int(w, "list", x->list);
+        json_kv_bool(w, "on_platform", farm_guide_on_platform(s, g));
+        json_kv_string(w, "form", forms[x->form]);
+        json_kv_int(w, "pairs_per_row", x->pairs);
+        json_kv_bool(w, "fee_none", x->fee_none);
+        json_kv_bool(w, "checked", g < FARM_GUIDE_SAMPLE);
+        json_key(w, "missing");
+        json_array_begin(w);
+        for (int e = 0; e < FARM_GUIDE_ELEMENTS; e++)
+            if (x->missing & (1u << e))
+                json_string(w, farm_guide_element_name(e));
+        json_array_end(w);
+        json_key(w, "missing_how");
+        json_array_begin(w);
+        for (int e = 0; e < FARM_GUIDE_ELEMENTS; e++)
+            if (x->missing & (1u << e))
+                json_string(w, hows[x->how[e]]);
+        json_array_end(w);
+        json_object_end(w);
+    }
+    json_array_end(w);
+    json_object_end(w);
+    strbuf_release(&u);
 }
 
 /* The consultation channels under 互动交流: each with whether it works (loads and shows a
@@ -242,6 +298,7 @@ static void site_truth(const struct farm_model *m, const struct farm_site *s, st
         json_object_end(w);
     }
     json_array_end(w);
+    services_truth(s, w);
     interaction_truth(m, s, w);
     json_key(w, "columns");
     json_array_begin(w);
@@ -413,8 +470,10 @@ int farm_faults_write(const struct farm_model *m, struct sc_error *err)
             continue;
         json_object_begin(&w);
         json_kv_string(&w, "host", farm_aux_hosts[i]);
-        json_kv_string(&w, "mode", "catchall");
-        json_kv_string(&w, "root", "");
+        /* the service platform serves the sections and guides written under it */
+        int platform = strcmp(farm_aux_hosts[i], FARM_SERVICE_HOST) == 0;
+        json_kv_string(&w, "mode", platform ? "static" : "catchall");
+        json_kv_string(&w, "root", platform ? "sites/" FARM_SERVICE_HOST : "");
         json_kv_string(&w, "header_charset", "utf-8");
         json_kv_double(&w, "flaky", 0);
         json_object_end(&w);

@@ -21,6 +21,8 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # the four main sections, each its own figure (found where the truth has it, at its URL)
 sections='{"政府信息公开":"disclosure","政策解读":"interpretation","办事服务":"services","互动交流":"interaction"}'
+# the key elements of a service guide (服务不实用), each its own figure
+elements='{"事项名称":"name","办事依据":"basis","受理单位":"unit","基本流程":"process","申请材料":"materials","收费标准":"fees","办理时限":"time_limit","咨询电话":"phone"}'
 : > "$tmp/truth.txt"
 : > "$tmp/got.txt"
 nsites=0
@@ -60,8 +62,13 @@ for spec in "${specs[@]}"; do
         ( .interaction.unanswered[]? | "unanswered_message \($s.url) \(.url) \(.asked) \(.title)" ),
         ( select(.interaction.no_channel) | "interaction_veto \($s.url) -" ),
         ( .interaction.channels[]? | "channel \($s.url) \(.name) \(.url) \(.works) \(.messages_seen) \(.answered) \(.median_response_days)" ),
-        "verdict \(.url) \(.verdict)"' \
-        --argjson sec "$sections" "$dir/truth.json" >> "$tmp/truth.txt"
+        "verdict \(.url) \(.verdict)",
+        ( .services // empty | .guides[] | select(.checked) |
+            ( "guide \($s.url) \(.url) \(.name)",
+              ( select(.missing | length > 0) | "incomplete_guide \($s.url) \(.url)",
+                  "defect_incomplete_guide \($s.url) \(.url)" ),
+              ( . as $g | .missing[] | "missing_\($el[.]) \($s.url) \($g.url)" ) ) )' \
+        --argjson sec "$sections" --argjson el "$elements" "$dir/truth.json" >> "$tmp/truth.txt"
     jq -r '.sites[] | . as $s |
         ( .columns[] | select(.stale and (.blank | not)) | "stale_column \($s.url) \(.url)" ),
         ( .columns[] | select(.blank) | "blank_column \($s.url) \(.url)" ),
@@ -80,8 +87,14 @@ for spec in "${specs[@]}"; do
             "interaction_veto \($s.url) -" ),
         ( .interaction.channels[]? | select(.works != null) |
             "channel \($s.url) \(.name) \(.url) \(.works) \(.messages_seen) \(.answered) \(.median_response_days)" ),
-        "verdict \(.url) \(.verdict)"' \
-        --argjson sec "$sections" "$tmp/out-$seed.json" >> "$tmp/got.txt"
+        "verdict \(.url) \(.verdict)",
+        ( .services // empty | .guides[] |
+            ( "guide \($s.url) \(.url) \(.name)",
+              ( select(.missing | length > 0) | "incomplete_guide \($s.url) \(.url)" ),
+              ( . as $g | .missing[] | "missing_\($el[.]) \($s.url) \($g.url)" ) ) ),
+        ( .defects[] | select(.kind == "incomplete_guide") |
+            "defect_incomplete_guide \($s.url) \(.url)" )' \
+        --argjson sec "$sections" --argjson el "$elements" "$tmp/out-$seed.json" >> "$tmp/got.txt"
 done
 sort -u "$tmp/truth.txt" -o "$tmp/truth.txt"
 sort -u "$tmp/got.txt" -o "$tmp/got.txt"
@@ -92,6 +105,8 @@ figures() {
     local set=$1 rc=0 kind want got both p r label
     for kind in stale_column blank_column missing_section stale_homepage missing_site_code column verdict \
         section_disclosure section_interpretation section_services section_interaction navigation_homepage \
+        guide incomplete_guide defect_incomplete_guide missing_name missing_basis missing_unit \
+        missing_process missing_materials missing_fees missing_time_limit missing_phone \
         unanswered_message interaction_veto channel; do
         want=$(grep -c "^$kind " "$tmp/truth.$set" || true)
         got=$(grep -c "^$kind " "$tmp/got.$set" || true)
@@ -103,6 +118,7 @@ figures() {
         [ "$kind" = column ] && label="columns (name url category latest)"
         [ "$kind" = verdict ] && label="verdicts (pass/fail by the vetoes)"
         [ "$kind" = navigation_homepage ] && label="navigation-only homepages (latest)"
+        [ "$kind" = guide ] && label="service guides checked (url name)"
         [ "$kind" = unanswered_message ] && label="unanswered messages (url day title)"
         [ "$kind" = interaction_veto ] && label="no working channel (veto)"
         [ "$kind" = channel ] && label="channels (works seen answered median)"
@@ -123,8 +139,25 @@ cp "$tmp/got.txt" "$tmp/got.all"
 figures all || fail "the content probes disagree with the farm's truth"
 # the planted shapes are there to be found: every kind above has truth lines
 for kind in navigation_homepage section_disclosure section_interpretation section_services section_interaction \
-    unanswered_message interaction_veto channel; do
+    guide incomplete_guide missing_name missing_basis missing_unit missing_process missing_materials \
+    missing_fees missing_time_limit missing_phone unanswered_message interaction_veto channel; do
     grep -q "^$kind " "$tmp/truth.all" || fail "the farms planted no $kind"
+done
+# 服务不实用: every shape was planted and held above: guides on the site and on the platform,
+# tables and headed blocks, each way an element is missing, more guides than the sample
+for f in "$tmp"/farm-*/truth.json; do jq -c '.sites[] | select(.services) | .services' "$f"; done > "$tmp/services.jsonl"
+for cond in '.guides[] | select(.on_platform)' '.guides[] | select(.on_platform | not)' \
+    '.guides[] | select(.form == "table")' '.guides[] | select(.form == "blocks")' \
+    '.guides[] | select(.pairs_per_row == 2)' '.guides[] | select(.fee_none)' \
+    '.guides[] | select(.missing_how | index("no_label"))' '.guides[] | select(.missing_how | index("empty"))' \
+    '.guides[] | select(.missing_how | index("none_yet"))' 'select(.guides_total > .sample)'; do
+    [ -n "$(jq -c "$cond" "$tmp/services.jsonl" | head -1)" ] || fail "the farms planted no guide where $cond"
+done
+# on every charset: guides checked on GBK and on UTF-8 sites alike
+for cs in GBK UTF-8; do
+    n=$(for f in "$tmp"/farm-*/truth.json; do jq --arg cs "$cs" '[.sites[] | select(.charset == $cs and .services) |
+        .services.guides[] | select(.checked and (.on_platform | not))] | length' "$f"; done | awk '{s += $1} END {print s + 0}')
+    [ "$n" -gt 0 ] || fail "no on-site guide checked on a $cs site"
 done
 # the channels are planted on every layout and charset the farm makes
 for spec in "${specs[@]}"; do

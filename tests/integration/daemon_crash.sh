@@ -38,6 +38,8 @@
 #   - per site and day, the number of conclusive probes; per site, the number of probes and of
 #     failed conclusive probes (but the flaky site's failures, below); the judged groups of
 #     each round by state and reason; the re-checks stored (link, attempt, result, state);
+#   - the re-checks after the rectification deadlines (site, outcome, moment, each item fixed
+#     or not; docs/rectification.md);
 #   - `report 2026Q4 R --format json` of both rounds and the published data/2026Q4-R.json, but
 #     the flaky sites' failure counts (their availability figures and the detail of an
 #     `unreachable` defect, which quotes them); rounds end `published` in both.
@@ -244,6 +246,14 @@ dups "unjudged probes of finalised rounds" "SELECT p.round_id, p.site_code, p.da
     availability_probes p JOIN rounds r ON r.id=p.round_id WHERE r.state IN ('finalised', 'published') AND p.conclusive IS NULL"
 dups "site samples" "SELECT draw_id, site_code, count(*) FROM samples GROUP BY 1, 2 HAVING count(*) > 1"
 
+# the re-checks after the rectification deadlines: the same sites, outcomes and items, each
+# stored once (a kill mid-re-check stores nothing; the restart does it)
+rectified="SELECT $RQ || ' ' || c.site_code, x.rectified, x.checked_at,
+    (SELECT group_concat(i.kind || ':' || i.fixed, ',') FROM rectification_items i WHERE i.crawl_id=x.crawl_id)
+    FROM rectifications x JOIN crawls c ON c.id=x.crawl_id JOIN rounds r ON r.id=c.round_id ORDER BY 1"
+diff <(q ref.db "$rectified") <(q crash.db "$rectified") >&2 || fail "the re-checks after the deadlines differ"
+[ -n "$(q ref.db "$rectified")" ] || fail "no re-check after a rectification deadline in the reference run"
+
 # the round reports agree too (availability of the sites that are not flaky included), and
 # what each run published (the round's open data)
 for r in 1 2; do
@@ -254,7 +264,8 @@ for r in 1 2; do
         *) "$SPOTCHECK_BIN" --db $db.db report 2026Q4 $r --format json ;;
         esac | jq -S --arg f "$flaky_codes" '.sites |= map(if (.code as $c | $f | split("\n") | index($c))
                 then del(.availability.failures, .availability.failure_rate, .availability.probes) |
-                    del(.defects[] | select(.kind == "unreachable") | .detail)
+                    del(.defects[] | select(.kind == "unreachable") | .detail) |
+                    del(.rectification.items[]? | select(.kind == "unreachable") | .original.detail)
                 else . end)' > "$db-report$r.json"
     done
     diff ref-report$r.json crash-report$r.json >&2 || fail "report 2026Q4 $r differs from the uninterrupted run"

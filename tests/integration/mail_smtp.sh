@@ -4,8 +4,11 @@
 # sites 4300000001 and 4300000002 failing with hostile names, the others passing), with
 # contact addresses set in the registry. Checks:
 #   - a refusal (451) of the first message: exit 3, the other site's report sent, the
-#     refused one recorded failed with its next attempt 5 minutes on; a run before then sends
+#     refused one recorded failed with its next attempt 10 minutes on; a run before then sends
 #     nothing; a run after (--now advanced) delivers it once; a further run sends nothing;
+#   - a permanent refusal (550): recorded failed with no next attempt, never retried, until
+#     --resend CODE clears it; [mail] attempts = 3 of 451 refusals: 10 minutes, 1 hour, then
+#     final; --resend of an unknown delivery sends it once more (same Message-ID);
 #   - the messages: From, To, the RFC 2047 subject decoded, the deterministic Message-ID
 #     recorded in the database, Date from --now, multipart/mixed with the text summary
 #     (verdict, score, veto, deadline) and the HTML attachment equal to `report --out`'s file;
@@ -78,12 +81,12 @@ rc=0; sc --now 2026-11-02T09:00 mail 2026Q4 1 > run1.log 2>&1 || rc=$?
 grep -q "FAILED: .*451" run1.log || { cat run1.log; fail "the refusal is not reported"; }
 [ "$(ls sink1/*.eml | wc -l)" = 1 ] || fail "expected 1 message after the refusal"
 [ "$(q "SELECT state||' '||attempts||' '||next_attempt_at FROM deliveries WHERE state='failed'")" = \
-  "failed 1 2026-11-02T09:05:00+08:00" ] || { q "SELECT * FROM deliveries"; fail "the failure is not recorded with its retry time"; }
+  "failed 1 2026-11-02T09:10:00+08:00" ] || { q "SELECT * FROM deliveries"; fail "the failure is not recorded with its retry time"; }
 q "SELECT last_error FROM deliveries WHERE state='failed'" | grep -q 451 || fail "no 451 in last_error"
 sc --now 2026-11-02T09:03 mail 2026Q4 1 > run2.log || { cat run2.log; fail "a run before the retry is due failed"; }
-grep -q "next attempt at 2026-11-02T09:05" run2.log || { cat run2.log; fail "the wait is not reported"; }
+grep -q "next attempt at 2026-11-02T09:10" run2.log || { cat run2.log; fail "the wait is not reported"; }
 [ "$(ls sink1/*.eml | wc -l)" = 1 ] || fail "a retry was sent before it was due"
-sc --now 2026-11-02T09:06 mail 2026Q4 1 > run3.log || { cat run3.log; fail "the retry run failed"; }
+sc --now 2026-11-02T09:11 mail 2026Q4 1 > run3.log || { cat run3.log; fail "the retry run failed"; }
 [ "$(ls sink1/*.eml | wc -l)" = 2 ] || fail "the retry was not delivered"
 [ "$(q "SELECT group_concat(state||attempts, ' ') FROM (SELECT * FROM deliveries ORDER BY site_code)")" = "sent1 sent2" ] ||
     [ "$(q "SELECT group_concat(state||attempts, ' ') FROM (SELECT * FROM deliveries ORDER BY site_code)")" = "sent2 sent1" ] ||
@@ -117,7 +120,7 @@ for path in sorted(glob.glob(sink + "/*.eml")):
     assert m["To"].addresses[0].addr_spec == rcpt[0], m["To"]
     assert m["Message-ID"] == mid, (m["Message-ID"], mid)
     assert mid.startswith(f"<spotcheck.2026Q4-1.{code}.") and mid.endswith("@office.example.test>"), mid
-    assert m["Date"].startswith("Mon, 02 Nov 2026 09:0"), m["Date"]
+    assert m["Date"].startswith("Mon, 02 Nov 2026 09:"), m["Date"]
     rawsubj = m.get_all("Subject")
     subj = str(make_header(decode_header(email.message_from_bytes(raw)["Subject"])))
     assert "=?UTF-8?B?" in email.message_from_bytes(raw)["Subject"], "subject not RFC 2047"
@@ -174,4 +177,55 @@ grep -q "UNKNOWN: the message went out but no reply came" timeout1.log || { cat 
 sc --now 2026-11-08 mail 2026Q4 1 > timeout2.log || { cat timeout2.log; fail "a run after unknowns failed"; }
 grep -q "0 sent now" timeout2.log || fail "an unknown delivery was resent"
 [ "$(ls sink4/*.eml | wc -l)" = 2 ] || fail "no reply: not one message per site"
+sid=$(q "SELECT site_code FROM deliveries WHERE state='unknown' ORDER BY site_code LIMIT 1")
+mid=$(q "SELECT message_id FROM deliveries WHERE site_code='$sid'")
+
+# --- the office clears an unknown delivery: --resend CODE sends it once more, same Message-ID
+stop_sink
+start_sink sink5
+rc=0; sc --now 2026-11-08T01:00 mail 2026Q4 1 --resend 4300000003 > resend0.log 2>&1 || rc=$?
+[ "$rc" = 2 ] || { cat resend0.log; fail "--resend of a passing site: exit $rc, not 2"; }
+sc --now 2026-11-08T01:00 mail 2026Q4 1 --resend "$sid" > resend1.log ||
+    { cat resend1.log; fail "--resend $sid failed"; }
+grep -q "1 sent now" resend1.log || { cat resend1.log; fail "--resend did not send"; }
+[ "$(ls sink5/*.eml | wc -l)" = 1 ] || fail "--resend: not exactly one message"
+grep -q "^Message-ID: $mid" sink5/001.eml || fail "--resend: not the same Message-ID"
+[ "$(q "SELECT state||attempts FROM deliveries WHERE site_code='$sid'")" = sent1 ] ||
+    { q "SELECT * FROM deliveries"; fail "--resend: not recorded sent"; }
+rc=0; sc --now 2026-11-08T02:00 mail 2026Q4 1 --resend "$sid" > resend2.log 2>&1 || rc=$?
+[ "$rc" = 2 ] && grep -q "nothing to clear" resend2.log || { cat resend2.log; fail "--resend of a sent delivery: exit $rc"; }
+[ "$(ls sink5/*.eml | wc -l)" = 1 ] || fail "--resend of a sent delivery sent it again"
+
+# --- a permanent refusal (550): final at once, not retried, until --resend
+stop_sink
+q "DELETE FROM deliveries"
+start_sink sink6 --refuse 550 --refuse-count 2
+rc=0; sc --now 2026-11-09T09:00 mail 2026Q4 1 > perm1.log 2>&1 || rc=$?
+[ "$rc" = 3 ] && grep -q "not retried (a permanent refusal" perm1.log || { cat perm1.log; fail "550: exit $rc or not reported final"; }
+[ "$(q "SELECT group_concat(state||attempts||coalesce(next_attempt_at,'-'), ' ') FROM deliveries")" = "failed1- failed1-" ] ||
+    { q "SELECT * FROM deliveries"; fail "550: not recorded failed without a next attempt"; }
+q "SELECT last_error FROM deliveries" | grep -q "refused for good.*550" || fail "550: last_error"
+sc --now 2026-11-12 mail 2026Q4 1 > perm2.log || { cat perm2.log; fail "a run after a 550 failed"; }
+grep -q "0 sent now.*2 held for the office" perm2.log || { cat perm2.log; fail "a 550 was retried"; }
+[ "$(ls sink6/*.eml 2>/dev/null | wc -l)" = 0 ] || fail "550: a message was kept"
+sc --now 2026-11-12 mail 2026Q4 1 --resend 4300000001 > perm3.log || { cat perm3.log; fail "--resend after a 550"; }
+[ "$(ls sink6/*.eml | wc -l)" = 1 ] && grep -q "4300000001" sink6/001.eml || fail "--resend after a 550: not sent"
+
+# --- [mail] attempts: 451 every time, retried after 10 minutes, then 1 hour, then final
+stop_sink
+q "DELETE FROM deliveries"
+start_sink sink7 --refuse 451 --refuse-count 99
+printf 'attempts = 3\n' >> spotcheck.conf
+rc=0; sc --now 2026-11-13T09:00 mail 2026Q4 1 > att1.log 2>&1 || rc=$?
+[ "$rc" = 3 ] || { cat att1.log; fail "451 with attempts 3: exit $rc"; }
+[ "$(q "SELECT group_concat(DISTINCT next_attempt_at) FROM deliveries")" = 2026-11-13T09:10:00+08:00 ] ||
+    { q "SELECT * FROM deliveries"; fail "the first retry is not 10 minutes on"; }
+rc=0; sc --now 2026-11-13T09:10 mail 2026Q4 1 > att2.log 2>&1 || rc=$?
+[ "$(q "SELECT group_concat(DISTINCT state||attempts||' '||next_attempt_at) FROM deliveries")" = "failed2 2026-11-13T10:10:00+08:00" ] ||
+    { q "SELECT * FROM deliveries"; fail "the second retry is not 1 hour on"; }
+rc=0; sc --now 2026-11-13T10:10 mail 2026Q4 1 > att3.log 2>&1 || rc=$?
+grep -q "not retried (no attempt left" att3.log || { cat att3.log; fail "attempts 3: not final after the third"; }
+[ "$(q "SELECT group_concat(state||attempts||coalesce(next_attempt_at,'-'), ' ') FROM deliveries")" = "failed3- failed3-" ] ||
+    { q "SELECT * FROM deliveries"; fail "attempts 3: not final"; }
+[ "$(ls sink7/*.eml 2>/dev/null | wc -l)" = 0 ] || fail "a refused message was kept"
 echo "mail_smtp: ok"

@@ -45,6 +45,7 @@ usr/share/doc/spotcheck/changelog.gz
 usr/share/doc/spotcheck/README.md
 usr/share/doc/spotcheck/deploy.md
 usr/share/doc/spotcheck/configuration.md
+usr/share/doc/spotcheck/mail.md
 usr/share/doc/spotcheck/examples/registry.csv"
 for f in $expected; do
   [ -f "$root/$f" ] || fail "the package lacks /$f"

@@ -50,5 +50,6 @@ void test_oom_judge(void **state);
 void test_oom_crawl(void **state);
 void test_oom_rechecks(void **state);
 void test_oom_publish(void **state);
+void test_oom_guides(void **state);
 
 #endif

@@ -24,6 +24,7 @@ int main(void)
         cmocka_unit_test(test_oom_crawl),
         cmocka_unit_test(test_oom_rechecks),
         cmocka_unit_test(test_oom_publish),
+        cmocka_unit_test(test_oom_guides),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -699,6 +699,100 @@ static void a_save_that_fails_midway_changes_nothing(void **state)
     site_report_free(&want);
 }
 
+/* 服务不实用: the services section and the guides checked (migration 10) come back as they
+ * were, and the final verdict judges them again the same way; a replaced crawl's guides go
+ * with it; a stored element name this build does not know is an error, not a guess. */
+static void service_guides_round_trip_and_are_judged_again(void **state)
+{
+    struct fixture *f = *state;
+    struct sc_error err = {{0}};
+    struct site_report r, got;
+    full_report(&r, 0);
+    r.services_url = strdup("http://zwfw.hunan.gov.cn/portal/4300000001/");
+    r.services_analysed = 1;
+    static const struct {
+        const char *url, *name;
+        unsigned missing;
+    } guides[] = {{"http://a.hunan.gov.cn/bsfw/g1.html", "结婚登记", 0},
+                  {"http://zwfw.hunan.gov.cn/portal/g2.html", "", (1u << 1) | (1u << 7)},
+                  {"http://a.hunan.gov.cn/bsfw/g3.html", "居民身份证\x01申领", 0xffu}};
+    for (size_t i = 0; i < sizeof guides / sizeof *guides; i++) {
+        struct guide_record *g = site_report_add_guide(&r);
+        assert_non_null(g);
+        g->url = strdup(guides[i].url);
+        g->name = strdup(guides[i].name);
+        g->missing = guides[i].missing;
+    }
+    struct rules rules;
+    rules_default(&rules);
+    assert_int_equal(rules_judge(&rules, &r), SC_OK);
+    time_t t;
+    assert_int_equal(sc_time_parse("2026-10-09", &t), SC_OK);
+    assert_int_equal(storage_crawl_save(f->db, f->round1, "4300000001", t, t, &r, "{}", NULL, &err),
+                     SC_OK);
+    assert_int_equal(raw_long(f->path, "SELECT count(*) FROM crawl_guides"), 3);
+    assert_int_equal(
+        raw_long(f->path, "SELECT count(*) FROM crawl_guides WHERE missing='办事依据,咨询电话'"), 1);
+    assert_int_equal(storage_crawl_load(f->db, f->round1, "4300000001", &got, NULL, &err), SC_OK);
+    assert_string_equal(got.services_url, r.services_url);
+    assert_int_equal(got.services_analysed, 1);
+    assert_int_equal(got.nguides, 3);
+    for (size_t i = 0; i < 3; i++) {
+        assert_string_equal(got.guides[i].url, guides[i].url);
+        assert_string_equal(got.guides[i].name, guides[i].name);
+        assert_int_equal(got.guides[i].missing, guides[i].missing);
+    }
+    /* judged again from storage: the same incomplete guides, points and score */
+    assert_int_equal(verdict_final(&rules, &got, NULL), SC_OK);
+    int before = 0, after = 0;
+    for (size_t i = 0; i < r.ndefects; i++)
+        before += strcmp(r.defects[i].kind, "incomplete_guide") == 0;
+    for (size_t i = 0; i < got.ndefects; i++)
+        after += strcmp(got.defects[i].kind, "incomplete_guide") == 0;
+    assert_int_equal(before, 2);
+    assert_int_equal(after, 2);
+    assert_true(got.score == r.score);
+    assert_int_equal(got.verdict_pass, r.verdict_pass);
+    site_report_free(&got);
+
+    /* a crawl with no services section stores none and loads none */
+    struct site_report bare;
+    site_report_init(&bare, HOME);
+    assert_int_equal(storage_crawl_save(f->db, f->round1, "4300000002", t, t, &bare, NULL, NULL,
+                                        &err),
+                     SC_OK);
+    assert_int_equal(storage_crawl_load(f->db, f->round1, "4300000002", &got, NULL, &err), SC_OK);
+    assert_null(got.services_url);
+    assert_int_equal(got.nguides, 0);
+    site_report_free(&got);
+
+    /* an unknown element name in the database */
+    raw_exec(f->path, "UPDATE crawl_guides SET missing='办事依据,网上支付' WHERE missing<>''"
+                      " AND missing NOT LIKE '%事项名称%'");
+    assert_int_equal(storage_crawl_load(f->db, f->round1, "4300000001", &got, NULL, &err),
+                     SC_ERUNTIME);
+    assert_non_null(strstr(err.msg, "网上支付"));
+    site_report_free(&got);
+
+    /* replaced: the old crawl's guides go, the new one's (none) are stored */
+    assert_int_equal(storage_crawl_save(f->db, f->round1, "4300000001", t, t, &bare, NULL, NULL,
+                                        &err),
+                     SC_OK);
+    assert_int_equal(raw_long(f->path, "SELECT count(*) FROM crawl_guides"), 0);
+    assert_int_equal(raw_long(f->path, "SELECT count(*) FROM crawl_services"), 0);
+
+    /* a guide without a URL fails the save, which changes nothing */
+    free(r.guides[1].url);
+    r.guides[1].url = NULL;
+    assert_int_equal(storage_crawl_save(f->db, f->round2, "4300000001", t, t, &r, NULL, NULL, &err),
+                     SC_ERUNTIME);
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM crawls WHERE round_id=%ld", f->round2);
+    assert_int_equal(raw_long(f->path, sql), 0);
+    site_report_free(&bare);
+    site_report_free(&r);
+}
+
 static void a_crawl_of_an_unknown_site_or_round_is_refused(void **state)
 {
     struct fixture *f = *state;
@@ -850,7 +944,7 @@ static void a_version_4_database_is_upgraded_in_place(void **state)
     test_tmpdir_remove(dir);
 }
 
-/* The interaction probe's findings (migration 9) come back as they were, and the final
+/* The interaction probe's findings (migration 11) come back as they were, and the final
  * verdict judged from storage gives the same interaction defects as the crawl's judge. */
 static int count_kind(const struct site_report *r, const char *kind, enum defect_severity sev)
 {
@@ -943,6 +1037,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_round_lists_and_counts_its_crawls, setup, teardown),
         cmocka_unit_test_setup_teardown(saving_a_round_crawl_again_replaces_it, setup, teardown),
         cmocka_unit_test_setup_teardown(a_save_that_fails_midway_changes_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(service_guides_round_trip_and_are_judged_again, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(a_crawl_of_an_unknown_site_or_round_is_refused, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(arbitrary_bytes_are_stored_unchanged, setup, teardown),

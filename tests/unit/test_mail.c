@@ -1,7 +1,8 @@
 /* test_mail: building a report's message (reports/mail_message.h): base64, RFC 2047 subjects
  * cut between characters on short lines, the deterministic Message-ID, the date in China
  * time, address checks and the MIME layout; and the delivery record (storage/deliveries.h):
- * claim, sent, failed and retried, a sending row becoming unknown, never claimed twice. */
+ * claim, sent, failed and retried, a sending row becoming unknown, never claimed twice; a
+ * final failure, the office's resend and the daemon's next due retry. */
 #include "testutil.h"
 #include "common/clock.h"
 #include "common/strbuf.h"
@@ -223,6 +224,77 @@ static void test_deliveries(void **state)
     test_tmpdir_remove(dir);
 }
 
+/* The retry schedule's record: a final failure (no next attempt) is not claimed, the office's
+ * resend clears it or an unknown one, and the daemon's next due retry is the earliest waiting
+ * row of a finalised or published round. */
+static void test_delivery_retries(void **state)
+{
+    (void)state;
+    char *dir = test_tmpdir(), path[512];
+    snprintf(path, sizeof path, "%s/r.db", dir);
+    struct storage *db = NULL;
+    struct sc_error err = {{0}};
+    assert_int_equal(storage_open(path, &db, &err), SC_OK);
+    assert_int_equal(sqlite3_exec(db->handle,
+                                  "INSERT INTO rounds(id, quarter, number, draw_date, window_start,"
+                                  " window_end, state) VALUES"
+                                  " (7, '2026Q4', 1, 'd', 's', 'e', 'published'),"
+                                  " (8, '2026Q4', 2, 'd', 's', 'e', 'drawn');",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    const char *now = "2026-12-03T09:00:00+08:00";
+    time_t t_now = 0;
+    assert_int_equal(sc_time_parse("2026-12-03T09:00:00", &t_now), 0); /* province time */
+    time_t at = 0;
+    char quarter[8] = "";
+    int round = 0;
+    assert_int_equal(storage_deliveries_next_due(db, &at, quarter, &round, &err), SC_ENOTFOUND);
+    /* a permanent refusal: failed with no next attempt, never claimed, not due */
+    assert_int_equal(storage_delivery_begin(db, 7, "A", "a@x.cn", "<a@x>", now, &err), 1);
+    assert_int_equal(storage_delivery_failed(db, 7, "A", "a@x.cn", "refused for good: 550",
+                                             NULL, now, &err),
+                     0);
+    struct delivery d;
+    assert_int_equal(storage_delivery_get(db, 7, "A", "a@x.cn", &d, &err), 1);
+    assert_string_equal(d.state, "failed");
+    assert_string_equal(d.next_attempt_at, "");
+    assert_int_equal(storage_delivery_begin(db, 7, "A", "a@x.cn", "<a@x>", now, &err), 0);
+    assert_int_equal(storage_deliveries_next_due(db, &at, quarter, &round, &err), SC_ENOTFOUND);
+    /* waiting retries: the earliest of a final round; a drawn round's row is not the daemon's */
+    assert_int_equal(storage_delivery_begin(db, 8, "B", "b@x.cn", "<b@x>", now, &err), 1);
+    assert_int_equal(storage_delivery_failed(db, 8, "B", "b@x.cn", "451", "2026-12-03T09:01:00+08:00",
+                                             now, &err),
+                     0);
+    assert_int_equal(storage_delivery_begin(db, 7, "C", "c@x.cn", "<c@x>", now, &err), 1);
+    assert_int_equal(storage_delivery_failed(db, 7, "C", "c@x.cn", "451", "2026-12-03T10:00:00+08:00",
+                                             now, &err),
+                     0);
+    assert_int_equal(storage_deliveries_next_due(db, &at, quarter, &round, &err), SC_OK);
+    assert_int_equal((long long)at, (long long)t_now + 3600);
+    assert_string_equal(quarter, "2026Q4");
+    assert_int_equal(round, 1);
+    /* resend: a waiting or sent row is left alone; a final or unknown one is due now, afresh */
+    assert_int_equal(storage_delivery_resend(db, 7, "C", now, &err), 0);
+    assert_int_equal(storage_delivery_resend(db, 7, "A", now, &err), 1);
+    assert_int_equal(storage_delivery_get(db, 7, "A", "a@x.cn", &d, &err), 1);
+    assert_string_equal(d.state, "failed");
+    assert_int_equal(d.attempts, 0);
+    assert_string_equal(d.next_attempt_at, now);
+    assert_string_equal(d.last_error, "cleared for a resend by the office: refused for good: 550");
+    assert_int_equal(storage_deliveries_next_due(db, &at, quarter, &round, &err), SC_OK);
+    assert_int_equal((long long)at, (long long)t_now);
+    assert_int_equal(storage_delivery_begin(db, 7, "A", "a@x.cn", "<a@x>", now, &err), 1);
+    assert_int_equal(storage_delivery_unknown(db, 7, "A", "a@x.cn", "no reply", now, &err), 0);
+    assert_int_equal(storage_delivery_resend(db, 7, "A", now, &err), 1);
+    assert_int_equal(storage_delivery_get(db, 7, "A", "a@x.cn", &d, &err), 1);
+    assert_string_equal(d.state, "failed");
+    assert_int_equal(storage_delivery_begin(db, 7, "A", "a@x.cn", "<a@x>", now, &err), 1);
+    assert_int_equal(storage_delivery_sent(db, 7, "A", "a@x.cn", now, &err), 0);
+    assert_int_equal(storage_delivery_resend(db, 7, "A", now, &err), 0);
+    storage_close(db);
+    test_tmpdir_remove(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -231,6 +303,7 @@ int main(void)
         cmocka_unit_test(test_addresses_and_ids),
         cmocka_unit_test(test_message_layout),
         cmocka_unit_test(test_deliveries),
+        cmocka_unit_test(test_delivery_retries),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
