@@ -31,8 +31,8 @@ static const struct kind_def kinds[] = {
     {"sparse_updates", "信息更新量少", -1, RULE_POINTS_SPARSE_UPDATES},
     {"broken_link", "失效链接", -1, RULE_POINTS_BROKEN_LINK_OTHER},
     {"suspected_link", "疑似失效链接（待复查）", -1, -1},
-    {"unanswered_message", "留言超期未回复", RULE_VETO_NO_INTERACTION, -1},
-    {"no_interaction_channel", "无可用互动渠道", RULE_VETO_NO_INTERACTION, -1},
+    {"unanswered_message", "留言超期未回复", RULE_VETO_UNANSWERED_MESSAGE, -1},
+    {"no_interaction_channel", "无可用互动渠道", RULE_VETO_NO_INTERACTION_CHANNEL, -1},
     {"incomplete_service_guide", "办事指南要素缺失", -1, -1},
 };
 

@@ -40,6 +40,20 @@ static const char SQL_INSERT_SECTION[] =
 static const char SQL_INSERT_DEFECT[] =
     "INSERT INTO defects(crawl_id, kind, severity, url, detail, points) VALUES(?,?,?,?,?,?)";
 
+/* the interaction probe's findings (migration 11) */
+static const char SQL_SET_INTERACTION[] = "UPDATE crawls SET interaction_analysed=? WHERE id=?";
+static const char SQL_INSERT_CHANNEL[] =
+    "INSERT INTO crawl_channels(crawl_id, name, url, works, messages_seen, answered, "
+    "median_response_days) VALUES(?,?,?,?,?,?,?)";
+static const char SQL_INSERT_UNANSWERED[] =
+    "INSERT INTO unanswered_messages(crawl_id, url, title, asked) VALUES(?,?,?,?)";
+static const char SQL_SELECT_INTERACTION[] = "SELECT interaction_analysed FROM crawls WHERE id=?";
+static const char SQL_SELECT_CHANNELS[] =
+    "SELECT name, url, works, messages_seen, answered, median_response_days FROM crawl_channels "
+    "WHERE crawl_id=? ORDER BY id";
+static const char SQL_SELECT_UNANSWERED[] =
+    "SELECT url, title, asked FROM unanswered_messages WHERE crawl_id=? ORDER BY id";
+
 static const char SQL_FIND_ROUND[] = "SELECT id FROM crawls WHERE round_id=? AND site_code=?";
 static const char SQL_FIND_NONE[] =
     "SELECT id FROM crawls WHERE round_id IS NULL AND site_code=? ORDER BY id DESC LIMIT 1";
@@ -307,6 +321,45 @@ static int insert_defect(struct storage *db, long crawl_id, const struct defect_
     return storage_exec_stmt(db, st, err, "storing a defect");
 }
 
+/* The interaction probe's findings: the flag, the channels, the unanswered messages. */
+static int insert_interaction(struct storage *db, long crawl_id, const struct site_report *r,
+                              struct sc_error *err)
+{
+    sqlite3_stmt *st = storage_stmt(db, SQL_SET_INTERACTION, err);
+    if (!st)
+        return SC_ERUNTIME;
+    sqlite3_bind_int(st, 1, r->interaction_analysed);
+    sqlite3_bind_int64(st, 2, crawl_id);
+    int rc = storage_exec_stmt(db, st, err, "storing the interaction probe");
+    for (size_t i = 0; rc >= 0 && i < r->nchannels; i++) {
+        const struct interaction_channel *c = &r->channels[i];
+        if (!(st = storage_stmt(db, SQL_INSERT_CHANNEL, err)))
+            return SC_ERUNTIME;
+        sqlite3_bind_int64(st, 1, crawl_id);
+        storage_bind_text(st, 2, c->name);
+        storage_bind_text(st, 3, c->url);
+        bind_int_or_null(st, 4, c->works, -1);
+        sqlite3_bind_int(st, 5, c->messages_seen);
+        sqlite3_bind_int(st, 6, c->answered);
+        if (c->median_response_days < 0)
+            sqlite3_bind_null(st, 7);
+        else
+            sqlite3_bind_double(st, 7, c->median_response_days);
+        rc = storage_exec_stmt(db, st, err, "storing a consultation channel");
+    }
+    for (size_t i = 0; rc >= 0 && i < r->nunanswered; i++) {
+        const struct unanswered_message *m = &r->unanswered[i];
+        if (!(st = storage_stmt(db, SQL_INSERT_UNANSWERED, err)))
+            return SC_ERUNTIME;
+        sqlite3_bind_int64(st, 1, crawl_id);
+        storage_bind_text(st, 2, m->url);
+        storage_bind_text(st, 3, m->title);
+        bind_day(st, 4, m->asked);
+        rc = storage_exec_stmt(db, st, err, "storing an unanswered message");
+    }
+    return rc < 0 ? rc : SC_OK;
+}
+
 /* Everything of storage_crawl_save inside its transaction. */
 static int save(struct storage *db, long round_id, const char *site_code, time_t started_at,
                 time_t finished_at, const struct site_report *r, const char *report_json,
@@ -361,6 +414,8 @@ static int save(struct storage *db, long round_id, const char *site_code, time_t
         if ((rc = insert_defect(db, id, &r->defects[i], err)) < 0)
             return rc;
     if ((rc = storage_guides_insert(db, id, r, err)) < 0)
+        return rc;
+    if ((rc = insert_interaction(db, id, r, err)) < 0)
         return rc;
     if (ev && (rc = storage_evidence_insert(db, id, ev, err)) < 0)
         return rc;
@@ -656,6 +711,39 @@ static int defect_row(struct load *ld, sqlite3_stmt *st, struct dup_state *d)
     return SC_OK;
 }
 
+static int interaction_row(struct load *ld, sqlite3_stmt *st, struct dup_state *d)
+{
+    (void)d;
+    ld->out->interaction_analysed = sqlite3_column_int(st, 0);
+    return SC_OK;
+}
+
+static int channel_row(struct load *ld, sqlite3_stmt *st, struct dup_state *d)
+{
+    struct interaction_channel *c = site_report_add_channel(ld->out);
+    if (!c)
+        return out_of_memory(ld);
+    c->name = dup_col(d, 0);
+    c->url = dup_col(d, 1);
+    c->works = sqlite3_column_type(st, 2) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 2);
+    c->messages_seen = sqlite3_column_int(st, 3);
+    c->answered = sqlite3_column_int(st, 4);
+    c->median_response_days =
+        sqlite3_column_type(st, 5) == SQLITE_NULL ? -1 : sqlite3_column_double(st, 5);
+    return SC_OK;
+}
+
+static int unanswered_row(struct load *ld, sqlite3_stmt *st, struct dup_state *d)
+{
+    struct unanswered_message *m = site_report_add_unanswered(ld->out);
+    if (!m)
+        return out_of_memory(ld);
+    m->url = dup_col(d, 0);
+    m->title = dup_col(d, 1);
+    m->asked = column_day(st, 2);
+    return SC_OK;
+}
+
 int storage_crawl_load_id(struct storage *db, long crawl_id, struct site_report *out,
                           struct crawl_meta *meta, struct sc_error *err)
 {
@@ -681,6 +769,14 @@ int storage_crawl_load_id(struct storage *db, long crawl_id, struct site_report 
         rc = load_rows(&ld, SQL_SELECT_DEFECTS, "loading a crawl's defects", defect_row);
     if (rc == SC_OK)
         rc = storage_guides_load(db, crawl_id, out, err);
+    if (rc == SC_OK)
+        rc = load_rows(&ld, SQL_SELECT_INTERACTION, "loading the interaction probe",
+                       interaction_row);
+    if (rc == SC_OK)
+        rc = load_rows(&ld, SQL_SELECT_CHANNELS, "loading a crawl's channels", channel_row);
+    if (rc == SC_OK)
+        rc = load_rows(&ld, SQL_SELECT_UNANSWERED, "loading a crawl's unanswered messages",
+                       unanswered_row);
     free(ld.link_ids);
     if (own)
         sqlite3_exec(db->handle, "COMMIT", NULL, NULL, NULL);

@@ -382,6 +382,27 @@ const char *const storage_migrations[] = {
      * its homepage block, the navigation's links or a section's column index page. */
     "ALTER TABLE column_observations ADD COLUMN found_in TEXT NOT NULL DEFAULT 'homepage' "
     "CHECK(found_in IN ('homepage','navigation','section_index'));",
+    /* 12: the interaction probe (互动回应差, docs/rules.md): whether it ran, the consultation
+     * channels it found and the messages unanswered too long, so verdict_final judges the
+     * no_interaction_channel and unanswered_message vetoes again from storage */
+    "ALTER TABLE crawls ADD COLUMN interaction_analysed INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE crawl_channels ("
+    "  id INTEGER PRIMARY KEY,"
+    "  crawl_id INTEGER NOT NULL REFERENCES crawls(id) ON DELETE CASCADE,"
+    "  name TEXT NOT NULL,"
+    "  url TEXT NOT NULL,"
+    "  works INTEGER,"
+    "  messages_seen INTEGER NOT NULL DEFAULT 0,"
+    "  answered INTEGER NOT NULL DEFAULT 0,"
+    "  median_response_days REAL);"
+    "CREATE INDEX crawl_channels_crawl ON crawl_channels(crawl_id);"
+    "CREATE TABLE unanswered_messages ("
+    "  id INTEGER PRIMARY KEY,"
+    "  crawl_id INTEGER NOT NULL REFERENCES crawls(id) ON DELETE CASCADE,"
+    "  url TEXT NOT NULL,"
+    "  title TEXT NOT NULL,"
+    "  asked TEXT);"
+    "CREATE INDEX unanswered_messages_crawl ON unanswered_messages(crawl_id);",
 };
 
 const int storage_migration_count = sizeof storage_migrations / sizeof storage_migrations[0];

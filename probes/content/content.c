@@ -9,6 +9,7 @@
 #include "probes/content/guides.h"
 #include "probes/content/columns_hidden.h"
 #include "probes/content/identity.h"
+#include "probes/content/interaction.h"
 #include "probes/content/sections.h"
 #include "probes/net/url.h"
 
@@ -64,6 +65,7 @@ struct content_state {
     size_t nhidden, hidden_alloc, extra_pages;
     struct index_slot index[SECTION_COUNT];
     size_t nindex;
+    struct interaction_probe *interaction; /* 互动回应差: channels and messages */
 };
 
 /* The matching key of a URL: "http://h/a/" "http://h/a/index.html" "http://h/a" are one. */
@@ -100,6 +102,11 @@ char *content_url_key(const char *url)
     return url_key(url);
 }
 
+static int want_for_interaction(void *user, const char *url)
+{
+    return content_want(user, url);
+}
+
 struct content_state *content_state_new(const char *home_url, long as_of)
 {
     struct content_state *s = calloc(1, sizeof *s);
@@ -111,6 +118,12 @@ struct content_state *content_state_new(const char *home_url, long as_of)
         return NULL;
     }
     s->as_of = as_of;
+    s->interaction = interaction_new(s->home_url, as_of, want_for_interaction, s);
+    if (!s->interaction) {
+        free(s->home_url);
+        free(s);
+        return NULL;
+    }
     s->cols.page_latest = SC_NO_DAY;
     s->second_latest = SC_NO_DAY;
     struct rules d;
@@ -160,6 +173,11 @@ void content_set_extra_pages(struct content_state *s, int pages)
     s->extra_pages = pages > 0 ? (size_t)pages : 0;
 }
 
+void content_set_interaction(struct content_state *s, const struct rules *rules)
+{
+    interaction_set_rules(s->interaction, rules);
+}
+
 void content_state_free(struct content_state *s)
 {
     if (!s)
@@ -174,6 +192,7 @@ void content_state_free(struct content_state *s)
     free(s->hidden);
     for (size_t i = 0; i < s->nindex; i++)
         free(s->index[i].key);
+    interaction_free(s->interaction);
     free(s->second_from);
     column_set_free(&s->cols);
     for (size_t i = 0; i < s->nlists; i++) {
@@ -435,6 +454,9 @@ int content_observe_page(struct content_state *s, const char *url, int depth,
         if (rc == 0)
             rc = add_list_slots(s);
         if (rc == 0)
+            rc = interaction_observe_home(s->interaction, doc->root, base,
+                                          s->hits[SECTION_INTERACTION].url);
+        if (rc == 0)
             s->navigation = homepage_is_navigation(s);
         if (rc == 0 && s->guide_sample > 0 && !(s->guides = guides_trail_new(base, s->guide_sample)))
             rc = SC_ENOMEM;
@@ -446,6 +468,11 @@ int content_observe_page(struct content_state *s, const char *url, int depth,
     }
     if (s->guides && url) {
         int rc = guides_trail_observe(s->guides, url, doc->root, want_for_guides, s);
+        if (rc)
+            return rc;
+    }
+    if (!is_homepage && s->home_seen) {
+        int rc = interaction_observe_page(s->interaction, doc->root, url);
         if (rc)
             return rc;
     }
@@ -652,6 +679,8 @@ int content_finish(struct content_state *s, struct site_report *rep, const struc
     rep->homepage_stale = rep->homepage_latest == SC_NO_DAY ||
                           s->as_of - rep->homepage_latest > (long)rules->v[RULE_WINDOW_HOMEPAGE];
     int rc = fill_columns(s, rep, rules, link_status, user);
+    if (rc == 0)
+        rc = interaction_finish(s->interaction, rep, link_status, user);
     const struct section_def *defs = sections_table();
     for (int i = 0; rc == 0 && i < SECTION_COUNT; i++) {
         int required = rules_section_required(rules, i, s->portal);

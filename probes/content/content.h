@@ -35,6 +35,8 @@ void content_set_navigation(struct content_state *s, int enabled, int sitemap_ro
  * (navigation links, section index links) are asked for (rule columns.extra_pages; its
  * default until called; 0 looks for none). */
 void content_set_extra_pages(struct content_state *s, int pages);
+/* The interaction probe's windows and bounds (interaction.*; the defaults until called). */
+void content_set_interaction(struct content_state *s, const struct rules *rules);
 
 /* Reads one parsed page. url is the page's final URL; depth is its link distance from the
  * homepage: 0 is the homepage (the first one observed wins), 1 a page it links to. Column

@@ -48,6 +48,7 @@ static int on_page(const struct crawl_page *page, struct site_report *report, vo
                                (int)run->rules.v[RULE_HOMEPAGE_SITEMAP_ROWS]);
         content_set_guide_sample(*st, (int)run->rules.v[RULE_SERVICES_GUIDE_SAMPLE]);
         content_set_extra_pages(*st, (int)run->rules.v[RULE_COLUMNS_EXTRA_PAGES]);
+        content_set_interaction(*st, &run->rules);
     }
     if (content_observe_page(*st, page->url, page->is_homepage ? 0 : page->depth, page->doc) < 0)
         return SC_ENOMEM;

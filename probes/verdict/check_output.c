@@ -84,6 +84,52 @@ static void json_services(struct json_writer *w, const struct site_report *r)
     json_object_end(w);
 }
 
+/* The interaction probe's findings (互动回应差): channels and the unanswered messages;
+ * null when the probe did not run. */
+static void json_kv_interaction(struct json_writer *w, const struct site_report *r)
+{
+    json_key(w, "interaction");
+    if (!r->interaction_analysed) {
+        json_null(w);
+        return;
+    }
+    json_object_begin(w);
+    json_key(w, "channels");
+    json_array_begin(w);
+    for (size_t i = 0; i < r->nchannels; i++) {
+        const struct interaction_channel *c = &r->channels[i];
+        json_object_begin(w);
+        json_kv_string(w, "name", c->name);
+        json_kv_string(w, "url", c->url);
+        json_key(w, "works");
+        if (c->works < 0)
+            json_null(w);
+        else
+            json_bool(w, c->works);
+        json_kv_int(w, "messages_seen", c->messages_seen);
+        json_kv_int(w, "answered", c->answered);
+        json_key(w, "median_response_days");
+        if (c->median_response_days < 0)
+            json_null(w);
+        else
+            json_double(w, c->median_response_days);
+        json_object_end(w);
+    }
+    json_array_end(w);
+    json_key(w, "unanswered");
+    json_array_begin(w);
+    for (size_t i = 0; i < r->nunanswered; i++) {
+        const struct unanswered_message *u = &r->unanswered[i];
+        json_object_begin(w);
+        json_kv_string(w, "url", u->url);
+        json_kv_string(w, "title", u->title);
+        json_kv_day(w, "asked", u->asked);
+        json_object_end(w);
+    }
+    json_array_end(w);
+    json_object_end(w);
+}
+
 static void json_site(struct json_writer *w, const struct site_report *r)
 {
     json_object_begin(w);
@@ -152,6 +198,7 @@ static void json_site(struct json_writer *w, const struct site_report *r)
     json_array_end(w);
     if (r->homepage_analysed)
         json_kv_updates(w, &r->updates);
+    json_kv_interaction(w, r);
 
     json_key(w, "links");
     json_array_begin(w);
@@ -358,6 +405,19 @@ static void text_site(struct strbuf *out, const struct site_report *r)
         text_safe(out, c->url, 400);
         if (c->found_in != FOUND_HOMEPAGE)
             strbuf_addf(out, " (found in %s)", column_found_in_name(c->found_in));
+        strbuf_addch(out, '\n');
+    }
+    for (size_t i = 0; r->interaction_analysed && i < r->nchannels; i++) {
+        const struct interaction_channel *c = &r->channels[i];
+        strbuf_adds(out, "  channel: ");
+        text_safe(out, c->name, 80);
+        strbuf_addf(out, " (%s; %d messages in the window, %d answered",
+                    c->works > 0 ? "works" : c->works == 0 ? "does not work" : "not checked",
+                    c->messages_seen, c->answered);
+        if (c->median_response_days >= 0)
+            strbuf_addf(out, ", median %.1f days", c->median_response_days);
+        strbuf_adds(out, ") ");
+        text_safe(out, c->url, 400);
         strbuf_addch(out, '\n');
     }
     text_links(out, r, LINK_BROKEN, "broken links");

@@ -126,6 +126,22 @@ static const struct rule_def table[RULE_COUNT] = {
                                   "candidate column pages (navigation and section index links) "
                                   "fetched per site to find hidden blank columns (0 = none; "
                                   "project default)"},
+    [RULE_VETO_NO_INTERACTION_CHANNEL] = {"veto.no_interaction_channel", 1, ONOFF,
+                                          "互动回应差: no consultation channel (领导信箱, 网上留言, "
+                                          "12345 ...) loads and shows a way to write (veto item)"},
+    [RULE_VETO_UNANSWERED_MESSAGE] = {"veto.unanswered_message", 1, ONOFF,
+                                      "互动回应差: a message of the last year unanswered for more "
+                                      "than 3 months (veto item)"},
+    [RULE_INTERACTION_UNANSWERED_DAYS] = {"interaction.unanswered_days", 90, 1, 3660, 1,
+                                          "unanswered for more than 3 months (90 days)"},
+    [RULE_INTERACTION_WINDOW_DAYS] = {"interaction.window_days", 365, 1, 3660, 1,
+                                      "messages of the last year (365 days) are judged"},
+    [RULE_INTERACTION_MAX_LIST_PAGES] = {"interaction.max_list_pages", 20, 1, 1000, 1,
+                                         "message list pages followed per channel (project "
+                                         "bound: a year of a busy 信箱 at 20 rows a page)"},
+    [RULE_INTERACTION_MAX_MESSAGE_PAGES] = {"interaction.max_message_pages", 200, 0, 10000, 1,
+                                            "message pages read per site when the list does "
+                                            "not give the reply state (project bound)"},
 };
 
 const struct rule_def *rules_table(void)
@@ -412,6 +428,34 @@ static void judge_links(struct judge *j)
     }
 }
 
+/* 互动回应差: no working consultation channel, and every message unanswered too long. */
+static void judge_interaction(struct judge *j)
+{
+    const struct rules *r = j->r;
+    const struct site_report *rep = j->rep;
+    if (!rep->interaction_analysed)
+        return;
+    int works = 0, unknown = 0;
+    for (size_t i = 0; i < rep->nchannels; i++) {
+        works += rep->channels[i].works == 1;
+        unknown += rep->channels[i].works < 0;
+    }
+    if (works == 0 && unknown == 0)
+        defect(j, "no_interaction_channel",
+               r->v[RULE_VETO_NO_INTERACTION_CHANNEL] ? SEVERITY_VETO : SEVERITY_INFO, NULL, 0,
+               rep->nchannels ? "%zu consultation channels, none loads with a way to write"
+                              : "no consultation channel found (%zu)",
+               rep->nchannels);
+    char d[16];
+    for (size_t i = 0; i < rep->nunanswered; i++) {
+        const struct unanswered_message *m = &rep->unanswered[i];
+        defect(j, "unanswered_message",
+               r->v[RULE_VETO_UNANSWERED_MESSAGE] ? SEVERITY_VETO : SEVERITY_INFO, m->url, 0,
+               "%s: asked %s, unanswered after %d days", m->title ? m->title : "",
+               day_str(m->asked, d), (int)r->v[RULE_INTERACTION_UNANSWERED_DAYS]);
+    }
+}
+
 int rules_judge(const struct rules *r, struct site_report *rep)
 {
     struct rules d;
@@ -442,6 +486,7 @@ int rules_judge(const struct rules *r, struct site_report *rep)
         judge_sections(&j);
         judge_guides(&j);
         judge_identity(&j);
+        judge_interaction(&j);
         int gov = gov_domain(rep->url);
         if (gov < 0)
             j.failed = 1;

@@ -82,6 +82,13 @@ enum rule_id {
     /* blank columns wherever they are (issue 12): the candidate column pages (navigation
      * links, section index links) fetched per site beyond the homepage's columns */
     RULE_COLUMNS_EXTRA_PAGES,
+    /* interaction (互动回应差, issue 12 item 2): consultation channels and their messages */
+    RULE_VETO_NO_INTERACTION_CHANNEL, /* no consultation channel that loads and takes messages */
+    RULE_VETO_UNANSWERED_MESSAGE,     /* a message unanswered too long within the window */
+    RULE_INTERACTION_UNANSWERED_DAYS, /* "unanswered for more than 3 months": days */
+    RULE_INTERACTION_WINDOW_DAYS,     /* "in the last year": days */
+    RULE_INTERACTION_MAX_LIST_PAGES,  /* message list pages followed per channel */
+    RULE_INTERACTION_MAX_MESSAGE_PAGES, /* message pages followed per site */
     RULE_COUNT
 };
 

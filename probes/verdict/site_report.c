@@ -61,6 +61,24 @@ struct guide_record *site_report_add_guide(struct site_report *r)
     return array_add((void **)&r->guides, &r->nguides, &r->guides_alloc, sizeof *r->guides);
 }
 
+struct interaction_channel *site_report_add_channel(struct site_report *r)
+{
+    struct interaction_channel *c =
+        array_add((void **)&r->channels, &r->nchannels, &r->channels_alloc, sizeof *r->channels);
+    if (c)
+        c->median_response_days = -1;
+    return c;
+}
+
+struct unanswered_message *site_report_add_unanswered(struct site_report *r)
+{
+    struct unanswered_message *m = array_add((void **)&r->unanswered, &r->nunanswered,
+                                             &r->unanswered_alloc, sizeof *r->unanswered);
+    if (m)
+        m->asked = SC_NO_DAY;
+    return m;
+}
+
 void site_report_free(struct site_report *r)
 {
     for (size_t i = 0; i < r->nguides; i++) {
@@ -96,6 +114,16 @@ void site_report_free(struct site_report *r)
     free(r->columns);
     free(r->sections);
     free(r->defects);
+    for (size_t i = 0; i < r->nchannels; i++) {
+        free(r->channels[i].name);
+        free(r->channels[i].url);
+    }
+    free(r->channels);
+    for (size_t i = 0; i < r->nunanswered; i++) {
+        free(r->unanswered[i].url);
+        free(r->unanswered[i].title);
+    }
+    free(r->unanswered);
     free(r->url);
     free(r->homepage_latest_url);
     free(r->expected_code);

@@ -98,6 +98,25 @@ struct guide_record {
     unsigned missing; /* bit i set: element i is missing (no label, or no value) */
 };
 
+/* A consultation channel of 互动交流 (领导信箱, 网上留言, 12345 ...) and what its message
+ * lists showed for the last year (interaction probe, probes/content/interaction.h). */
+struct interaction_channel {
+    char *name;    /* the link text, e.g. "市长信箱" */
+    char *url;     /* its page */
+    int works;     /* 1 its page loads and shows a way to write; 0 not; -1 not checked
+                      (on another host) */
+    int messages_seen;           /* messages asked within the window */
+    int answered;                /* of those, answered */
+    double median_response_days; /* over those with both dates; <0 unknown */
+};
+
+/* A message unanswered for longer than the rule allows, within the window. */
+struct unanswered_message {
+    char *url;   /* its page (or the list page when it has none) */
+    char *title; /* as listed */
+    long asked;  /* day number */
+};
+
 struct site_report {
     char *url;          /* as asked */
     char *expected_code; /* registry code, or NULL for `check` without a registry */
@@ -137,6 +156,12 @@ struct site_report {
     char *services_url;
     struct guide_record *guides;
     size_t nguides, guides_alloc;
+    /* interaction (互动回应差): 1 when the probe ran (the homepage was analysed) */
+    int interaction_analysed;
+    struct interaction_channel *channels;
+    size_t nchannels, channels_alloc;
+    struct unanswered_message *unanswered;
+    size_t nunanswered, unanswered_alloc;
 };
 
 void site_report_init(struct site_report *r, const char *url);
@@ -147,6 +172,8 @@ struct column_record *site_report_add_column(struct site_report *r);
 struct section_record *site_report_add_section(struct site_report *r);
 struct defect_record *site_report_add_defect(struct site_report *r);
 struct guide_record *site_report_add_guide(struct site_report *r);
+struct interaction_channel *site_report_add_channel(struct site_report *r);
+struct unanswered_message *site_report_add_unanswered(struct site_report *r);
 
 const char *link_result_name(enum link_result r);
 const char *column_category_name(enum column_category c);

@@ -124,6 +124,23 @@ struct farm_guide {
     int fee_none;                  /* 收费标准 shown as 无 (a value: no fee) */
 };
 
+/* 互动交流's consultation channels (farm_interact.c): a 信箱 or 留言 board with its messages. */
+#define FARM_MAX_CHANNELS 3
+#define FARM_MAX_MESSAGES 32
+#define FARM_MESSAGES_PER_PAGE 10
+struct farm_message {
+    long asked;   /* day number */
+    long replied; /* day number, or -1: unanswered */
+};
+struct farm_channel {
+    char name[32];
+    char slug[16];
+    int writable;   /* shows a way to write (a form, or a 我要写信 button) */
+    int list_state; /* its list shows the reply state and dates; else only the message page */
+    int nmsg;
+    struct farm_message msgs[FARM_MAX_MESSAGES]; /* newest first */
+};
+
 struct farm_site {
     int index;
     char host[96];
@@ -158,6 +175,9 @@ struct farm_site {
     struct farm_guide *guides;
     int nguides;
     int guide_list_platform[2];
+    /* the consultation channels under 互动交流 (none when the section is missing) */
+    struct farm_channel channels[FARM_MAX_CHANNELS];
+    int nchannels;
 };
 
 struct farm_opts {
@@ -233,6 +253,25 @@ void farm_guides_section_links(const struct farm_site *s, struct strbuf *out);
 int farm_guides_npages(const struct farm_site *s);
 int farm_guides_page(const struct farm_model *m, const struct farm_site *s, int k,
                      struct strbuf *url, struct strbuf *html);
+/* ---- interaction (farm_interact.c): channels, message lists, message pages ---- */
+/* Plans every served site's channels and messages (a stream of its own, so no other choice
+ * of the farm changed): answered, slow (answered after >90 days), fresh unanswered, and
+ * unanswered beyond the year everywhere; an unanswered message of the year, a channel with no
+ * way to write and a 互动交流 page with no channel on a few chosen sites. */
+void farm_interaction_plan(struct farm_model *m, const struct farm_opts *o);
+int farm_channel_pages(const struct farm_channel *c);
+void farm_channel_path(const struct farm_channel *c, int page, struct strbuf *out);
+void farm_message_path(const struct farm_channel *c, int k, struct strbuf *out);
+void farm_message_title(const struct farm_site *s, const struct farm_channel *c, int k,
+                        struct strbuf *out);
+void farm_page_channel(const struct farm_site *s, int ch, int page, struct strbuf *out);
+void farm_page_message(const struct farm_site *s, int ch, int k, struct strbuf *out);
+/* The channel links of the 互动交流 page (appended to out). */
+void farm_channel_links(const struct farm_site *s, struct strbuf *out);
+/* Truth: 1 when message k is unanswered for more than 90 days within the last year. */
+int farm_message_unanswered(const struct farm_model *m, const struct farm_message *x);
+/* Truth: 1 when the site has no working channel. */
+int farm_site_no_channel(const struct farm_site *s);
 
 /* ---- rendering (farm_page.c): pages as UTF-8 HTML ---- */
 void farm_page_home(const struct farm_model *m, const struct farm_site *s, struct strbuf *out);

@@ -180,6 +180,22 @@ static int site_generate(const struct farm_model *m, const struct farm_site *s,
         }
         strbuf_release(&url);
     }
+    for (int c = 0; !rc && c < s->nchannels; c++) { /* 互动交流's channels and messages */
+        for (int p = 0; !rc && p < farm_channel_pages(&s->channels[c]); p++) {
+            strbuf_reset(&page);
+            strbuf_reset(&path);
+            farm_channel_path(&s->channels[c], p, &path);
+            farm_page_channel(s, c, p, &page);
+            rc = site_write(m, s, path.buf, &page, 1, err);
+        }
+        for (int k = 0; !rc && k < s->channels[c].nmsg; k++) {
+            strbuf_reset(&page);
+            strbuf_reset(&path);
+            farm_message_path(&s->channels[c], k, &path);
+            farm_page_message(s, c, k, &page);
+            rc = site_write(m, s, path.buf, &page, 1, err);
+        }
+    }
     static const char *const imgs[] = {"/images/logo.png", "/images/dzjg.png", "/images/jiucuo.png",
                                        "/images/ga.png"};
     for (int i = 0; !rc && i < 4; i++) {

@@ -795,6 +795,9 @@ int farm_model_build(const struct farm_opts *o, struct farm_model *m, struct sc_
         farm_model_free(m);
         return sc_fail(err, SC_ENOMEM, "out of memory");
     }
+    /* the consultation channels: a stream of their own, after the planted links (the chosen
+     * sites avoid a homepage whose suspected 领导信箱 link would leave nothing to judge) */
+    farm_interaction_plan(m, o);
     /* the odd sponsor names that test CSV quoting */
     if (m->nsites >= 3)
         snprintf(m->sites[m->nsites - 2].sponsor + strlen(m->sites[m->nsites - 2].sponsor),

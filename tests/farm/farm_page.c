@@ -425,6 +425,8 @@ void farm_page_section(const struct farm_model *m, const struct farm_site *s, in
         strbuf_addf(out, "<li><a href=\"/%s/index.html\">%s</a></li>\n", s->cols[i].slug,
                     s->cols[i].name);
     strbuf_adds(out, "</ul></div>\n");
+    if (!strcmp(x->name, "互动交流"))
+        farm_channel_links(s, out);
     page_foot(s, out);
 }
 

@@ -52,6 +52,21 @@ static int site_urls(const struct farm_site *s, struct strbuf *out)
         strbuf_release(&url);
         strbuf_release(&html);
     }
+    for (int c = 0; c < s->nchannels; c++) {
+        const struct farm_channel *ch = &s->channels[c];
+        for (int p = 0; p < farm_channel_pages(ch); p++, n++) {
+            strbuf_reset(&path);
+            farm_channel_path(ch, p, &path);
+            if (out)
+                strbuf_addf(out, "http://%s%s\n", s->host, path.buf);
+        }
+        for (int k = 0; k < ch->nmsg; k++, n++) {
+            strbuf_reset(&path);
+            farm_message_path(ch, k, &path);
+            if (out)
+                strbuf_addf(out, "http://%s%s\n", s->host, path.buf);
+        }
+    }
     for (int i = 0; i < s->nlinks; i++) {
         if (!s->links[i].trap || strcmp(s->links[i].reason, "retry_after_429"))
             continue;

@@ -37,6 +37,8 @@ static int site_pages(const struct farm_site *s)
         n += !farm_guide_on_platform(s, g);
     for (int l = 0; l < 2 && s->nguides; l++)
         n += !(s->sections[2].offsite || s->guide_list_platform[l]);
+    for (int c = 0; c < s->nchannels; c++)
+        n += farm_channel_pages(&s->channels[c]) + s->channels[c].nmsg;
     return n;
 }
 
@@ -50,7 +52,7 @@ static int site_pages(const struct farm_site *s)
 static void verdict_truth(const struct farm_model *m, const struct farm_site *s,
                           struct json_writer *w)
 {
-    const char *vetoes[6];
+    const char *vetoes[8];
     int n = 0;
     if (s->down) {
         vetoes[n++] = "unreachable";
@@ -84,6 +86,15 @@ static void verdict_truth(const struct farm_model *m, const struct farm_site *s,
             if (!strcmp(s->sections[i].name, "互动交流"))
                 vetoes[n++] = "no_interaction";
         }
+        /* 互动回应差: no channel that takes messages; a message of the year unanswered >90 days */
+        if (farm_site_no_channel(s))
+            vetoes[n++] = "no_interaction_channel";
+        int unanswered = 0;
+        for (int c = 0; c < s->nchannels; c++)
+            for (int k = 0; k < s->channels[c].nmsg; k++)
+                unanswered += farm_message_unanswered(m, &s->channels[c].msgs[k]);
+        if (unanswered)
+            vetoes[n++] = "unanswered_message";
     }
     json_key(w, "vetoes");
     json_array_begin(w);
@@ -143,6 +154,83 @@ static void services_truth(const struct farm_site *s, struct json_writer *w)
     json_array_end(w);
     json_object_end(w);
     strbuf_release(&u);
+}
+
+/* The consultation channels under 互动交流: each with whether it works (loads and shows a
+ * way to write), its messages of the last year, those answered and the median response in
+ * days; and every message unanswered for more than 90 days within the last year. */
+static void interaction_truth(const struct farm_model *m, const struct farm_site *s,
+                              struct json_writer *w)
+{
+    char buf[300];
+    struct strbuf p = STRBUF_INIT;
+    json_key(w, "interaction");
+    json_object_begin(w);
+    json_key(w, "channels");
+    json_array_begin(w);
+    for (int c = 0; c < s->nchannels; c++) {
+        const struct farm_channel *ch = &s->channels[c];
+        long gaps[FARM_MAX_MESSAGES];
+        int seen = 0, answered = 0, ngaps = 0;
+        for (int k = 0; k < ch->nmsg; k++) {
+            const struct farm_message *x = &ch->msgs[k];
+            long age = m->opts.as_of - x->asked;
+            if (age < 0 || age > 365)
+                continue;
+            seen++;
+            if (x->replied >= 0) {
+                answered++;
+                long g = x->replied - x->asked; /* insertion sort: a few dozen at most */
+                int at = ngaps++;
+                while (at > 0 && gaps[at - 1] > g) {
+                    gaps[at] = gaps[at - 1];
+                    at--;
+                }
+                gaps[at] = g;
+            }
+        }
+        json_object_begin(w);
+        json_kv_string(w, "name", ch->name);
+        strbuf_reset(&p);
+        farm_channel_path(ch, 0, &p);
+        snprintf(buf, sizeof buf, "http://%s%s", s->host, p.buf);
+        json_kv_string(w, "url", buf);
+        json_kv_bool(w, "works", ch->writable);
+        json_kv_bool(w, "list_state", ch->list_state);
+        json_kv_int(w, "messages_seen", seen);
+        json_kv_int(w, "answered", answered);
+        json_key(w, "median_response_days");
+        if (ngaps == 0)
+            json_null(w);
+        else
+            json_double(w, ngaps % 2 ? (double)gaps[ngaps / 2]
+                                     : (gaps[ngaps / 2 - 1] + gaps[ngaps / 2]) / 2.0);
+        json_object_end(w);
+    }
+    json_array_end(w);
+    json_key(w, "unanswered");
+    json_array_begin(w);
+    for (int c = 0; c < s->nchannels; c++) {
+        const struct farm_channel *ch = &s->channels[c];
+        for (int k = 0; k < ch->nmsg; k++) {
+            if (!farm_message_unanswered(m, &ch->msgs[k]))
+                continue;
+            json_object_begin(w);
+            strbuf_reset(&p);
+            farm_message_path(ch, k, &p);
+            snprintf(buf, sizeof buf, "http://%s%s", s->host, p.buf);
+            json_kv_string(w, "url", buf);
+            strbuf_reset(&p);
+            farm_message_title(s, ch, k, &p);
+            json_kv_string(w, "title", p.buf);
+            day_value(w, "asked", ch->msgs[k].asked);
+            json_object_end(w);
+        }
+    }
+    json_array_end(w);
+    json_kv_bool(w, "no_channel", farm_site_no_channel(s));
+    json_object_end(w);
+    strbuf_release(&p);
 }
 
 static void site_truth(const struct farm_model *m, const struct farm_site *s, struct json_writer *w)
@@ -211,6 +299,7 @@ static void site_truth(const struct farm_model *m, const struct farm_site *s, st
     }
     json_array_end(w);
     services_truth(s, w);
+    interaction_truth(m, s, w);
     json_key(w, "columns");
     json_array_begin(w);
     for (int i = 0; i < s->ncols; i++) {

@@ -128,7 +128,7 @@ jq -e '.sites[0].reachable == false' "$tmp/out" > /dev/null || fail "reachable w
     --format json http://www.cfg.gov.cn/ > "$tmp/out" 2>/dev/null || true
 jq -e '.sites[0].reachable == false' "$tmp/out" > /dev/null || fail "--connect-to did not override the file"
 # [rules] that forgive everything: the same site passes
-{ cat "$tmp/net.conf"; printf '[rules]\npass_score = 0\nveto.homepage_stale = 0\nveto.no_interaction = 0\nveto.no_services = 0\n'; } > "$tmp/lenient.conf"
+{ cat "$tmp/net.conf"; printf '[rules]\npass_score = 0\nveto.homepage_stale = 0\nveto.no_interaction = 0\nveto.no_interaction_channel = 0\nveto.no_services = 0\n'; } > "$tmp/lenient.conf"
 s=$(status_of "$BIN" --config "$tmp/lenient.conf" --now 2026-11-22 check --format json http://www.cfg.gov.cn/)
 [ "$s" = 0 ] || { cat "$tmp/err"; jq -c '.sites[0].defects' "$tmp/out"; fail "lenient [rules]: exit $s, want 0"; }
 jq -e '.sites[0].verdict == "pass"' "$tmp/out" > /dev/null || fail "[rules] did not change the verdict"

@@ -70,6 +70,9 @@ for spec in "${specs[@]}"; do
             "navigation_homepage \(.url) \(.homepage.latest) \(.homepage.stale)" ),
         ( select(.homepage.stale) | "stale_homepage \($s.url) -" ),
         ( select(.site_code_shown | not) | "missing_site_code \($s.url) -" ),
+        ( .interaction.unanswered[]? | "unanswered_message \($s.url) \(.url) \(.asked) \(.title)" ),
+        ( select(.interaction.no_channel) | "interaction_veto \($s.url) -" ),
+        ( .interaction.channels[]? | "channel \($s.url) \(.name) \(.url) \(.works) \(.messages_seen) \(.answered) \(.median_response_days)" ),
         "verdict \(.url) \(.verdict)",
         ( .services // empty | .guides[] | select(.checked) |
             ( "guide \($s.url) \(.url) \(.name)",
@@ -90,6 +93,11 @@ for spec in "${specs[@]}"; do
             "navigation_homepage \(.url) \(.homepage.latest) \(.homepage.stale)" ),
         ( select(.homepage.stale) | "stale_homepage \($s.url) -" ),
         ( select(.site_code == null) | "missing_site_code \($s.url) -" ),
+        ( .interaction.unanswered[]? | "unanswered_message \($s.url) \(.url) \(.asked) \(.title)" ),
+        ( .defects[] | select(.kind == "no_interaction_channel" and .severity == "veto") |
+            "interaction_veto \($s.url) -" ),
+        ( .interaction.channels[]? | select(.works != null) |
+            "channel \($s.url) \(.name) \(.url) \(.works) \(.messages_seen) \(.answered) \(.median_response_days)" ),
         "verdict \(.url) \(.verdict)",
         ( .services // empty | .guides[] |
             ( "guide \($s.url) \(.url) \(.name)",
@@ -128,6 +136,9 @@ figures() {
         [ "$kind" = verdict ] && label="verdicts (pass/fail by the vetoes)"
         [ "$kind" = navigation_homepage ] && label="navigation-only homepages (latest)"
         [ "$kind" = guide ] && label="service guides checked (url name)"
+        [ "$kind" = unanswered_message ] && label="unanswered messages (url day title)"
+        [ "$kind" = interaction_veto ] && label="no working channel (veto)"
+        [ "$kind" = channel ] && label="channels (works seen answered median)"
         printf '  %-36s truth %4d reported %4d agree %4d  precision %5s%%  recall %5s%%\n' \
             "$label" "$want" "$got" "$both" "$p" "$r"
         if [ "$both" -ne "$want" ] || [ "$both" -ne "$got" ]; then
@@ -153,7 +164,7 @@ figures all || fail "the content probes disagree with the farm's truth"
 # the planted shapes are there to be found: every kind above has truth lines
 for kind in navigation_homepage section_disclosure section_interpretation section_services section_interaction \
     guide incomplete_guide missing_name missing_basis missing_unit missing_process missing_materials \
-    missing_fees missing_time_limit missing_phone; do
+    missing_fees missing_time_limit missing_phone unanswered_message interaction_veto channel; do
     grep -q "^$kind " "$tmp/truth.all" || fail "the farms planted no $kind"
 done
 # 服务不实用: every shape was planted and held above: guides on the site and on the platform,

@@ -323,10 +323,12 @@ static void content_finish_uses_list_pages(void **state)
         if (i == 0) {
             size_t n;
             const char *const *wanted = content_take_wanted(cs, &n);
-            assert_true(n >= 5); /* the 4 list pages first, the 办事服务 page (guides.h), then
-                                  * candidate column pages */
+            /* the 4 list pages first, the 政民互动 page (interaction.h) and the 办事服务 page
+             * (guides.h), then candidate column pages */
+            assert_true(n >= 6);
             assert_string_equal(wanted[1], BASE "tzgg/index.html");
-            assert_string_equal(wanted[4], BASE "bsfw/");
+            assert_string_equal(wanted[4], BASE "hdjl/");
+            assert_string_equal(wanted[5], BASE "bsfw/");
             /* handed out once: nothing new until a probe asks again */
             assert_non_null(content_take_wanted(cs, &n));
             assert_int_equal(n, 0);

@@ -961,6 +961,92 @@ static void a_version_4_database_is_upgraded_in_place(void **state)
     test_tmpdir_remove(dir);
 }
 
+/* The interaction probe's findings (migration 11) come back as they were, and the final
+ * verdict judged from storage gives the same interaction defects as the crawl's judge. */
+static int count_kind(const struct site_report *r, const char *kind, enum defect_severity sev)
+{
+    int n = 0;
+    for (size_t i = 0; i < r->ndefects; i++)
+        n += strcmp(r->defects[i].kind, kind) == 0 && r->defects[i].severity == sev;
+    return n;
+}
+
+static void interaction_round_trips_and_judges_again(void **state)
+{
+    struct fixture *f = *state;
+    struct sc_error err = {{0}};
+    struct site_report r, got;
+    site_report_init(&r, "http://www.a.gov.cn/");
+    r.reachable = 1;
+    r.homepage_analysed = 1;
+    r.homepage_latest = sc_days_from_civil(2026, 11, 30);
+    r.interaction_analysed = 1;
+    struct interaction_channel *c = site_report_add_channel(&r);
+    c->name = strdup("市长信箱");
+    c->url = strdup("http://www.a.gov.cn/szxx/");
+    c->works = 0;
+    c->messages_seen = 12;
+    c->answered = 10;
+    c->median_response_days = 6.5;
+    c = site_report_add_channel(&r);
+    c->name = strdup("12345热线");
+    c->url = strdup("http://12345.b.gov.cn/");
+    c->works = -1; /* stored as NULL, loaded back as not checked */
+    struct unanswered_message *m = site_report_add_unanswered(&r);
+    m->url = strdup("http://www.a.gov.cn/szxx/3.html");
+    m->title = strdup("关于停水的咨询");
+    m->asked = sc_days_from_civil(2026, 7, 15);
+    assert_int_equal(rules_judge(NULL, &r), SC_OK);
+    /* a channel not checked: no channel veto; the message: one */
+    assert_int_equal(count_kind(&r, "no_interaction_channel", SEVERITY_VETO), 0);
+    assert_int_equal(count_kind(&r, "unanswered_message", SEVERITY_VETO), 1);
+    assert_false(r.verdict_pass);
+    assert_int_equal(storage_crawl_save(f->db, f->round1, "4300000001", 1, 2, &r, NULL, NULL, &err),
+                     SC_OK);
+    assert_int_equal(storage_crawl_load(f->db, f->round1, "4300000001", &got, NULL, &err), SC_OK);
+    assert_true(got.interaction_analysed);
+    assert_int_equal(got.nchannels, 2);
+    assert_string_equal(got.channels[0].name, "市长信箱");
+    assert_string_equal(got.channels[0].url, "http://www.a.gov.cn/szxx/");
+    assert_int_equal(got.channels[0].works, 0);
+    assert_int_equal(got.channels[0].messages_seen, 12);
+    assert_int_equal(got.channels[0].answered, 10);
+    assert_true(got.channels[0].median_response_days == 6.5);
+    assert_int_equal(got.channels[1].works, -1);
+    assert_true(got.channels[1].median_response_days < 0);
+    assert_int_equal(got.nunanswered, 1);
+    assert_string_equal(got.unanswered[0].url, "http://www.a.gov.cn/szxx/3.html");
+    assert_string_equal(got.unanswered[0].title, "关于停水的咨询");
+    assert_int_equal(got.unanswered[0].asked, sc_days_from_civil(2026, 7, 15));
+    assert_int_equal(verdict_final(NULL, &got, NULL), SC_OK);
+    assert_int_equal(count_kind(&got, "unanswered_message", SEVERITY_VETO), 1);
+    assert_int_equal(count_kind(&got, "no_interaction_channel", SEVERITY_VETO), 0);
+    assert_false(got.verdict_pass);
+    site_report_free(&got);
+    /* without the unchecked channel, the stored channels alone give the channel veto */
+    free(r.channels[1].name);
+    free(r.channels[1].url);
+    r.nchannels = 1;
+    assert_int_equal(storage_crawl_save(f->db, f->round2, "4300000001", 1, 2, &r, NULL, NULL, &err),
+                     SC_OK);
+    assert_int_equal(storage_crawl_load(f->db, f->round2, "4300000001", &got, NULL, &err), SC_OK);
+    assert_int_equal(verdict_final(NULL, &got, NULL), SC_OK);
+    assert_int_equal(count_kind(&got, "no_interaction_channel", SEVERITY_VETO), 1);
+    site_report_free(&got);
+    /* a crawl from before the probe (the flag 0): no interaction defect at all */
+    site_report_free(&r);
+    site_report_init(&r, "http://www.a.gov.cn/");
+    r.reachable = 1;
+    r.homepage_analysed = 1;
+    assert_int_equal(storage_crawl_save(f->db, 0, "4300000001", 1, 2, &r, NULL, NULL, &err), SC_OK);
+    assert_int_equal(storage_crawl_load(f->db, 0, "4300000001", &got, NULL, &err), SC_OK);
+    assert_false(got.interaction_analysed);
+    assert_int_equal(verdict_final(NULL, &got, NULL), SC_OK);
+    assert_int_equal(count_kind(&got, "no_interaction_channel", SEVERITY_VETO), 0);
+    site_report_free(&got);
+    site_report_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -974,6 +1060,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(arbitrary_bytes_are_stored_unchanged, setup, teardown),
         cmocka_unit_test(a_version_4_database_is_upgraded_in_place),
+        cmocka_unit_test_setup_teardown(interaction_round_trips_and_judges_again, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
