@@ -5,12 +5,12 @@
 #include <string.h>
 #include <strings.h>
 
-void html_out_text(struct strbuf *out, const char *s)
+void html_out_text_n(struct strbuf *out, const char *s, size_t len)
 {
     if (!s)
         return;
     const unsigned char *p = (const unsigned char *)s;
-    size_t left = strlen(s);
+    size_t left = strnlen(s, len);
     while (left > 0) {
         size_t n = utf8_sequence_length(p, left);
         if (n == 0) {
@@ -37,10 +37,12 @@ void html_out_text(struct strbuf *out, const char *s)
                 strbuf_adds(out, "&#39;");
                 break;
             default:
-                if (*p >= 0x20 || *p == '\t' || *p == '\n')
+                if (*p >= 0x20 && *p != 0x7F)
                     strbuf_addch(out, *p);
-                else if (*p == 0x7F)
-                    break;
+                else if (*p == '\t' || *p == '\n')
+                    strbuf_addch(out, *p);
+                else if (*p == '\r')
+                    strbuf_addch(out, ' ');
             }
         } else {
             strbuf_add(out, p, n);
@@ -48,6 +50,12 @@ void html_out_text(struct strbuf *out, const char *s)
         p += n;
         left -= n;
     }
+}
+
+void html_out_text(struct strbuf *out, const char *s)
+{
+    if (s)
+        html_out_text_n(out, s, strlen(s));
 }
 
 void html_out_attr(struct strbuf *out, const char *s)

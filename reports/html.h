@@ -10,10 +10,13 @@
 
 #include "common/strbuf.h"
 
-/* Appends s (NULL as "") with & < > " ' escaped; invalid UTF-8 bytes become U+FFFD and
- * control characters other than tab and newline are dropped. Safe in text and in a quoted
- * attribute value. */
+/* Appends s (NULL as "") with & < > " ' escaped; invalid UTF-8 bytes become U+FFFD, a
+ * carriage return a space, and other control characters but tab and newline (and DEL) are
+ * dropped. Safe in text and in a quoted attribute value. The one HTML escaper of every
+ * report and of the public site (publish_html.c's pub_escape calls it). */
 void html_out_text(struct strbuf *out, const char *s);
+/* The same for the first len bytes of s (it stops early at a NUL). */
+void html_out_text_n(struct strbuf *out, const char *s, size_t len);
 /* The same, in a quoted attribute value (an alias kept for readability). */
 void html_out_attr(struct strbuf *out, const char *s);
 /* A link to url showing text (text NULL shows the url); only http(s) URLs become links,

@@ -1,51 +1,13 @@
 /* publish_html: escaping and the page frame of the public results site (publish_html.h). */
 #include "reports/publish_html.h"
-#include "common/utf8.h"
+#include "reports/html.h"
+#include "reports/sitereport.h"
 
 #include <string.h>
 
 void pub_escape_n(struct strbuf *out, const char *s, size_t n)
 {
-    if (!s)
-        return;
-    const unsigned char *p = (const unsigned char *)s, *end = p + n;
-    while (p < end && *p) {
-        unsigned char c = *p;
-        if (c >= 0x80) {
-            size_t len = utf8_sequence_length(p, (size_t)(end - p));
-            if (len == 0) {
-                strbuf_adds(out, "\xEF\xBF\xBD");
-                p++;
-            } else {
-                strbuf_add(out, p, len);
-                p += len;
-            }
-            continue;
-        }
-        switch (c) {
-        case '&':
-            strbuf_adds(out, "&amp;");
-            break;
-        case '<':
-            strbuf_adds(out, "&lt;");
-            break;
-        case '>':
-            strbuf_adds(out, "&gt;");
-            break;
-        case '"':
-            strbuf_adds(out, "&quot;");
-            break;
-        case '\'':
-            strbuf_adds(out, "&#39;");
-            break;
-        default:
-            if (c >= 0x20 || c == '\t' || c == '\n')
-                strbuf_addch(out, c);
-            else if (c == '\r')
-                strbuf_addch(out, ' ');
-        }
-        p++;
-    }
+    html_out_text_n(out, s, n);
 }
 
 void pub_escape(struct strbuf *out, const char *s)
@@ -137,40 +99,11 @@ void pub_page_end(struct strbuf *out, const char *rel)
                 rel);
 }
 
-static const char *const kinds[][2] = {
-    {"unreachable", "站点无法访问"},
-    {"unavailable", "站点无法访问（监测）"},
-    {"homepage_stale", "首页不更新"},
-    {"columns_not_updated", "栏目不更新"},
-    {"blank_columns", "空白栏目过多"},
-    {"stale_column", "栏目长期未更新"},
-    {"blank_column", "空白栏目"},
-    {"missing_section", "缺少必备栏目"},
-    {"missing_site_code", "未显示网站标识码"},
-    {"wrong_site_code", "网站标识码不符"},
-    {"missing_icp", "未显示ICP备案号"},
-    {"missing_police_record", "未显示公安机关备案号"},
-    {"missing_party_badge", "未显示党政机关网站标识"},
-    {"missing_error_report", "缺少“我为政府网站找错”入口"},
-    {"missing_sponsor", "未显示主办单位"},
-    {"no_search", "缺少站内搜索"},
-    {"non_gov_domain", "未使用政府网站域名"},
-    {"sparse_updates", "信息更新量不足"},
-    {"broken_link", "链接不可用"},
-    {"suspected_link", "疑似不可用链接"},
-    {"unanswered_message", "留言超期未答复"},
-    {"no_interaction_channel", "无可用互动渠道"},
-    {"incomplete_service_guide", "办事指南要素不全"},
-};
-
+/* The one table of the kinds' Chinese names is sitereport_rule.c's: a site's defect report,
+ * the bulletin and the public site say the same thing. */
 const char *pub_defect_kind_zh(const char *kind)
 {
-    if (!kind)
-        return "";
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-        if (strcmp(kinds[i][0], kind) == 0)
-            return kinds[i][1];
-    return kind;
+    return sitereport_kind_label(kind);
 }
 
 const char *pub_severity_zh(const char *severity)

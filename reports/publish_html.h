@@ -11,9 +11,10 @@
 
 #include "common/strbuf.h"
 
-/* Appends s escaped for HTML/XML text and attribute values (& < > " ' become entities;
- * invalid UTF-8 bytes become U+FFFD; control characters other than tab and newline are
- * dropped, as XML 1.0 forbids them). NULL appends nothing. */
+/* Appends s escaped for HTML/XML text and attribute values by the reports' one escaper
+ * (reports/html.h html_out_text: & < > " ' become entities; invalid UTF-8 bytes become
+ * U+FFFD; control characters other than tab and newline are dropped, as XML 1.0 forbids
+ * them, a carriage return becomes a space). NULL appends nothing. */
 void pub_escape(struct strbuf *out, const char *s);
 /* The same for at most n bytes of s. */
 void pub_escape_n(struct strbuf *out, const char *s, size_t n);

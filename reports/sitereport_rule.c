@@ -33,7 +33,8 @@ static const struct kind_def kinds[] = {
     {"suspected_link", "疑似失效链接（待复查）", -1, -1},
     {"unanswered_message", "留言超期未回复", RULE_VETO_UNANSWERED_MESSAGE, -1},
     {"no_interaction_channel", "无可用互动渠道", RULE_VETO_NO_INTERACTION_CHANNEL, -1},
-    {"incomplete_service_guide", "办事指南要素缺失", -1, -1},
+    {"incomplete_guide", "办事指南要素缺失", -1, RULE_POINTS_INCOMPLETE_GUIDE},
+    {"incomplete_guides", "办事指南要素缺失过多", RULE_VETO_INCOMPLETE_GUIDES, -1},
 };
 
 static const struct kind_def *kind_find(const char *kind)
