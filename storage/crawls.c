@@ -40,7 +40,7 @@ static const char SQL_INSERT_SECTION[] =
 static const char SQL_INSERT_DEFECT[] =
     "INSERT INTO defects(crawl_id, kind, severity, url, detail, points) VALUES(?,?,?,?,?,?)";
 
-/* the interaction probe's findings (migration 11) */
+/* the interaction probe's findings (migration 12) */
 static const char SQL_SET_INTERACTION[] = "UPDATE crawls SET interaction_analysed=? WHERE id=?";
 static const char SQL_INSERT_CHANNEL[] =
     "INSERT INTO crawl_channels(crawl_id, name, url, works, messages_seen, answered, "
@@ -48,6 +48,11 @@ static const char SQL_INSERT_CHANNEL[] =
 static const char SQL_INSERT_UNANSWERED[] =
     "INSERT INTO unanswered_messages(crawl_id, url, title, asked) VALUES(?,?,?,?)";
 static const char SQL_SELECT_INTERACTION[] = "SELECT interaction_analysed FROM crawls WHERE id=?";
+/* a navigation-only homepage and the page its newest item is on (migration 13) */
+static const char SQL_SET_HOMEPAGE_MODE[] =
+    "UPDATE crawls SET homepage_navigation=?, homepage_latest_url=? WHERE id=?";
+static const char SQL_SELECT_HOMEPAGE_MODE[] =
+    "SELECT homepage_navigation, homepage_latest_url FROM crawls WHERE id=?";
 static const char SQL_SELECT_CHANNELS[] =
     "SELECT name, url, works, messages_seen, answered, median_response_days FROM crawl_channels "
     "WHERE crawl_id=? ORDER BY id";
@@ -321,6 +326,19 @@ static int insert_defect(struct storage *db, long crawl_id, const struct defect_
     return storage_exec_stmt(db, st, err, "storing a defect");
 }
 
+/* Whether the homepage was judged as a navigation entry, and where its newest item is. */
+static int insert_homepage_mode(struct storage *db, long crawl_id, const struct site_report *r,
+                                struct sc_error *err)
+{
+    sqlite3_stmt *st = storage_stmt(db, SQL_SET_HOMEPAGE_MODE, err);
+    if (!st)
+        return SC_ERUNTIME;
+    sqlite3_bind_int(st, 1, r->homepage_navigation != 0);
+    storage_bind_text(st, 2, r->homepage_latest_url);
+    sqlite3_bind_int64(st, 3, crawl_id);
+    return storage_exec_stmt(db, st, err, "storing the homepage's mode");
+}
+
 /* The interaction probe's findings: the flag, the channels, the unanswered messages. */
 static int insert_interaction(struct storage *db, long crawl_id, const struct site_report *r,
                               struct sc_error *err)
@@ -416,6 +434,8 @@ static int save(struct storage *db, long round_id, const char *site_code, time_t
     if ((rc = storage_guides_insert(db, id, r, err)) < 0)
         return rc;
     if ((rc = insert_interaction(db, id, r, err)) < 0)
+        return rc;
+    if ((rc = insert_homepage_mode(db, id, r, err)) < 0)
         return rc;
     if (ev && (rc = storage_evidence_insert(db, id, ev, err)) < 0)
         return rc;
@@ -718,6 +738,14 @@ static int interaction_row(struct load *ld, sqlite3_stmt *st, struct dup_state *
     return SC_OK;
 }
 
+static int homepage_mode_row(struct load *ld, sqlite3_stmt *st, struct dup_state *d)
+{
+    ld->out->homepage_navigation = sqlite3_column_int(st, 0);
+    free(ld->out->homepage_latest_url);
+    ld->out->homepage_latest_url = dup_col(d, 1);
+    return SC_OK;
+}
+
 static int channel_row(struct load *ld, sqlite3_stmt *st, struct dup_state *d)
 {
     struct interaction_channel *c = site_report_add_channel(ld->out);
@@ -777,6 +805,9 @@ int storage_crawl_load_id(struct storage *db, long crawl_id, struct site_report 
     if (rc == SC_OK)
         rc = load_rows(&ld, SQL_SELECT_UNANSWERED, "loading a crawl's unanswered messages",
                        unanswered_row);
+    if (rc == SC_OK)
+        rc = load_rows(&ld, SQL_SELECT_HOMEPAGE_MODE, "loading the homepage's mode",
+                       homepage_mode_row);
     free(ld.link_ids);
     if (own)
         sqlite3_exec(db->handle, "COMMIT", NULL, NULL, NULL);

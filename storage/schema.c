@@ -403,6 +403,10 @@ const char *const storage_migrations[] = {
     "  title TEXT NOT NULL,"
     "  asked TEXT);"
     "CREATE INDEX unanswered_messages_crawl ON unanswered_messages(crawl_id);",
+    /* 13: a navigation-only homepage (首页仅为导航入口, judged by its second-level pages) and
+     * the page its newest dated item is on, so a reloaded crawl's report says so */
+    "ALTER TABLE crawls ADD COLUMN homepage_navigation INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE crawls ADD COLUMN homepage_latest_url TEXT;",
 };
 
 const int storage_migration_count = sizeof storage_migrations / sizeof storage_migrations[0];

@@ -157,6 +157,9 @@ static void full_report(struct site_report *r, int unkept)
     r->homepage_analysed = 1;
     r->homepage_latest = day(2026, 10, 8);
     r->homepage_stale = 0;
+    /* a navigation-only homepage: its newest item is on a second-level page (migration 13) */
+    r->homepage_navigation = 1;
+    r->homepage_latest_url = strdup(HOME "xxgk/index.html");
     r->updates = (struct column_updates){2, 9, 40, 4.5};
     r->identity.site_code = strdup("4300000001");
     r->identity.site_code_matches = 1;
@@ -267,6 +270,8 @@ static void assert_reports_equal(const struct site_report *a, const struct site_
     assert_int_equal(a->homepage_latest, b->homepage_latest);
     assert_int_equal(a->homepage_stale, b->homepage_stale);
     assert_int_equal(a->homepage_analysed, b->homepage_analysed);
+    assert_int_equal(a->homepage_navigation, b->homepage_navigation);
+    assert_str(a->homepage_latest_url, b->homepage_latest_url);
     assert_updates(&a->updates, &b->updates);
 
     assert_str(a->identity.site_code, b->identity.site_code);
