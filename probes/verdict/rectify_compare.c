@@ -5,11 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* kinds located on one page of the site: matched by URL, or by name without one */
+/* kinds located on one page of the site (a guide, a message are pages too): matched by URL,
+ * or by name without one */
 static int located_kind(const char *kind)
 {
-    static const char *const kinds[] = {"broken_link", "blank_column", "stale_column",
-                                        "missing_section"};
+    static const char *const kinds[] = {"broken_link",      "blank_column",
+                                        "stale_column",     "missing_section",
+                                        "incomplete_guide", "unanswered_message"};
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
         if (strcmp(kind, kinds[i]) == 0)
             return 1;

@@ -2,8 +2,9 @@
  * comparison of probes/verdict/rectify_compare.h (fixed or still there, per kind of item: a
  * broken link by URL, a stale or blank column by URL or name, a missing section by name, the
  * unreachable veto, homepage stale and site-wide deductions by kind; an unreachable re-check
- * fixes nothing), and the storage round trip of storage/rectifications.h (save whole, load,
- * replace, the due list from the deadline, published marks, a round's counts). */
+ * fixes nothing; a service guide and a message by URL or title, the guides' and the
+ * no-channel vetoes by kind), and the storage round trip of storage/rectifications.h (save whole,
+ * load, replace, the due list from the deadline, published marks, a round's counts). */
 #include "testutil.h"
 #include "common/clock.h"
 #include "probes/verdict/rectify_compare.h"
@@ -126,6 +127,84 @@ static void test_same_item(void **state)
     assert_true(rectify_same_item(&d, &e));  /* site-wide: by kind */
     assert_false(rectify_same_item(&a, &u)); /* one with a URL, one without */
     assert_false(rectify_same_item(&a, &d));
+}
+
+/* The new content defects: a guide and a message are located (by URL, or by title without
+ * one); the guides' veto, the no-channel veto and a blank column found through the navigation
+ * or a section's index (by its list page's URL) as before. */
+static void test_content_kinds(void **state)
+{
+    (void)state;
+    struct site_report f, r;
+    site_report_init(&f, "http://a.gov.cn/");
+    f.reachable = 1;
+    add(&f, "incomplete_guide", SEVERITY_DEDUCT, "http://a.gov.cn/bsfw/grbs/g000.html",
+        "结婚登记: missing 基本流程", 1);
+    add(&f, "incomplete_guide", SEVERITY_DEDUCT, "http://zwfw.hunan.gov.cn/portal/1/frbs/g001.html",
+        "户口迁移: missing 事项名称, 申请材料", 1);
+    add(&f, "incomplete_guides", SEVERITY_VETO, NULL, "5 incomplete guides (veto at 5)", 0);
+    add(&f, "unanswered_message", SEVERITY_VETO, "http://a.gov.cn/hd/wsly/m23.html",
+        "关于路灯的反映: asked 2026-01-01, unanswered after 90 days", 0);
+    add(&f, "unanswered_message", SEVERITY_VETO, NULL,
+        "关于噪音的反映: asked 2026-02-01, unanswered after 90 days", 0);
+    add(&f, "no_interaction_channel", SEVERITY_VETO, NULL, "no consultation channel found (0)", 0);
+    add(&f, "blank_column", SEVERITY_DEDUCT, "http://a.gov.cn/jcdt/index.html",
+        "基层动态: the column page shows no items", 2);
+    site_report_init(&r, "http://a.gov.cn/");
+    r.reachable = 1;
+    r.judged = 1;
+    /* g000 completed, but another guide incomplete; the platform's guide still incomplete;
+     * m23 answered, another message unanswered; the titled one still there; the channel and
+     * the guides' veto still there; the column filled, another column (nav) blank */
+    add(&r, "incomplete_guide", SEVERITY_DEDUCT, "http://a.gov.cn/bsfw/grbs/g002.html",
+        "结婚登记: missing 基本流程", 1);
+    add(&r, "incomplete_guide", SEVERITY_DEDUCT, "http://zwfw.hunan.gov.cn/portal/1/frbs/g001.html",
+        "户口迁移: missing 申请材料", 1);
+    add(&r, "incomplete_guides", SEVERITY_VETO, NULL, "6 incomplete guides (veto at 5)", 0);
+    add(&r, "unanswered_message", SEVERITY_VETO, "http://a.gov.cn/hd/wsly/m24.html",
+        "关于路灯的反映: asked 2026-01-01, unanswered after 90 days", 0);
+    add(&r, "unanswered_message", SEVERITY_VETO, NULL,
+        "关于噪音的反映: asked 2026-02-01, unanswered after 90 days", 0);
+    add(&r, "no_interaction_channel", SEVERITY_VETO, NULL, "2 consultation channels, none ...", 0);
+    add(&r, "blank_column", SEVERITY_DEDUCT, "http://a.gov.cn/ztzl/index.html",
+        "专题专栏: the column page shows no items", 2);
+    struct rectify_item *items = NULL;
+    size_t n = 0;
+    int rectified = -1;
+    assert_int_equal(rectify_compare(&f, &r, &items, &n, &rectified), 0);
+    assert_int_equal(n, 7);
+    assert_int_equal(rectified, 0);
+    int want_fixed[7] = {1, 0, 0, 1, 0, 0, 1};
+    long want_found[7] = {-1, 1, 2, -1, 4, 5, -1};
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(items[i].fixed, want_fixed[i]);
+        assert_int_equal(items[i].found_index, want_found[i]);
+    }
+    free(items);
+    site_report_free(&r);
+
+    /* everything fixed, new defects of the same kinds elsewhere aside from the site-wide ones */
+    site_report_init(&r, "http://a.gov.cn/");
+    r.reachable = 1;
+    r.judged = 1;
+    add(&r, "incomplete_guide", SEVERITY_DEDUCT, "http://a.gov.cn/bsfw/grbs/g005.html",
+        "生育登记: missing 咨询电话", 1);
+    add(&r, "unanswered_message", SEVERITY_VETO, "http://a.gov.cn/hd/zxzx/m2.html",
+        "关于停水的咨询: asked 2026-09-01, unanswered after 90 days", 0);
+    assert_int_equal(rectify_compare(&f, &r, &items, &n, &rectified), 0);
+    assert_int_equal(rectified, 1);
+    free(items);
+    site_report_free(&r);
+    site_report_free(&f);
+
+    struct defect_record g = {"incomplete_guide", SEVERITY_DEDUCT, NULL,
+                              "结婚登记: missing 事项名称", 1};
+    struct defect_record h = {"incomplete_guide", SEVERITY_DEDUCT, NULL,
+                              "结婚登记: missing 申请材料", 1};
+    struct defect_record k = {"incomplete_guide", SEVERITY_DEDUCT, NULL,
+                              "生育登记: missing 事项名称", 1};
+    assert_true(rectify_same_item(&g, &h));  /* the same guide by its name */
+    assert_false(rectify_same_item(&g, &k)); /* another guide */
 }
 
 /* A database with a failing final crawl 1 (finalised 2026-11-12) and a passing one 2. */
@@ -366,10 +445,13 @@ static void test_shown_escaped(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        /* clang-format off */
         cmocka_unit_test(test_compare_kinds),
         cmocka_unit_test(test_same_item),
+        cmocka_unit_test(test_content_kinds),
         cmocka_unit_test(test_storage_round_trip),
         cmocka_unit_test(test_shown_escaped),
+        /* clang-format on */
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
