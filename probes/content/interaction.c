@@ -7,6 +7,7 @@
 
 #include "common/error.h"
 #include "common/strbuf.h"
+#include "probes/content/content.h"
 #include "probes/content/content_dom.h"
 #include "probes/content/dates.h"
 #include "probes/net/url.h"
@@ -392,35 +393,6 @@ struct interaction_probe {
     size_t nmsgs, amsgs;
 };
 
-/* The matching key of a page: its normal form without a trailing index.* or slash. */
-static char *page_key(const char *url)
-{
-    char *norm = NULL;
-    int rc = url_normalise(url, &norm);
-    if (rc == SC_ENOMEM)
-        return NULL;
-    if (rc != URL_OK) {
-        free(norm);
-        norm = strdup(url);
-        if (!norm)
-            return NULL;
-    }
-    size_t n = strlen(norm);
-    static const char *const tails[] = {"index.html", "index.htm", "index.shtml", "index.jsp",
-                                        "index.php", "default.html", "default.htm"};
-    for (size_t i = 0; i < sizeof tails / sizeof *tails; i++) {
-        size_t t = strlen(tails[i]);
-        if (n > t && norm[n - t - 1] == '/' && strcmp(norm + n - t, tails[i]) == 0) {
-            n -= t;
-            break;
-        }
-    }
-    while (n > 0 && norm[n - 1] == '/')
-        n--;
-    norm[n] = 0;
-    return norm;
-}
-
 struct interaction_probe *interaction_new(const char *home_url, long as_of,
                                           interaction_want_fn want, void *user)
 {
@@ -519,7 +491,7 @@ static int add_section_page(struct interaction_probe *p, const char *url)
 {
     if (p->nsections == INTERACTION_MAX_SECTION_PAGES)
         return 0;
-    char *key = page_key(url);
+    char *key = content_url_key(url);
     if (!key)
         return SC_ENOMEM;
     for (size_t i = 0; i < p->nsections; i++)
@@ -544,7 +516,7 @@ static int add_channel(struct interaction_probe *p, const char *name, const char
 {
     if (p->nch == INTERACTION_MAX_CHANNELS)
         return 0;
-    char *key = page_key(url);
+    char *key = content_url_key(url);
     if (!key)
         return SC_ENOMEM;
     int dup = 0;
@@ -715,7 +687,7 @@ static int read_channel_page(struct interaction_probe *p, size_t c, const GumboN
     /* older pages, while this one still reaches into the window */
     if (rc == 0 && l.next_url && l.n > 0 && ch->list_pages < p->max_list_pages &&
         in_window(p, oldest)) {
-        char *key = page_key(l.next_url);
+        char *key = content_url_key(l.next_url);
         int known = 0;
         for (size_t i = 0; key && i < p->nlists && !known; i++)
             known = strcmp(p->lists[i].key, key) == 0;
@@ -760,7 +732,7 @@ int interaction_observe_page(struct interaction_probe *p, const GumboNode *root,
         }
         return 0;
     }
-    char *key = page_key(url);
+    char *key = content_url_key(url);
     if (!key)
         return SC_ENOMEM;
     size_t sec = 0;
