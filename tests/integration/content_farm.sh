@@ -123,7 +123,8 @@ figures() {
         missing_site_code column verdict section_disclosure section_interpretation \
         section_services section_interaction navigation_homepage guide incomplete_guide \
         defect_incomplete_guide missing_name missing_basis missing_unit missing_process \
-        missing_materials missing_fees missing_time_limit missing_phone)
+        missing_materials missing_fees missing_time_limit missing_phone unanswered_message \
+        interaction_veto channel)
     for kind in "${kinds[@]}"; do
         want=$(grep -c "^$kind " "$tmp/truth.$set" || true)
         got=$(grep -c "^$kind " "$tmp/got.$set" || true)
@@ -136,6 +137,9 @@ figures() {
         [ "$kind" = verdict ] && label="verdicts (pass/fail by the vetoes)"
         [ "$kind" = navigation_homepage ] && label="navigation-only homepages (latest)"
         [ "$kind" = guide ] && label="service guides checked (url name)"
+        [ "$kind" = unanswered_message ] && label="unanswered messages (url day title)"
+        [ "$kind" = interaction_veto ] && label="no working channel (veto)"
+        [ "$kind" = channel ] && label="channels (works seen answered median)"
         [ "$kind" = unanswered_message ] && label="unanswered messages (url day title)"
         [ "$kind" = interaction_veto ] && label="no working channel (veto)"
         [ "$kind" = channel ] && label="channels (works seen answered median)"
@@ -224,4 +228,14 @@ for spec in "${specs[@]}"; do
 done
 [ "$hidden_veto" -ge 1 ] || fail "no site reaches the blank-column veto only through hidden columns"
 echo "content_farm: $hidden_veto sites reach the blank-column veto through hidden columns"
+# the channels are planted on every layout and charset the farm makes
+for spec in "${specs[@]}"; do
+    read -r seed _ _ <<<"$spec"
+    jq -e '[.sites[] | select(.served and (.down | not) and ((.interaction.channels // []) | length > 0))] as $c |
+        (["div", "table", "tabs"] | all(. as $l | $c | any(.layout == $l))) and
+        (["UTF-8", "GBK"] | all(. as $k | $c | any(.charset == $k))) and
+        ($c | map(.interaction.channels[]) | any(.list_state) and any(.list_state | not))' \
+        "$tmp/farm-$seed/truth.json" > /dev/null ||
+        fail "seed $seed: channels not on every layout, charset and list kind"
+done
 echo "content_farm: 100% on every figure"
