@@ -700,6 +700,10 @@ static void terminal_tables_align_chinese(void **state)
     free(text);
     /* report's text: the name column, after the region */
     assert_int_equal(test_run(&text, "'%s' --db '%s' report 2026Q4 1", test_bin(), f->path), 0);
+    /* the rectification column: the failing site is due until its deadline (the re-check
+     * after it is not done), the others "-"; the names after it still line up */
+    assert_non_null(strstr(text, "  deadline    rectification         region"));
+    assert_non_null(strstr(text, "2026-10-23  due until 2026-10-23  "));
     const char *names[] = {NAME1, NAME2, "丙局"};
     assert_int_equal(aligned_lines(text, names, 3), 3);
     free(text);
