@@ -13,6 +13,23 @@ struct column {
     const char *name, *type, *title, *description;
 };
 
+/* The columns whose values are one of a few words: Table Schema's enum constraint (the
+ * missing value "" is allowed besides, missingValues). */
+static const char *const verdicts[] = {"pass", "fail", "pending", NULL};
+static const char *const rectification_states[] = {"due", "rectified", "not_rectified", NULL};
+static const struct {
+    const char *name;
+    const char *const *values;
+} enums[] = {{"verdict", verdicts}, {"rectification_state", rectification_states}};
+
+static const char *const *enum_of(const char *name)
+{
+    for (size_t i = 0; i < sizeof enums / sizeof enums[0]; i++)
+        if (strcmp(enums[i].name, name) == 0)
+            return enums[i].values;
+    return NULL;
+}
+
 static const struct column columns[] = {
     {"quarter", "string", "季度", "The quarter of the round, e.g. 2026Q4."},
     {"round", "integer", "轮次", "The round's number within the quarter (1, 2, ...)."},
@@ -40,6 +57,15 @@ static const struct column columns[] = {
      "The distinct defect kinds, separated by ';' (broken_link, stale_column, ...)."},
     {"rectification_deadline", "date", "整改期限",
      "The day a failing site must have rectified by (YYYY-MM-DD); empty if it passed."},
+    {"rectification_state", "string", "整改状态",
+     "A failing site's rectification: due (整改中, the re-check after the deadline not done "
+     "yet), rectified (已整改) or not_rectified (未整改) by the re-check (复查); empty if it "
+     "passed."},
+    {"rectified_on", "date", "整改完成日期",
+     "The day of the re-check that found the site rectified (YYYY-MM-DD); empty otherwise."},
+    {"rechecked_on", "date", "复查日期",
+     "The day of the re-check after the deadline (YYYY-MM-DD, China time), whatever its "
+     "outcome; empty while due or if the site passed."},
 };
 #define NCOLUMNS (sizeof columns / sizeof columns[0])
 
@@ -136,6 +162,17 @@ void pub_round_csv(struct strbuf *out, const struct pub_round *r)
         kinds(out, s);
         strbuf_addch(out, ',');
         field(out, s->deadline, 1);
+        /* the re-check after the deadline (整改 复查): state, then the days */
+        if (*s->deadline) {
+            struct rectification_view v = pub_rectification_view(s);
+            const char *state = rectification_state(&v);
+            char day[11] = "";
+            if (v.rec)
+                snprintf(day, sizeof day, "%.10s", v.rec->checked_at);
+            strbuf_addf(out, ",%s,%s,%s", state, v.rec && v.rec->rectified ? day : "", day);
+        } else {
+            strbuf_adds(out, ",,,");
+        }
         strbuf_adds(out, "\r\n");
     }
 }
@@ -184,6 +221,17 @@ void pub_datapackage(struct strbuf *out, const struct pub_options *o, const stru
             json_kv_string(&w, "type", columns[c].type);
             json_kv_string(&w, "title", columns[c].title);
             json_kv_string(&w, "description", columns[c].description);
+            const char *const *values = enum_of(columns[c].name);
+            if (values) {
+                json_key(&w, "constraints");
+                json_object_begin(&w);
+                json_key(&w, "enum");
+                json_array_begin(&w);
+                for (const char *const *v = values; *v; v++)
+                    json_string(&w, *v);
+                json_array_end(&w);
+                json_object_end(&w);
+            }
             json_object_end(&w);
         }
         json_array_end(&w);

@@ -30,13 +30,14 @@ enum col {
     C_FAILED,
     C_NEW,
     C_DETAIL,
+    C_FOUND_IN,
     C_COUNT
 };
 
 static const char *const names[C_COUNT + 1] = {
     "record",     "seq",        "kind",   "severity", "rule_key", "rule_value", "points",
     "url",        "page",       "text",   "status",   "error",    "date",       "window_days",
-    "elapsed_ms", "conclusive", "failed", "new",      "detail",   NULL};
+    "elapsed_ms", "conclusive", "failed", "new",      "detail",   "found_in", NULL};
 
 struct row {
     const char *v[C_COUNT];
@@ -148,6 +149,7 @@ int sitereport_csv(const struct sitereport *sr, struct strbuf *out)
         }
         row_num(&r, C_WINDOW_DAYS, c->limit_days);
         r.v[C_DETAIL] = column_category_name(c->category);
+        r.v[C_FOUND_IN] = column_found_in_name(c->found_in);
         row_emit(out, &r);
     }
 

@@ -189,6 +189,21 @@ static void links(const struct sitereport *sr, struct strbuf *out)
     strbuf_adds(out, "</tbody>\n</table>\n</section>\n");
 }
 
+/* Where the crawl found a column, for a maintainer looking for it: 首页 (the homepage),
+ * 导航栏 (the navigation) or 栏目索引页 (a section index page). */
+static const char *found_in_zh(enum column_found_in f)
+{
+    switch (f) {
+    case FOUND_NAVIGATION:
+        return "导航栏";
+    case FOUND_SECTION_INDEX:
+        return "栏目索引页";
+    case FOUND_HOMEPAGE:
+        break;
+    }
+    return "首页";
+}
+
 static void columns(const struct sitereport *sr, struct strbuf *out)
 {
     strbuf_adds(out, "<section>\n<h2>三、栏目不更新与空白栏目</h2>\n");
@@ -201,8 +216,8 @@ static void columns(const struct sitereport *sr, struct strbuf *out)
     }
     strbuf_addf(out,
                 "<table>\n<caption>问题栏目（%zu 个）</caption>\n<thead><tr><th "
-                "scope=\"col\">栏目</th><th scope=\"col\">类别</th><th scope=\"col\">列表页"
-                "</th><th scope=\"col\">最近更新</th><th scope=\"col\">更新期限</th><th "
+                "scope=\"col\">栏目</th><th scope=\"col\">类别</th><th scope=\"col\">发现位置"
+                "</th><th scope=\"col\">列表页</th><th scope=\"col\">最近更新</th><th scope=\"col\">更新期限</th><th "
                 "scope=\"col\">问题</th></tr></thead>\n<tbody>\n",
                 n);
     for (size_t i = 0; i < sr->r.ncolumns; i++) {
@@ -213,6 +228,8 @@ static void columns(const struct sitereport *sr, struct strbuf *out)
         html_out_text(out, c->name);
         strbuf_adds(out, "</td><td>");
         html_out_text(out, column_category_name(c->category));
+        strbuf_adds(out, "</td><td>");
+        html_out_text(out, found_in_zh(c->found_in));
         strbuf_adds(out, "</td><td>");
         if (c->url)
             html_out_link(out, c->url, NULL);

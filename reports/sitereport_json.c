@@ -117,6 +117,7 @@ int sitereport_json(const struct sitereport *sr, struct strbuf *out)
         json_kv_string(&w, "name", c->name);
         json_kv_string(&w, "url", c->url);
         json_kv_string(&w, "category", column_category_name(c->category));
+        json_kv_string(&w, "found_in", column_found_in_name(c->found_in));
         kv_day(&w, "latest", c->latest);
         json_kv_int(&w, "limit_days", c->limit_days);
         /* the first day the column was out of its window (the judge: as_of - latest > limit) */

@@ -178,6 +178,24 @@ grep -q "仍存在：" "site/sites/$kept.html" || fail "site/sites/$kept.html sh
 grep -q "已整改（2026-11-28 复查）" site/2026Q4-1/index.html && grep -q "未整改（2026-11-28 复查）" site/2026Q4-1/index.html ||
     fail "the round page does not show both outcomes"
 
+# the open data: the state and the re-check's day at the end of each failing site's row
+python3 - "$fixed" "$kept" site/data/2026Q4-1.csv <<'PY' || fail "the open data CSV does not show the re-checks"
+import csv, sys
+fixed, kept, path = sys.argv[1:]
+for r in csv.DictReader(open(path, encoding="utf-8-sig")):
+    got = (r["rectification_state"], r["rectified_on"], r["rechecked_on"])
+    if r["site_code"] == fixed:
+        assert got == ("rectified", "2026-11-28", "2026-11-28"), (fixed, got)
+    elif r["rectification_deadline"]:
+        assert got == ("not_rectified", "", "2026-11-28"), (r["site_code"], got)
+    else:
+        assert got == ("", "", ""), (r["site_code"], got)
+PY
+# report's text: the outcome in the rectification column
+sc report 2026Q4 1 > r2.txt || fail "report (text) exited $?"
+grep "  $fixed  " r2.txt | grep -q "  rectified on 2026-11-28  " || { cat r2.txt; fail "report's text: $fixed not rectified"; }
+grep "  $kept  " r2.txt | grep -q "  not rectified (2026-11-28)  " || { cat r2.txt; fail "report's text: $kept not 'not rectified'"; }
+
 # the next round's bulletin: 整改要求 with the previous round's outcomes
 sc report 2026Q4 2 --out rep2 > /dev/null || fail "report 2026Q4 2 exited $?"
 grep -q "已整改（2026-11-28 复查）（rectified）" rep2/bulletin.html &&

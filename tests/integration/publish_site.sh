@@ -64,7 +64,7 @@ done
 # --- the CSV: BOM, columns, one row per sampled site
 head -c 3 out/site/data/2026Q4-1.csv | od -An -tx1 | grep -q 'ef bb bf' || fail "the CSV has no BOM"
 header=$(head -1 out/site/data/2026Q4-1.csv | sed 's/^\xef\xbb\xbf//' | tr -d '\r')
-want="quarter,round,rank,site_code,site_name,url,region,sponsor,verdict,score,crawled_at,availability_probes,availability_failures,availability_failure_rate,defects,veto_defects,broken_links,defect_kinds,rectification_deadline"
+want="quarter,round,rank,site_code,site_name,url,region,sponsor,verdict,score,crawled_at,availability_probes,availability_failures,availability_failure_rate,defects,veto_defects,broken_links,defect_kinds,rectification_deadline,rectification_state,rectified_on,rechecked_on"
 [ "$header" = "$want" ] || fail "CSV columns: $header"
 [[ "$header" =~ ^[a-z_,]+$ ]] || fail "CSV columns are not snake_case"
 rows=$(python3 -c 'import csv,sys; r=list(csv.reader(open(sys.argv[1], encoding="utf-8-sig"))); print(len(r)-1, len(set(len(x) for x in r)))' out/site/data/2026Q4-1.csv)
@@ -84,6 +84,14 @@ for r in 2026Q4-1 2027Q1-1; do
 done
 jq -e '[.resources[].schema.fields[].type] | all(. == "string" or . == "integer" or . == "number" or . == "date")' \
     out/site/data/datapackage.json > /dev/null || fail "a field type that Table Schema does not know"
+jq -e '[.resources[].schema.fields[] | select(.name == "rectification_state") | .constraints.enum] |
+    length == 2 and all(. == ["due", "rectified", "not_rectified"])' out/site/data/datapackage.json > /dev/null ||
+    fail "datapackage.json: rectification_state has no enum constraint"
+python3 -c 'import csv,sys
+for r in csv.DictReader(open(sys.argv[1], encoding="utf-8-sig")):
+    want = "due" if r["rectification_deadline"] else ""
+    assert r["rectification_state"] == want and r["rectified_on"] == r["rechecked_on"] == "", r' \
+    out/site/data/2026Q4-1.csv || fail "CSV: the rectification state of a site without a re-check"
 
 # --- the JSON is report's document; latest.json the newest round's
 sc report 2026Q4 1 --format json | cmp -s - out/site/data/2026Q4-1.json || fail "data/2026Q4-1.json differs from report"

@@ -394,7 +394,8 @@ static void the_open_data_is_the_report_and_a_guarded_csv(void **state)
         "quarter,round,rank,site_code,site_name,url,region,sponsor,verdict,score,"
         "crawled_at,availability_probes,availability_failures,"
         "availability_failure_rate,defects,veto_defects,broken_links,"
-        "defect_kinds,rectification_deadline\r\n";
+        "defect_kinds,rectification_deadline,rectification_state,rectified_on,"
+        "rechecked_on\r\n";
     assert_true(strncmp(csv + 3, header, strlen(header)) == 0);
     int rows = 0;
     for (const char *p = csv; (p = strstr(p, "\r\n2027Q1,1,")); p++)
@@ -404,6 +405,10 @@ static void the_open_data_is_the_report_and_a_guarded_csv(void **state)
     assert_non_null(strstr(csv, ",\"'=HYPERLINK(\"\"http://evil/\"\")\","));
     assert_non_null(strstr(csv, ",pending,,")); /* the site without a final verdict */
     assert_non_null(strstr(csv, "broken_link;blank_column;homepage_stale"));
+    /* a failing site without a re-check yet is due: its deadline, then "due" and two empty
+     * days; a passing site has all four empty */
+    assert_non_null(strstr(csv, ",due,,\r\n"));
+    assert_non_null(strstr(csv, ",,,,\r\n"));
     free(csv);
     /* the frame hashes to the published frame hash */
     char *frame = read_in(f->out, "data/2026Q4-1.frame.txt");

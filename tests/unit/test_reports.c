@@ -107,6 +107,7 @@ static void crawl(struct fixture *f, long round_id, const char *code, const char
     c->name = strdup(COLUMN);
     c->url = strdup("http://x.hunan.gov.cn/tzgg/?a=1&b=<2>");
     c->category = COLUMN_NEWS;
+    c->found_in = FOUND_SECTION_INDEX;
     c->latest = day(2026, 5, 1);
     c->items = 20;
     c->stale = 1;
@@ -119,6 +120,7 @@ static void crawl(struct fixture *f, long round_id, const char *code, const char
         snprintf(name, sizeof name, "空白栏目%d", b);
         e->name = strdup(name);
         e->category = COLUMN_OTHER;
+        e->found_in = b == 0 ? FOUND_NAVIGATION : FOUND_HOMEPAGE;
         e->latest = SC_NO_DAY;
         e->blank = 1;
         e->updates.median_gap_days = -1;
@@ -434,6 +436,16 @@ static void report_holds_week_changes_and_deadline(void **state)
     /* the news column, latest 2026-05-01, window 14 days: out of it from 2026-05-16 */
     assert_contains(json.buf, "\"stale_since\": \"2026-05-16\"");
     assert_contains(html.buf, "超期未更新（2026-05-16 起）");
+    /* where each column was found, kept with the crawl: the news column on a section index
+     * page, in Chinese in the HTML and as the word in CSV and JSON */
+    assert_contains(html.buf, "<th scope=\"col\">发现位置</th>");
+    assert_contains(html.buf, "</td><td>news</td><td>栏目索引页</td><td>");
+    assert_contains(json.buf, "\"category\": \"news\",\n      \"found_in\": \"section_index\"");
+    struct strbuf csv = STRBUF_INIT;
+    assert_int_equal(sitereport_csv(&sr, &csv), SC_OK);
+    assert_contains(csv.buf, ",new,detail,found_in\r\n");
+    assert_contains(csv.buf, ",news,section_index\r\n");
+    strbuf_release(&csv);
     strbuf_release(&html);
     strbuf_release(&json);
     sitereport_free(&sr);
@@ -700,6 +712,10 @@ static void terminal_tables_align_chinese(void **state)
     free(text);
     /* report's text: the name column, after the region */
     assert_int_equal(test_run(&text, "'%s' --db '%s' report 2026Q4 1", test_bin(), f->path), 0);
+    /* the rectification column: the failing site is due until its deadline (the re-check
+     * after it is not done), the others "-"; the names after it still line up */
+    assert_non_null(strstr(text, "  deadline    rectification         region"));
+    assert_non_null(strstr(text, "2026-10-23  due until 2026-10-23  "));
     const char *names[] = {NAME1, NAME2, "丙局"};
     assert_int_equal(aligned_lines(text, names, 3), 3);
     free(text);
