@@ -83,10 +83,15 @@ static void squash(const char *in, struct strbuf *out)
             p += len;
             continue;
         }
+        /* the run up to the next space in one copy (a space's lead byte is never inside a
+         * UTF-8 sequence, so stepping by bytes cannot split one) */
+        const char *run = p;
+        while (*p && !is_space_at(p, &len))
+            p++;
         if (space)
             strbuf_addch(out, ' ');
         space = 0;
-        strbuf_addch(out, *p++);
+        strbuf_add(out, run, (size_t)(p - run));
     }
 }
 
