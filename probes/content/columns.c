@@ -23,7 +23,6 @@
 #define MAX_LABELS 16
 #define MAX_CLIMB 9
 #define TAB_PEEK 3
-#define LABEL_MAX_CHARS 20
 #define LIST_MAX_ITEMS 150
 
 struct label {
@@ -55,21 +54,6 @@ static int href_usable(const char *href)
     while (*href == ' ' || *href == '\n' || *href == '\t' || *href == '\r')
         href++;
     return *href && *href != '#' && strncasecmp(href, "javascript", 10) != 0;
-}
-
-/* A short text that can name a column: 2..20 characters, a letter or CJK, not a date. */
-static int labelish(const char *text)
-{
-    size_t chars = dom_chars(text);
-    if (chars < 2 || chars > LABEL_MAX_CHARS)
-        return 0;
-    struct date_match m;
-    if (dates_find(text, strlen(text), 0, 0, &m))
-        return 0;
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
-        if (*p >= 0xE4 || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z'))
-            return 1;
-    return 0;
 }
 
 static void add_label(struct heading *h, const GumboNode *el, const char *text, const char *href)
@@ -177,7 +161,7 @@ static void collect_labels(const GumboNode *n, struct heading *h, struct strbuf 
             h->overflow = h->failed = 1;
             return;
         }
-        if (labelish(sb->buf))
+        if (columns_is_name_text(sb->buf))
             add_label(h, n, sb->buf, NULL);
         return;
     }
@@ -200,11 +184,11 @@ static void collect_labels(const GumboNode *n, struct heading *h, struct strbuf 
             const char *alt = img_alt(n, 0);
             if (img_says_more(n, 0))
                 add_more(h, href);
-            else if (alt && labelish(alt))
+            else if (alt && columns_is_name_text(alt))
                 add_label(h, n, alt, href_usable(href) ? href : NULL); /* an image title */
         } else if (columns_is_more_text(sb->buf)) {
             add_more(h, href);
-        } else if (labelish(sb->buf)) {
+        } else if (columns_is_name_text(sb->buf)) {
             add_label(h, n, sb->buf, href_usable(href) ? href : NULL);
         }
         return;
@@ -217,7 +201,7 @@ static void collect_labels(const GumboNode *n, struct heading *h, struct strbuf 
             h->overflow = h->failed = 1;
             return;
         }
-        if (labelish(sb->buf))
+        if (columns_is_name_text(sb->buf))
             add_label(h, n, sb->buf, NULL);
         return;
     }

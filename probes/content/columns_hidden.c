@@ -26,8 +26,7 @@ static int usable_href(const char *href)
            strncasecmp(href, "mailto:", 7) != 0;
 }
 
-/* A text that can name a column: 2..20 characters, a letter or CJK, not a date. */
-static int nameish(const char *text)
+int columns_is_name_text(const char *text)
 {
     size_t chars = dom_chars(text);
     if (chars < 2 || chars > NAME_MAX_CHARS)
@@ -122,7 +121,7 @@ static void scan_block(const GumboNode *n, const GumboNode *skip, struct scan *s
             return;
         } else if (columns_is_empty_text(sb->buf)) {
             sc->empty = 1;
-        } else if (nameish(sb->buf)) {
+        } else if (columns_is_name_text(sb->buf)) {
             if (sc->labels++ == 0 && !(sc->first = strdup(sb->buf)))
                 sc->failed = 1;
         } else {
@@ -396,7 +395,7 @@ static void take_link(const GumboNode *a, struct link_walk *w)
         w->rc = SC_ENOMEM;
         return;
     }
-    if (!nameish(w->sb.buf) || columns_is_more_text(w->sb.buf) ||
+    if (!columns_is_name_text(w->sb.buf) || columns_is_more_text(w->sb.buf) ||
         columns_is_pager_text(w->sb.buf))
         return;
     char *url = NULL, *host = NULL;
@@ -544,7 +543,7 @@ int columns_crumb_name(const GumboNode *root, char **name)
     while (*last == ' ')
         last++;
     int rc = 0;
-    if (last != sb.buf && nameish(last) && strcmp(last, "首页") != 0 && !(*name = strdup(last)))
+    if (last != sb.buf && columns_is_name_text(last) && strcmp(last, "首页") != 0 && !(*name = strdup(last)))
         rc = SC_ENOMEM;
     strbuf_release(&sb);
     return rc;

@@ -57,6 +57,10 @@ int columns_column_page(const GumboNode *root, const char *page_url, long as_of,
  * or SC_ENOMEM. */
 int columns_crumb_name(const GumboNode *root, char **name);
 
+/* 1 when the text can name a column (a heading, a menu entry, a breadcrumb's last step):
+ * 2..20 characters, a letter or CJK among them, not a date. */
+int columns_is_name_text(const char *text);
+
 /* 1 when the (trimmed) text is a pager's: 首页 上一页 下一页 尾页 末页, a page number. */
 int columns_is_pager_text(const char *text);
 
